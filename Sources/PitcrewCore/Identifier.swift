@@ -1,0 +1,44 @@
+public import Foundation
+
+/// Identifiers are UUIDv7 strings: random enough to be unguessable, and ordered by creation time,
+/// so keyset pagination and "newest first" need no second column.
+public enum Identifier {
+    /// A new UUIDv7 (RFC 9562) as a lowercase string.
+    public static func make(at date: Date = Date()) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return make(millis: UInt64(max(0, date.timeIntervalSince1970 * 1000)), using: &generator)
+    }
+
+    /// A UUIDv7 from a given time and random source; used by the deterministic demo generator.
+    public static func make(millis: UInt64, using generator: inout some RandomNumberGenerator) -> String {
+        var bytes = [UInt8](repeating: 0, count: 16)
+        for index in 0..<6 { bytes[index] = UInt8(truncatingIfNeeded: millis >> (8 * (5 - index))) }
+        let randomA = generator.next() as UInt64
+        let randomB = generator.next() as UInt64
+        for index in 6..<16 {
+            let source = index < 14 ? randomA : randomB
+            bytes[index] = UInt8(truncatingIfNeeded: source >> (8 * (index % 8)))
+        }
+        bytes[6] = (bytes[6] & 0x0F) | 0x70
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        return format(bytes)
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    private static func format(_ bytes: [UInt8]) -> String {
+        var out = [UInt8]()
+        out.reserveCapacity(36)
+        for (index, byte) in bytes.enumerated() {
+            if index == 4 || index == 6 || index == 8 || index == 10 { out.append(UInt8(ascii: "-")) }
+            out.append(hexDigits[Int(byte >> 4)])
+            out.append(hexDigits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// True when `value` looks like a UUID (any version); guards path parameters before they reach SQL.
+    public static func isValid(_ value: String) -> Bool {
+        value.utf8.count == 36 && UUID(uuidString: value) != nil
+    }
+}

@@ -1,0 +1,115 @@
+public import PitcrewCore
+public import SQLKit
+
+/// SQL for campaigns and channels.
+public enum CampaignStore {
+    static func campaign(from row: any SQLRow) throws -> Campaign {
+        let budget = try row.optionalInt64("budget_minor").map { Money(minorUnits: $0, currency: try row.optionalString("currency") ?? "USD") }
+        return Campaign(
+            id: try row.string("id"), workspaceID: try row.string("workspace_id"), name: try row.string("name"),
+            channelID: try row.optionalString("channel_id"), utmCampaign: try row.optionalString("utm_campaign"),
+            status: CampaignStatus(rawValue: try row.string("status")) ?? .planned,
+            startDate: try row.optionalString("start_date").flatMap(CalendarDate.init), endDate: try row.optionalString("end_date").flatMap(CalendarDate.init),
+            budget: budget, ownerUserID: try row.optionalString("owner_user_id"), createdAt: try row.int64("created_at"),
+            updatedAt: try row.int64("updated_at"))
+    }
+
+    static func channel(from row: any SQLRow) throws -> Channel {
+        Channel(
+            id: try row.string("id"), workspaceID: try row.string("workspace_id"), name: try row.string("name"),
+            kind: ChannelKind(rawValue: try row.string("kind")) ?? .owned, createdAt: try row.int64("created_at"))
+    }
+
+    public static func campaigns(_ db: any SQLDatabase, workspaceID: String, page: PageRequest, status: CampaignStatus? = nil) async throws
+        -> Page<Campaign>
+    {
+        let statusFilter: SQLQueryString = status.map { "AND status = \(bind: $0.rawValue)" } ?? ""
+        let rows = try await db.raw(
+            """
+            SELECT * FROM campaigns WHERE workspace_id = \(bind: workspaceID) AND id > \(bind: page.after ?? "") \(statusFilter)
+            ORDER BY id LIMIT \(bind: page.limit + 1)
+            """
+        ).all()
+        return page.page(try rows.map(campaign(from:)), id: \.id)
+    }
+
+    public static func campaign(_ db: any SQLDatabase, workspaceID: String, id: String) async throws -> Campaign? {
+        try await db.raw("SELECT * FROM campaigns WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id)").first().map(campaign(from:))
+    }
+
+    public static func campaign(_ db: any SQLDatabase, workspaceID: String, name: String) async throws -> Campaign? {
+        try await db.raw("SELECT * FROM campaigns WHERE workspace_id = \(bind: workspaceID) AND name = \(bind: name)").first()
+            .map(campaign(from:))
+    }
+
+    public static func insert(_ db: any SQLDatabase, _ campaign: Campaign) async throws {
+        try await db.raw(
+            """
+            INSERT INTO campaigns (id, workspace_id, name, channel_id, utm_campaign, status, start_date, end_date, budget_minor,
+                                   currency, owner_user_id, created_at, updated_at)
+            VALUES (\(bind: campaign.id), \(bind: campaign.workspaceID), \(bind: campaign.name), \(bind: campaign.channelID),
+                    \(bind: campaign.utmCampaign), \(bind: campaign.status.rawValue), \(bind: campaign.startDate?.description),
+                    \(bind: campaign.endDate?.description), \(bind: campaign.budget?.minorUnits), \(bind: campaign.budget?.currency),
+                    \(bind: campaign.ownerUserID), \(bind: campaign.createdAt), \(bind: campaign.updatedAt))
+            """
+        ).run()
+    }
+
+    public static func update(_ db: any SQLDatabase, _ campaign: Campaign) async throws {
+        try await db.raw(
+            """
+            UPDATE campaigns SET name = \(bind: campaign.name), channel_id = \(bind: campaign.channelID),
+                utm_campaign = \(bind: campaign.utmCampaign), status = \(bind: campaign.status.rawValue),
+                start_date = \(bind: campaign.startDate?.description), end_date = \(bind: campaign.endDate?.description),
+                budget_minor = \(bind: campaign.budget?.minorUnits), currency = \(bind: campaign.budget?.currency),
+                owner_user_id = \(bind: campaign.ownerUserID), updated_at = \(bind: campaign.updatedAt)
+            WHERE workspace_id = \(bind: campaign.workspaceID) AND id = \(bind: campaign.id)
+            """
+        ).run()
+    }
+
+    public static func delete(_ db: any SQLDatabase, workspaceID: String, id: String) async throws {
+        try await db.raw("DELETE FROM campaigns WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id)").run()
+    }
+
+    public static func channels(_ db: any SQLDatabase, workspaceID: String, page: PageRequest) async throws -> Page<Channel> {
+        let rows = try await db.raw(
+            """
+            SELECT * FROM channels WHERE workspace_id = \(bind: workspaceID) AND id > \(bind: page.after ?? "")
+            ORDER BY id LIMIT \(bind: page.limit + 1)
+            """
+        ).all()
+        return page.page(try rows.map(channel(from:)), id: \.id)
+    }
+
+    public static func channel(_ db: any SQLDatabase, workspaceID: String, id: String) async throws -> Channel? {
+        try await db.raw("SELECT * FROM channels WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id)").first().map(channel(from:))
+    }
+
+    public static func channel(_ db: any SQLDatabase, workspaceID: String, name: String) async throws -> Channel? {
+        try await db.raw("SELECT * FROM channels WHERE workspace_id = \(bind: workspaceID) AND name = \(bind: name)").first()
+            .map(channel(from:))
+    }
+
+    public static func insert(_ db: any SQLDatabase, _ channel: Channel) async throws {
+        try await db.raw(
+            """
+            INSERT INTO channels (id, workspace_id, name, kind, created_at)
+            VALUES (\(bind: channel.id), \(bind: channel.workspaceID), \(bind: channel.name), \(bind: channel.kind.rawValue), \(bind: channel.createdAt))
+            """
+        ).run()
+    }
+
+    public static func update(_ db: any SQLDatabase, _ channel: Channel) async throws {
+        try await db.raw(
+            """
+            UPDATE channels SET name = \(bind: channel.name), kind = \(bind: channel.kind.rawValue)
+            WHERE workspace_id = \(bind: channel.workspaceID) AND id = \(bind: channel.id)
+            """
+        ).run()
+    }
+
+    public static func delete(_ db: any SQLDatabase, workspaceChannel channel: Channel) async throws {
+        try await db.raw("DELETE FROM channels WHERE workspace_id = \(bind: channel.workspaceID) AND id = \(bind: channel.id)").run()
+    }
+}

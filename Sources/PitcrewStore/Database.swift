@@ -1,0 +1,180 @@
+public import Logging
+public import PitcrewCore
+public import SQLKit
+import Foundation
+import NIOCore
+import NIOPosix
+import NIOSSL
+import PostgresKit
+import PostgresNIO
+import SQLiteKit
+public import ServiceLifecycle
+import Synchronization
+
+/// The one handle on Pitcrew's storage. Stores get `any SQLDatabase` from `read` and `transaction` and write one SQL text
+/// for both backends; `backend` is consulted only where the dialects truly differ.
+public final class Database: Sendable, Service {
+    public enum Backend: String, Sendable { case sqlite, postgres }
+
+    public let backend: Backend
+    public let location: DatabaseLocation
+    let logger: Logger
+    private let storage: Storage
+
+    private enum Storage: Sendable {
+        case sqlite(writer: SQLiteConnection, readers: [SQLiteConnection], writeLock: AsyncLock, next: ReaderCounter)
+        case postgres(PostgresClient)
+    }
+
+    private init(backend: Backend, location: DatabaseLocation, logger: Logger, storage: Storage) {
+        self.backend = backend
+        self.location = location
+        self.logger = logger
+        self.storage = storage
+    }
+
+    /// Opens the database. For PostgreSQL the returned handle must be `run()` (it is a Service) before queries complete.
+    public static func open(_ location: DatabaseLocation, readers: Int = 3, logger: Logger = Logger(label: "pitcrew.db")) async throws
+        -> Database
+    {
+        switch location {
+        case .sqlite(let path):
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+                throw PitcrewError.invalid("database", "the folder \(directory) does not exist")
+            }
+            let writer = try await openSQLite(path: path, logger: logger)
+            var readerConnections: [SQLiteConnection] = []
+            for _ in 0..<max(1, readers) { readerConnections.append(try await openSQLite(path: path, logger: logger)) }
+            return Database(
+                backend: .sqlite, location: location, logger: logger,
+                storage: .sqlite(writer: writer, readers: readerConnections, writeLock: AsyncLock(), next: ReaderCounter()))
+        case .postgres(let url):
+            let tls: PostgresClient.Configuration.TLS
+            switch url.tls {
+            case .disable: tls = .disable
+            case .prefer: tls = .prefer(.makeClientConfiguration())
+            case .require: tls = .require(.makeClientConfiguration())
+            }
+            var configuration = PostgresClient.Configuration(
+                host: url.host, port: url.port, username: url.username, password: url.password, database: url.database, tls: tls)
+            configuration.options.maximumConnections = 16
+            let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+            return Database(backend: .postgres, location: location, logger: logger, storage: .postgres(client))
+        }
+    }
+
+    private static func openSQLite(path: String, logger: Logger) async throws -> SQLiteConnection {
+        let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        // WAL lets readers run while the single writer commits; NORMAL sync is durable in WAL mode
+        // except for the last transactions on power loss — FULL is used so that a 200 means the data is on disk.
+        _ = try await connection.query("PRAGMA journal_mode=WAL")
+        _ = try await connection.query("PRAGMA synchronous=FULL")
+        _ = try await connection.query("PRAGMA foreign_keys=ON")
+        _ = try await connection.query("PRAGMA busy_timeout=10000")
+        return connection
+    }
+
+    /// Runs the PostgreSQL pool until cancelled; for SQLite waits for shutdown and closes the connections.
+    public func run() async throws {
+        switch storage {
+        case .postgres(let client):
+            await client.run()
+        case .sqlite:
+            try? await gracefulShutdown()
+            try await close()
+        }
+    }
+
+    /// Runs `body` with the database open and (for PostgreSQL) its pool running; closes it afterwards.
+    public static func with<T: Sendable>(
+        _ location: DatabaseLocation, logger: Logger = Logger(label: "pitcrew.db"), _ body: @Sendable (Database) async throws -> T
+    ) async throws -> T {
+        let database = try await open(location, logger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            if case .postgres(let client) = database.storage { group.addTask { await client.run() } }
+            do {
+                let result = try await body(database)
+                group.cancelAll()
+                try? await database.close()
+                return result
+            } catch {
+                group.cancelAll()
+                try? await database.close()
+                throw error
+            }
+        }
+    }
+
+    /// Closes SQLite connections (PostgreSQL closes when its `run()` task is cancelled).
+    public func close() async throws {
+        if case .sqlite(let writer, let readers, _, _) = storage {
+            for connection in [writer] + readers where !connection.isClosed { try await connection.close() }
+        }
+    }
+
+    /// Runs read-only work. SQLite readers see the last committed state (WAL snapshot).
+    public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        switch storage {
+        case .sqlite(_, let readers, _, let next):
+            return try await body(readers[next.next() % readers.count].sql())
+        case .postgres(let client):
+            return try await client.withConnection { connection in try await body(connection.sql()) }
+        }
+    }
+
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+    public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        switch storage {
+        case .sqlite(let writer, _, let lock, _):
+            await lock.lock()
+            do {
+                let result = try await Database.inTransaction(writer.sql(), begin: "BEGIN IMMEDIATE", body)
+                await lock.unlock()
+                return result
+            } catch {
+                await lock.unlock()
+                throw error
+            }
+        case .postgres(let client):
+            return try await client.withConnection { connection in
+                try await Database.inTransaction(connection.sql(), begin: "BEGIN", body)
+            }
+        }
+    }
+
+    private static func inTransaction<T: Sendable>(
+        _ db: any SQLDatabase, begin: String, _ body: @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        try await db.raw(SQLQueryString(begin)).run()
+        do {
+            let result = try await body(db)
+            try await db.raw("COMMIT").run()
+            return result
+        } catch {
+            try? await db.raw("ROLLBACK").run()
+            throw error
+        }
+    }
+
+    /// True when the database answers a trivial query.
+    public func isReady() async -> Bool {
+        do {
+            return try await read { db in try await db.raw("SELECT 1 AS ok").first() != nil }
+        } catch {
+            return false
+        }
+    }
+}
+
+/// Round-robin over SQLite reader connections.
+final class ReaderCounter: Sendable {
+    private let value = Mutex(0)
+
+    func next() -> Int {
+        value.withLock { value in
+            value &+= 1
+            return value & Int.max
+        }
+    }
+}

@@ -1,0 +1,179 @@
+public import PitcrewCore
+import SQLKit
+
+/// Campaigns and channels: the rules for creating and changing them, and the audit trail of every change.
+public struct CampaignService: Sendable {
+    public let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    // MARK: Campaigns
+
+    public func campaigns(_ scope: AccessScope, page: PageRequest, status: CampaignStatus? = nil) async throws -> Page<Campaign> {
+        try scope.require(.read)
+        return try await database.read { db in
+            try await CampaignStore.campaigns(db, workspaceID: scope.workspace.id, page: page, status: status)
+        }
+    }
+
+    public func campaign(_ scope: AccessScope, id: String) async throws -> Campaign {
+        try scope.require(.read)
+        guard Identifier.isValid(id), let campaign = try await database.read({ db in
+            try await CampaignStore.campaign(db, workspaceID: scope.workspace.id, id: id)
+        }) else { throw PitcrewError.notFound("Campaign") }
+        return campaign
+    }
+
+    public func createCampaign(_ scope: AccessScope, _ input: CampaignInput) async throws -> Campaign {
+        try scope.require(.write)
+        var validator = Validator()
+        if case .unchanged = input.name { validator.add("name", "is required") }
+        try validator.finish()
+        let now = Timestamp.now()
+        let blank = Campaign(
+            id: Identifier.make(), workspaceID: scope.workspace.id, name: "", channelID: nil, utmCampaign: nil, status: .planned,
+            startDate: nil, endDate: nil, budget: nil, ownerUserID: nil, createdAt: now, updatedAt: now)
+        return try await database.transaction { db in
+            let campaign = try await apply(input, to: blank, db: db, scope: scope)
+            try await CampaignStore.insert(db, campaign)
+            try await AuditLog.record(
+                db, workspaceID: scope.workspace.id, actor: scope.actor, action: "campaign.create", entity: "campaign", entityID: campaign.id,
+                after: campaign)
+            return campaign
+        }
+    }
+
+    public func updateCampaign(_ scope: AccessScope, id: String, _ input: CampaignInput) async throws -> Campaign {
+        try scope.require(.write)
+        return try await database.transaction { db in
+            guard Identifier.isValid(id), let current = try await CampaignStore.campaign(db, workspaceID: scope.workspace.id, id: id) else {
+                throw PitcrewError.notFound("Campaign")
+            }
+            var updated = try await apply(input, to: current, db: db, scope: scope)
+            updated.updatedAt = Timestamp.now()
+            try await CampaignStore.update(db, updated)
+            try await AuditLog.record(
+                db, workspaceID: scope.workspace.id, actor: scope.actor, action: "campaign.update", entity: "campaign", entityID: id,
+                before: current, after: updated)
+            return updated
+        }
+    }
+
+    public func deleteCampaign(_ scope: AccessScope, id: String) async throws {
+        try scope.require(.write)
+        try await database.transaction { db in
+            guard Identifier.isValid(id), let current = try await CampaignStore.campaign(db, workspaceID: scope.workspace.id, id: id) else {
+                throw PitcrewError.notFound("Campaign")
+            }
+            try await CampaignStore.delete(db, workspaceID: scope.workspace.id, id: id)
+            try await AuditLog.record(
+                db, workspaceID: scope.workspace.id, actor: scope.actor, action: "campaign.delete", entity: "campaign", entityID: id,
+                before: current)
+        }
+    }
+
+    /// Validates a patch against the current campaign and the workspace's other records; reports every problem at once.
+    private func apply(_ input: CampaignInput, to current: Campaign, db: any SQLDatabase, scope: AccessScope) async throws -> Campaign {
+        var campaign = current
+        var validator = Validator()
+        switch input.name {
+        case .set(let name): campaign.name = Validation.name(name, field: "name", into: &validator)
+        case .clear: validator.add("name", "must not be empty")
+        case .unchanged: break
+        }
+        if case .set(let name) = input.name, name.trimmingASCIIWhitespace() != current.name,
+            try await CampaignStore.campaign(db, workspaceID: scope.workspace.id, name: name.trimmingASCIIWhitespace()) != nil
+        {
+            throw PitcrewError.conflict("name", "A campaign named \(name.trimmingASCIIWhitespace()) exists in this workspace.")
+        }
+        campaign.channelID = input.channelID.apply(to: current.channelID)
+        if case .set(let channelID) = input.channelID {
+            let exists = Identifier.isValid(channelID) ? try await CampaignStore.channel(db, workspaceID: scope.workspace.id, id: channelID) : nil
+            validator.check(exists != nil, "channel_id", "no channel with this id in this workspace")
+        }
+        campaign.utmCampaign = input.utmCampaign.apply(to: current.utmCampaign)?.trimmingASCIIWhitespace()
+        if let utm = campaign.utmCampaign {
+            validator.check(!utm.isEmpty && utm.count <= 200, "utm_campaign", "must be 1–200 characters")
+            validator.check(!utm.contains(" "), "utm_campaign", "must not contain spaces (UTM values travel in URLs)")
+        }
+        switch input.status {
+        case .set(let text):
+            if let status = CampaignStatus(rawValue: text) {
+                campaign.status = status
+            } else {
+                validator.add("status", "must be one of \(CampaignStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        case .clear: validator.add("status", "must not be null")
+        case .unchanged: break
+        }
+        for (field, patch, keyPath) in [("start_date", input.startDate, \Campaign.startDate), ("end_date", input.endDate, \Campaign.endDate)] {
+            switch patch {
+            case .set(let text):
+                if let date = CalendarDate(text) { campaign[keyPath: keyPath] = date } else { validator.add(field, "must be a date as YYYY-MM-DD") }
+            case .clear: campaign[keyPath: keyPath] = nil
+            case .unchanged: break
+            }
+        }
+        if let start = campaign.startDate, let end = campaign.endDate {
+            validator.check(end >= start, "end_date", "must not be before start_date")
+        }
+        let amount = input.budgetAmount.apply(to: current.budget?.minorUnits)
+        let currency = input.budgetCurrency.apply(to: current.budget?.currency) ?? "USD"
+        if let amount {
+            validator.check(amount >= 0, "budget.amount", "must not be negative")
+            validator.check(Money.isCurrencyCode(currency), "budget.currency", "must be an ISO 4217 code such as USD")
+            campaign.budget = Money(minorUnits: amount, currency: currency)
+        } else {
+            campaign.budget = nil
+        }
+        campaign.ownerUserID = input.ownerUserID.apply(to: current.ownerUserID)
+        if case .set(let owner) = input.ownerUserID {
+            let role = Identifier.isValid(owner) ? try await TenancyStore.role(db, workspaceID: scope.workspace.id, userID: owner) : nil
+            validator.check(role != nil, "owner_user_id", "must be a member of this workspace")
+        }
+        try validator.finish()
+        return campaign
+    }
+
+    // MARK: Channels
+
+    public func channels(_ scope: AccessScope, page: PageRequest) async throws -> Page<Channel> {
+        try scope.require(.read)
+        return try await database.read { db in try await CampaignStore.channels(db, workspaceID: scope.workspace.id, page: page) }
+    }
+
+    public func createChannel(_ scope: AccessScope, _ input: ChannelInput) async throws -> Channel {
+        try scope.require(.write)
+        var validator = Validator()
+        let name = Validation.name(input.name, field: "name", max: 100, into: &validator)
+        let kind = ChannelKind(rawValue: input.kind)
+        validator.check(kind != nil, "kind", "must be one of paid, owned, earned")
+        try validator.finish()
+        let channel = Channel(id: Identifier.make(), workspaceID: scope.workspace.id, name: name, kind: kind!, createdAt: Timestamp.now())
+        return try await database.transaction { db in
+            if try await CampaignStore.channel(db, workspaceID: scope.workspace.id, name: name) != nil {
+                throw PitcrewError.conflict("name", "A channel named \(name) exists in this workspace.")
+            }
+            try await CampaignStore.insert(db, channel)
+            try await AuditLog.record(
+                db, workspaceID: scope.workspace.id, actor: scope.actor, action: "channel.create", entity: "channel", entityID: channel.id,
+                after: channel)
+            return channel
+        }
+    }
+
+    public func deleteChannel(_ scope: AccessScope, id: String) async throws {
+        try scope.require(.write)
+        try await database.transaction { db in
+            guard Identifier.isValid(id), let channel = try await CampaignStore.channel(db, workspaceID: scope.workspace.id, id: id) else {
+                throw PitcrewError.notFound("Channel")
+            }
+            try await CampaignStore.delete(db, workspaceChannel: channel)
+            try await AuditLog.record(
+                db, workspaceID: scope.workspace.id, actor: scope.actor, action: "channel.delete", entity: "channel", entityID: id,
+                before: channel)
+        }
+    }
+}
