@@ -38,7 +38,7 @@ public struct Money: Sendable, Equatable, Hashable, Codable {
 
     static let symbols: [String: String] = ["USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"]
 
-    static func groupThousands(_ value: UInt64) -> String {
+    public static func groupThousands(_ value: UInt64) -> String {
         let digits = Array(String(value))
         var out = ""
         for (index, digit) in digits.enumerated() {

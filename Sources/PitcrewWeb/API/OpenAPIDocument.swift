@@ -1,0 +1,158 @@
+import Foundation
+
+/// The OpenAPI 3.1 description of every route, served at `/api/v1/openapi.json`.
+/// A test compares it with the router, so a route cannot ship undocumented.
+enum OpenAPIDocument {
+    struct Operation {
+        var method: String
+        var path: String
+        var summary: String
+        var tag: String
+        var auth: Bool = true
+        var body: String? = nil
+        var response: String? = nil
+        var list: Bool = false
+        var status: Int = 200
+        var parameters: [String] = []
+    }
+
+    static let operations: [Operation] = [
+        Operation(method: "get", path: "/healthz", summary: "Liveness: the process answers", tag: "ops", auth: false),
+        Operation(method: "get", path: "/readyz", summary: "Readiness: the database answers", tag: "ops", auth: false),
+        Operation(method: "get", path: "/metrics", summary: "Prometheus metrics (text exposition format)", tag: "ops", auth: false),
+        Operation(method: "get", path: "/api/v1/openapi.json", summary: "This document", tag: "ops", auth: false),
+        Operation(method: "get", path: "/api/v1/workspaces", summary: "Workspaces the caller may see", tag: "access", response: "Workspace", list: true),
+        Operation(method: "get", path: "/api/v1/members", summary: "Members of the workspace", tag: "access", response: "Member", list: true, parameters: ["limit", "cursor"]),
+        Operation(method: "put", path: "/api/v1/members", summary: "Add a user to the workspace or change their role (admin)", tag: "access", body: "MemberInput", response: "Member"),
+        Operation(method: "delete", path: "/api/v1/members/{user_id}", summary: "Remove a member (admin)", tag: "access", status: 204),
+        Operation(method: "get", path: "/api/v1/tokens", summary: "API tokens of the workspace (admin)", tag: "access", response: "Token", list: true, parameters: ["limit", "cursor"]),
+        Operation(method: "post", path: "/api/v1/tokens", summary: "Create an API token; the secret is in this response only (admin)", tag: "access", body: "TokenInput", response: "Token", status: 201),
+        Operation(method: "delete", path: "/api/v1/tokens/{id}", summary: "Revoke an API token (admin)", tag: "access", response: "Token"),
+        Operation(method: "get", path: "/api/v1/audit-log", summary: "Audit trail of every write, newest first (admin)", tag: "access", response: "AuditEntry", list: true, parameters: ["limit", "cursor"]),
+        Operation(method: "get", path: "/api/v1/campaigns", summary: "Campaigns", tag: "campaigns", response: "Campaign", list: true, parameters: ["limit", "cursor", "status"]),
+        Operation(method: "post", path: "/api/v1/campaigns", summary: "Create a campaign (marketer)", tag: "campaigns", body: "CampaignInput", response: "Campaign", status: 201),
+        Operation(method: "get", path: "/api/v1/campaigns/{id}", summary: "One campaign", tag: "campaigns", response: "Campaign"),
+        Operation(method: "patch", path: "/api/v1/campaigns/{id}", summary: "Change a campaign; absent fields stay, null clears (marketer)", tag: "campaigns", body: "CampaignInput", response: "Campaign"),
+        Operation(method: "delete", path: "/api/v1/campaigns/{id}", summary: "Delete a campaign (marketer)", tag: "campaigns", status: 204),
+        Operation(method: "get", path: "/api/v1/channels", summary: "Channels", tag: "campaigns", response: "Channel", list: true, parameters: ["limit", "cursor"]),
+        Operation(method: "post", path: "/api/v1/channels", summary: "Create a channel (marketer)", tag: "campaigns", body: "ChannelInput", response: "Channel", status: 201),
+        Operation(method: "delete", path: "/api/v1/channels/{id}", summary: "Delete a channel (marketer)", tag: "campaigns", status: 204),
+        Operation(method: "get", path: "/api/v1/summary", summary: "Home dashboard numbers of the workspace", tag: "campaigns", response: "Summary"),
+    ]
+
+    static func string(_ type: String = "string", format: String? = nil, nullable: Bool = false, values: [String]? = nil) -> [String: Any] {
+        var schema: [String: Any] = ["type": nullable ? [type, "null"] : type]
+        if let format { schema["format"] = format }
+        if let values { schema["enum"] = values }
+        return schema
+    }
+
+    static func object(_ properties: [String: [String: Any]], required: [String] = []) -> [String: Any] {
+        ["type": "object", "additionalProperties": false, "properties": properties, "required": required]
+    }
+
+    nonisolated(unsafe) static let money = object(["amount_minor": string("integer"), "currency": string(format: "iso4217")], required: ["amount_minor"])
+    static let roles = ["viewer", "analyst", "marketer", "admin", "owner"]
+
+    nonisolated(unsafe) static let schemas: [String: Any] = [
+        "Problem": object(
+            [
+                "type": string(), "title": string(), "status": string("integer"), "detail": string(), "instance": string(),
+                "request_id": string(),
+                "errors": ["type": "array", "items": object(["field": string(), "message": string()])],
+            ], required: ["title", "status", "detail"]),
+        "Workspace": object(["id": string(format: "uuid"), "slug": string(), "name": string(), "role": string(values: roles), "created_at": string(format: "date-time")]),
+        "Member": object(["user_id": string(format: "uuid"), "email": string(format: "email"), "name": string(), "role": string(values: roles), "joined_at": string(format: "date-time")]),
+        "MemberInput": object(["email": string(format: "email"), "role": string(values: roles)], required: ["email", "role"]),
+        "Token": object([
+            "id": string(format: "uuid"), "name": string(), "role": string(values: roles), "prefix": string(),
+            "created_at": string(format: "date-time"), "last_used_at": string(format: "date-time", nullable: true),
+            "revoked_at": string(format: "date-time", nullable: true), "token": string(),
+        ]),
+        "TokenInput": object(["name": string(), "role": string(values: roles)], required: ["name", "role"]),
+        "AuditEntry": object([
+            "id": string(format: "uuid"), "actor_kind": string(values: ["user", "token", "system"]), "actor_id": string(), "action": string(),
+            "entity": string(), "entity_id": string(), "before": string(nullable: true), "after": string(nullable: true), "at": string(format: "date-time"),
+        ]),
+        "Campaign": object([
+            "id": string(format: "uuid"), "name": string(), "channel_id": string(format: "uuid", nullable: true),
+            "utm_campaign": string(nullable: true), "status": string(values: ["planned", "active", "paused", "completed", "cancelled"]),
+            "start_date": string(format: "date", nullable: true), "end_date": string(format: "date", nullable: true), "budget": money,
+            "owner_user_id": string(format: "uuid", nullable: true), "created_at": string(format: "date-time"), "updated_at": string(format: "date-time"),
+        ]),
+        "CampaignInput": object([
+            "name": string(), "channel_id": string(format: "uuid", nullable: true), "utm_campaign": string(nullable: true),
+            "status": string(values: ["planned", "active", "paused", "completed", "cancelled"]), "start_date": string(format: "date", nullable: true),
+            "end_date": string(format: "date", nullable: true), "budget": money, "owner_user_id": string(format: "uuid", nullable: true),
+        ]),
+        "Channel": object(["id": string(format: "uuid"), "name": string(), "kind": string(values: ["paid", "owned", "earned"]), "created_at": string(format: "date-time")]),
+        "ChannelInput": object(["name": string(), "kind": string(values: ["paid", "owned", "earned"])], required: ["name", "kind"]),
+        "Summary": object([
+            "contacts": string("integer"), "accounts": string("integer"), "events_last30_days": string("integer"), "tools": string("integer"),
+            "campaigns": string("integer"), "spend_this_quarter": ["type": "array", "items": money],
+            "events_per_day": ["type": "array", "items": object(["day": string(format: "date"), "events": string("integer")])],
+            "spend_by_channel": ["type": "array", "items": object(["channel": string(), "spend": money])],
+        ]),
+    ]
+
+    nonisolated(unsafe) static let parameterSpecs: [String: [String: Any]] = [
+        "limit": ["name": "limit", "in": "query", "schema": ["type": "integer", "minimum": 1, "maximum": 500]],
+        "cursor": ["name": "cursor", "in": "query", "schema": ["type": "string"], "description": "next_cursor of the previous page"],
+        "status": ["name": "status", "in": "query", "schema": ["type": "string"]],
+    ]
+
+    static func ref(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }
+
+    /// The document as JSON bytes.
+    static func json() -> Data {
+        var paths: [String: [String: Any]] = [:]
+        for operation in operations {
+            var spec: [String: Any] = ["summary": operation.summary, "tags": [operation.tag], "operationId": operationID(operation)]
+            var parameters: [[String: Any]] = operation.parameters.compactMap { parameterSpecs[$0] }
+            for name in pathParameters(operation.path) {
+                parameters.append(["name": name, "in": "path", "required": true, "schema": ["type": "string"]])
+            }
+            if !parameters.isEmpty { spec["parameters"] = parameters }
+            if let body = operation.body {
+                spec["requestBody"] = ["required": true, "content": ["application/json": ["schema": ref(body)]]]
+            }
+            var responses: [String: Any] = [:]
+            if let response = operation.response {
+                let schema: [String: Any] =
+                    operation.list
+                    ? ["type": "object", "properties": ["items": ["type": "array", "items": ref(response)], "next_cursor": ["type": ["string", "null"]]]]
+                    : ref(response)
+                responses[String(operation.status)] = ["description": "OK", "content": ["application/json": ["schema": schema]]]
+            } else {
+                responses[String(operation.status)] = ["description": operation.status == 204 ? "No content" : "OK"]
+            }
+            responses["default"] = ["description": "Error", "content": ["application/problem+json": ["schema": ref("Problem")]]]
+            spec["responses"] = responses
+            if !operation.auth { spec["security"] = [] as [Any] }
+            paths[operation.path, default: [:]][operation.method] = spec
+        }
+        let document: [String: Any] = [
+            "openapi": "3.1.0",
+            "info": ["title": "Pitcrew API", "version": "1.0.0", "description": "Marketing operations platform. Errors are RFC 9457 problem+json."],
+            "paths": paths,
+            "components": [
+                "schemas": schemas,
+                "securitySchemes": [
+                    "bearer": ["type": "http", "scheme": "bearer", "description": "API token (pitcrew token create)"],
+                    "session": ["type": "apiKey", "in": "cookie", "name": "pitcrew_session"],
+                ],
+            ],
+            "security": [["bearer": [] as [Any]], ["session": [] as [Any]]],
+        ]
+        return (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+    }
+
+    static func pathParameters(_ path: String) -> [String] {
+        path.split(separator: "/").filter { $0.hasPrefix("{") && $0.hasSuffix("}") }.map { String($0.dropFirst().dropLast()) }
+    }
+
+    static func operationID(_ operation: Operation) -> String {
+        let words = operation.path.split(whereSeparator: { "/{}._-".contains($0) }).filter { $0 != "api" && $0 != "v1" }
+        return operation.method + words.map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+    }
+}

@@ -1,0 +1,90 @@
+public import Hummingbird
+import Foundation
+public import Logging
+import NIOCore
+import PitcrewCore
+public import PitcrewStore
+import Prometheus
+
+/// The services the web layer and the CLI share, built once per process.
+public struct AppServices: Sendable {
+    public let database: Database
+    public let access: AccessService
+    public let campaigns: CampaignService
+    public let summaries: SummaryService
+
+    public init(database: Database, bcryptCost: UInt8 = 12) {
+        self.database = database
+        self.access = AccessService(database: database, bcryptCost: bcryptCost)
+        self.campaigns = CampaignService(database: database)
+        self.summaries = SummaryService(database: database)
+    }
+}
+
+/// The composition root: opens and migrates the database, builds services, routes and middleware.
+/// `pitcrew serve` and the tests call the same function.
+public func buildApplication(_ config: AppConfiguration, logger: Logger = Logger(label: "pitcrew")) async throws -> some ApplicationProtocol {
+    let database = try await Database.open(config.database, logger: logger)
+    return try await buildApplication(config, database: database, logger: logger)
+}
+
+/// Builds the application on an opened database (migrating it first). The database runs as one of the app's services.
+public func buildApplication(_ config: AppConfiguration, database: Database, logger: Logger) async throws -> some ApplicationProtocol {
+    let services = AppServices(database: database, bcryptCost: config.bcryptCost)
+    let router = try await buildRouter(config, services: services)
+    var app = Application(
+        router: router, configuration: .init(address: .hostname(config.host, port: config.port), serverName: "pitcrew"), logger: logger)
+    app.addServices(database)
+    app.beforeServerStarts {
+        // Migrations need the PostgreSQL pool running, which starts with the services; so they run here.
+        let applied = try await Migrator.migrate(database)
+        if !applied.isEmpty { logger.info("Applied migrations", metadata: ["names": "\(applied)"]) }
+    }
+    return app
+}
+
+/// All routes and middleware. Exposed so tests can list the routes and compare them with the OpenAPI document.
+public func buildRouter(_ config: AppConfiguration, services: AppServices) async throws -> Router<AppRequestContext> {
+    let pages = try await PageRenderer.load(resourcesPath: config.resourcesPath)
+    let registry = PrometheusCollectorRegistry()
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: RequestMetricsMiddleware(registry: registry))
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: ProblemMiddleware(pages: pages))
+    router.add(middleware: AuthMiddleware(access: services.access, maxBodyBytes: config.maxBodyBytes))
+
+    OpsController(database: services.database, registry: registry).addRoutes(to: router)
+    let api = router.group("api/v1")
+    api.get("openapi.json") { _, _ in
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.json())))
+    }
+    AccessController(access: services.access).addRoutes(to: api)
+    CampaignController(access: services.access, campaigns: services.campaigns, summaries: services.summaries).addRoutes(to: api)
+    WebController(
+        access: services.access, campaigns: services.campaigns, summaries: services.summaries, pages: pages, secureCookies: config.secureCookies
+    ).addRoutes(to: router)
+    return router
+}
+
+/// `/healthz`, `/readyz`, `/metrics`.
+struct OpsController {
+    let database: Database
+    let registry: PrometheusCollectorRegistry
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("healthz") { _, _ in JSONResponse(["status": "ok"]) }
+        router.get("readyz") { _, _ in
+            guard await database.isReady() else {
+                throw PitcrewError(.unavailable, "The database does not answer.")
+            }
+            return JSONResponse(["status": "ready", "database": database.backend.rawValue])
+        }
+        router.get("metrics") { _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Mustache
+import NIOCore
+import PitcrewCore
+
+/// Renders Mustache templates (escaping every `{{value}}`) into HTML responses.
+struct PageRenderer: Sendable {
+    let library: MustacheLibrary
+    let stylesheet: ByteBuffer
+
+    static func load(resourcesPath: String?) async throws -> PageRenderer {
+        let base = resourcesPath ?? (Bundle.module.resourcePath.map { $0 + "/Resources" } ?? "Resources")
+        let library = try await MustacheLibrary(directory: base + "/templates")
+        let css = try String(contentsOfFile: base + "/static/app.css", encoding: .utf8)
+        return PageRenderer(library: library, stylesheet: ByteBuffer(string: css))
+    }
+
+    func render(_ template: String, _ model: Any, status: HTTPResponse.Status = .ok) -> Response {
+        let html = library.render(model, withTemplate: template) ?? "Template \(template) is missing."
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    func errorPage(_ problem: Problem, context: AppRequestContext) -> Response {
+        struct ErrorModel {
+            var title: String
+            var status: Int
+            var statusTitle: String
+            var detail: String
+            var fieldErrors: [FieldError]
+            var requestID: String
+        }
+        let model = ErrorModel(
+            title: problem.title, status: problem.status.code, statusTitle: problem.title, detail: problem.detail, fieldErrors: problem.errors,
+            requestID: problem.requestID)
+        return render("error", model, status: problem.status)
+    }
+
+    func stylesheetResponse() -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/css; charset=utf-8"
+        headers[.cacheControl] = "public, max-age=3600"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: stylesheet))
+    }
+}

@@ -1,0 +1,73 @@
+/// Charts drawn on the server as SVG. Labels are escaped here, so templates may embed the result unescaped.
+enum SVGChart {
+    /// A vertical bar chart with one bar a label (e.g. a day), the largest value marked on the axis.
+    static func columns(_ points: [(label: String, value: Double)], title: String, every labelStep: Int = 5) -> String {
+        let width = 720.0
+        let height = 220.0
+        let left = 44.0
+        let bottom = 28.0
+        let top = 10.0
+        let maximum = max(points.map(\.value).max() ?? 0, 1)
+        let slot = (width - left) / Double(max(points.count, 1))
+        var svg = "<svg class=\"chart\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(escape(title))\">"
+        svg += "<title>\(escape(title))</title>"
+        svg += "<line class=\"axis\" x1=\"\(left)\" y1=\"\(height - bottom)\" x2=\"\(width)\" y2=\"\(height - bottom)\"/>"
+        svg += "<text x=\"0\" y=\"\(top + 8)\">\(escape(format(maximum)))</text><text x=\"0\" y=\"\(height - bottom)\">0</text>"
+        for (index, point) in points.enumerated() {
+            let barHeight = (height - bottom - top) * point.value / maximum
+            let x = left + Double(index) * slot + slot * 0.15
+            svg += "<rect class=\"bar\" x=\"\(round(x))\" y=\"\(round(height - bottom - barHeight))\" width=\"\(round(slot * 0.7))\" height=\"\(round(barHeight))\">"
+            svg += "<title>\(escape(point.label)): \(escape(format(point.value)))</title></rect>"
+            if index % labelStep == 0 {
+                svg += "<text x=\"\(round(x))\" y=\"\(height - 8)\">\(escape(point.label))</text>"
+            }
+        }
+        return svg + "</svg>"
+    }
+
+    /// Horizontal bars with the label on the left and the formatted value on the right.
+    static func bars(_ points: [(label: String, value: Double, display: String)], title: String) -> String {
+        let rowHeight = 28.0
+        let width = 720.0
+        let labelWidth = 160.0
+        let valueWidth = 110.0
+        let height = rowHeight * Double(max(points.count, 1)) + 8
+        let maximum = max(points.map(\.value).max() ?? 0, 1)
+        var svg = "<svg class=\"chart\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(escape(title))\">"
+        svg += "<title>\(escape(title))</title>"
+        for (index, point) in points.enumerated() {
+            let y = Double(index) * rowHeight + 4
+            let barWidth = max(1, (width - labelWidth - valueWidth) * point.value / maximum)
+            svg += "<text x=\"0\" y=\"\(y + 17)\">\(escape(point.label))</text>"
+            svg += "<rect class=\"bar\" x=\"\(labelWidth)\" y=\"\(y + 4)\" width=\"\(round(barWidth))\" height=\"\(rowHeight - 10)\"/>"
+            svg += "<text x=\"\(labelWidth + barWidth + 6)\" y=\"\(y + 17)\">\(escape(point.display))</text>"
+        }
+        return svg + "</svg>"
+    }
+
+    static func round(_ value: Double) -> String {
+        let rounded = (value * 10).rounded() / 10
+        return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
+    }
+
+    static func format(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
+
+    /// Escapes text for SVG/HTML content and attribute values.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.count)
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}
