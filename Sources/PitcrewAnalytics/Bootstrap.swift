@@ -22,10 +22,10 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
 
     /// A uniform double in [0, 1) with 53 random bits.
     @inline(__always)
-    mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
+    public mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
 
     /// A Poisson-distributed count with mean `mean`: inversion for small means, Hörmann's PTRS (1993) otherwise.
-    mutating func poisson(mean: Double) -> Double {
+    public mutating func poisson(mean: Double) -> Double {
         if mean <= 0 { return 0 }
         if mean < 10 {
             let limit = exp(-mean)

@@ -8,13 +8,19 @@ struct ByteInterner: Sendable {
     private var bytes: [UInt8] = []
     private var ids: [Int32] = []
 
+    /// FNV-1a, split into steps so the parser can hash while it scans for the end of a token.
+    static let seed: UInt64 = 0xCBF2_9CE4_8422_2325
+
     @inline(__always)
+    static func step(_ h: UInt64, _ byte: UInt8) -> UInt64 { (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+
+    @inline(__always)
+    static func finish(_ h: UInt64) -> UInt64 { h ^ (h >> 31) }
+
     static func hash(_ name: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in name {
-            h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-        }
-        return h ^ (h >> 31)
+        var h = seed
+        for byte in name { h = step(h, byte) }
+        return finish(h)
     }
 
     /// The id registered for `name`, if any.

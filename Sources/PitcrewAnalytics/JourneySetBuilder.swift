@@ -85,17 +85,16 @@ public struct JourneySetBuilder: Sendable {
         var ids: [Int32] = []
         for touch in journey.touches { ids.append(try channelID(for: touch.channel)) }
         let end = journey.conversionTime ?? journey.touches.last(where: { $0.timestamp != nil })?.timestamp
+        let times = journey.touches.compactMap(\.timestamp)
+        if zip(times, times.dropFirst()).contains(where: { $0 > $1 }) {
+            throw AttributionError.invalidJourney(index: added, reason: "touches are not in time order")
+        }
         var ages: [Double] = []
-        var previous: Date?
         for touch in journey.touches {
             guard let time = touch.timestamp, let end else {
                 ages.append(.nan)
                 continue
             }
-            if let previous, time < previous {
-                throw AttributionError.invalidJourney(index: added, reason: "touches are not in time order")
-            }
-            previous = time
             let age = end.timeIntervalSince(time) / 86_400
             guard age >= 0 else { throw AttributionError.invalidJourney(index: added, reason: "a touch comes after the conversion") }
             ages.append(age)
@@ -105,7 +104,17 @@ public struct JourneySetBuilder: Sendable {
         detail.append(ids: ids, ages: ages, lead: lead, opportunity: opportunity, outcome: journey.outcome)
     }
 
-    /// The fast path of the parser: merge a path given as a buffer of already valid ids.
+    /// The parser's path cache: the row of a path of already valid ids.
+    @inline(__always)
+    mutating func row(for path: UnsafeBufferPointer<Int32>) -> Int { table.findOrInsert(path) }
+
+    /// The parser's fast path: add an outcome to a row from `row(for:)`.
+    @inline(__always)
+    mutating func accumulate(row: Int, conversions: Double, value: Double, nulls: Double) {
+        table.add(toRow: row, conversions: conversions, value: value, nulls: nulls)
+    }
+
+    /// Merge a path given as a buffer of already valid ids.
     @inline(__always)
     mutating func accumulate(_ path: UnsafeBufferPointer<Int32>, conversions: Double, value: Double, nulls: Double) {
         table.add(path, conversions: conversions, value: value, nulls: nulls)

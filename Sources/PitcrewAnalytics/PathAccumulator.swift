@@ -28,7 +28,8 @@ struct ExactSum: Sendable {
 /// Parsing 1M journey rows spends most of its time here, so keys live in one flat `[Int32]` and slots hold row
 /// indices: no per-row allocation.
 struct PathAccumulator: Sendable {
-    private var slots: [Int32] = Array(repeating: -1, count: 1024)
+    /// Each slot holds the upper 32 bits of the path's hash and `row + 1` (0 = empty), so most probes touch one word.
+    private var slots: [UInt64] = Array(repeating: 0, count: 1024)
     private var hashes: [UInt64] = []
     /// Row `i`'s path is `ids[starts[i] ..< starts[i + 1]]`.
     private(set) var starts: [Int] = [0]
@@ -50,24 +51,49 @@ struct PathAccumulator: Sendable {
     }
 
     mutating func add(_ path: UnsafeBufferPointer<Int32>, conversions c: Double, value v: Double, nulls n: Double) {
-        let row = findOrInsert(path)
+        add(toRow: findOrInsert(path), conversions: c, value: v, nulls: n)
+    }
+
+    /// Adds to a row returned by `findOrInsert(_:)`.
+    @inline(__always)
+    mutating func add(toRow row: Int, conversions c: Double, value v: Double, nulls n: Double) {
         conversions[row].add(c)
         values[row].add(v)
         nulls[row].add(n)
     }
 
-    private mutating func findOrInsert(_ path: UnsafeBufferPointer<Int32>) -> Int {
+    /// The row of `path`, created empty on first sight.
+    mutating func findOrInsert(_ path: UnsafeBufferPointer<Int32>) -> Int {
         let h = Self.hash(path)
+        let tag = h & 0xFFFF_FFFF_0000_0000
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let row = Int(slots[slot])
-            if row < 0 { break }
-            if hashes[row] == h && equals(row: row, path) { return row }
-            slot = (slot + 1) & mask
+        let found: Int? = slots.withUnsafeBufferPointer { table in
+            starts.withUnsafeBufferPointer { starts in
+                ids.withUnsafeBufferPointer { ids in
+                    while true {
+                        let entry = table[slot]
+                        if entry == 0 { return nil }
+                        if entry & 0xFFFF_FFFF_0000_0000 == tag {
+                            let row = Int(entry & 0xFFFF_FFFF) - 1
+                            let start = starts[row]
+                            if starts[row + 1] - start == path.count {
+                                var same = true
+                                for i in 0..<path.count where ids[start + i] != path[i] {
+                                    same = false
+                                    break
+                                }
+                                if same { return row }
+                            }
+                        }
+                        slot = (slot + 1) & mask
+                    }
+                }
+            }
         }
+        if let found { return found }
         let row = hashes.count
-        slots[slot] = Int32(row)
+        slots[slot] = tag | UInt64(row + 1)
         hashes.append(h)
         ids.append(contentsOf: path)
         starts.append(ids.count)
@@ -78,21 +104,14 @@ struct PathAccumulator: Sendable {
         return row
     }
 
-    @inline(__always)
-    private func equals(row: Int, _ path: UnsafeBufferPointer<Int32>) -> Bool {
-        let start = starts[row]
-        guard starts[row + 1] - start == path.count else { return false }
-        for i in 0..<path.count where ids[start + i] != path[i] { return false }
-        return true
-    }
-
     private mutating func grow() {
-        slots = Array(repeating: -1, count: slots.count * 2)
+        slots = Array(repeating: 0, count: slots.count * 2)
         let mask = slots.count - 1
         for row in 0..<hashes.count {
-            var slot = Int(truncatingIfNeeded: hashes[row]) & mask
-            while slots[slot] >= 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(row)
+            let h = hashes[row]
+            var slot = Int(truncatingIfNeeded: h) & mask
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(row + 1)
         }
     }
 }

@@ -33,6 +33,7 @@ public struct PathFileParser {
 
     private var builder: JourneySetBuilder
     private var interner = ByteInterner()
+    private var pathCache = RawPathCache()
     private var carry: [UInt8] = []
     private var row = 0
     private var delimiter: UInt8
@@ -132,6 +133,12 @@ public struct PathFileParser {
         let conversions = try number(line, column: conversionsColumn)
         let value = valueColumn >= 0 ? try number(line, column: valueColumn) : 0
         let nulls = nullColumn >= 0 ? try number(line, column: nullColumn) : 0
+        let field = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(line)[fieldStart[pathColumn]..<fieldEnd[pathColumn]])
+        let fieldHash = RawPathCache.hash(field)
+        if let cached = pathCache.lookup(field, hash: fieldHash) {
+            builder.accumulate(row: cached, conversions: conversions, value: value, nulls: nulls)
+            return
+        }
         try readPath(line)
         if pathBuffer.isEmpty {
             do {
@@ -141,7 +148,9 @@ public struct PathFileParser {
             }
             return
         }
-        pathBuffer.withUnsafeBufferPointer { builder.accumulate($0, conversions: conversions, value: value, nulls: nulls) }
+        let pathRow = pathBuffer.withUnsafeBufferPointer { builder.row(for: $0) }
+        pathCache.insert(field, hash: fieldHash, row: pathRow)
+        builder.accumulate(row: pathRow, conversions: conversions, value: value, nulls: nulls)
     }
 
     private func isBlank(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -282,25 +291,39 @@ public struct PathFileParser {
     private mutating func tokenize(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) throws {
         if isBlank(UnsafeBufferPointer(rebasing: bytes[start..<end])) { return }
         let separator = UInt8(ascii: ">")
-        var tokenStart = start
-        while tokenStart <= end {
-            var tokenEnd = tokenStart
-            while tokenEnd < end && bytes[tokenEnd] != separator { tokenEnd += 1 }
-            var a = tokenStart
-            var b = tokenEnd
-            while a < b && (bytes[a] == UInt8(ascii: " ") || bytes[a] == UInt8(ascii: "\t")) { a += 1 }
-            while b > a && (bytes[b - 1] == UInt8(ascii: " ") || bytes[b - 1] == UInt8(ascii: "\t")) { b -= 1 }
-            guard a < b else {
+        let space = UInt8(ascii: " ")
+        let tab = UInt8(ascii: "\t")
+        var i = start
+        while true {
+            // One pass per token: skip leading blanks, then hash up to the last non-blank byte.
+            while i < end && (bytes[i] == space || bytes[i] == tab) { i += 1 }
+            let tokenStart = i
+            var tokenEnd = i
+            var h = ByteInterner.seed
+            var hashAtEnd = h
+            while i < end && bytes[i] != separator {
+                let byte = bytes[i]
+                h = ByteInterner.step(h, byte)
+                i += 1
+                if byte != space && byte != tab {
+                    tokenEnd = i
+                    hashAtEnd = h
+                }
+            }
+            guard tokenEnd > tokenStart else {
                 throw rowError(pathColumn, "empty channel name at touch \(pathBuffer.count + 1) (two '>' in a row, or a '>' at an end)")
             }
-            pathBuffer.append(try intern(UnsafeBufferPointer(rebasing: bytes[a..<b])))
-            tokenStart = tokenEnd + 1
+            pathBuffer.append(try intern(UnsafeBufferPointer(rebasing: bytes[tokenStart..<tokenEnd]), hash: ByteInterner.finish(hashAtEnd)))
+            if i >= end { break }
+            i += 1
+            if i == end {
+                throw rowError(pathColumn, "empty channel name at touch \(pathBuffer.count + 1) (two '>' in a row, or a '>' at an end)")
+            }
         }
     }
 
     @inline(__always)
-    private mutating func intern(_ name: UnsafeBufferPointer<UInt8>) throws -> Int32 {
-        let h = ByteInterner.hash(name)
+    private mutating func intern(_ name: UnsafeBufferPointer<UInt8>, hash h: UInt64) throws -> Int32 {
         if let id = interner.lookup(name, hash: h) { return id }
         guard let text = String(validating: name, as: UTF8.self) else { throw rowError(pathColumn, "a channel name is not valid UTF-8") }
         let id: Int32

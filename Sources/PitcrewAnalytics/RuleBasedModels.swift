@@ -12,8 +12,9 @@ enum RuleBasedModels {
         conversions: [Double], values: [Double]
     ) {
         let channelCount = set.channels.count
-        var conversions = [Double](repeating: 0, count: channelCount)
-        var values = [Double](repeating: 0, count: channelCount)
+        // Exact sums keep whole-credit models (first/last touch) free of rounding noise and independent of row order.
+        var conversions = [ExactSum](repeating: ExactSum(), count: channelCount)
+        var values = [ExactSum](repeating: ExactSum(), count: channelCount)
         var weights: [Double] = []
         var seen = [Int](repeating: -1, count: channelCount)
         let direct = directMask(set, options)
@@ -80,11 +81,11 @@ enum RuleBasedModels {
             }
             for i in 0..<n where weights[i] != 0 {
                 let channel = Int(set.touches[start + i])
-                conversions[channel] += c * weights[i]
-                values[channel] += v * weights[i]
+                conversions[channel].add(c * weights[i])
+                values[channel].add(v * weights[i])
             }
         }
-        return (conversions, values)
+        return (conversions.map(\.total), values.map(\.total))
     }
 
     /// Why `model` cannot run on `set`, or nil when it can.

@@ -1,0 +1,55 @@
+import Foundation
+import PitcrewAnalytics
+import Testing
+
+@Suite("Journeys built in code")
+struct JourneyBuilderTests {
+    static let day: TimeInterval = 86_400
+
+    @Test func journeysWithoutDetailsMergeByPath() throws {
+        var builder = JourneySetBuilder()
+        try builder.add(Journey(touches: [Touch(channel: "email"), Touch(channel: "search")], outcome: .converted(value: 10)))
+        try builder.add(Journey(touches: [Touch(channel: "email"), Touch(channel: "search")], outcome: .notConverted))
+        try builder.add(channels: ["search"], outcome: Outcome(conversions: 2, value: 5, nulls: 1))
+        let set = try builder.build()
+        #expect(set.rowCount == 2)
+        #expect(set.rowsAreDistinctPaths)
+        #expect(set.totalConversions == 3)
+        #expect(!set.hasTimestamps)
+    }
+
+    @Test func invalidJourneysAreRejected() throws {
+        var builder = JourneySetBuilder()
+        #expect(throws: AttributionError.invalidJourney(index: 1, reason: "the journey has no touches")) {
+            try builder.add(Journey(touches: [], outcome: .converted()))
+        }
+        #expect(throws: AttributionError.invalidJourney(index: 2, reason: "conversions is negative")) {
+            try builder.add(channels: ["a"], outcome: Outcome(conversions: -1))
+        }
+        #expect(throws: AttributionError.invalidJourney(index: 3, reason: "value is not a finite number")) {
+            try builder.add(channels: ["a"], outcome: Outcome(conversions: 1, value: .infinity))
+        }
+        let t0 = Date(timeIntervalSince1970: 1_000_000)
+        #expect(throws: AttributionError.invalidJourney(index: 4, reason: "touches are not in time order")) {
+            try builder.add(
+                Journey(
+                    touches: [Touch(channel: "a", timestamp: t0 + Self.day), Touch(channel: "b", timestamp: t0)],
+                    outcome: .converted()))
+        }
+        #expect(throws: AttributionError.invalidJourney(index: 5, reason: "a touch comes after the conversion")) {
+            try builder.add(Journey(touches: [Touch(channel: "a", timestamp: t0 + Self.day)], outcome: .converted(), conversionTime: t0))
+        }
+        #expect(throws: AttributionError.self) { try builder.channelID(for: "(null)") }
+        #expect(throws: AttributionError.emptyInput(reason: "no journeys")) { try JourneySetBuilder().build() }
+    }
+
+    @Test func emptyJourneysCanBeSkippedAndAreCounted() throws {
+        var builder = JourneySetBuilder(emptyJourneys: .skip)
+        try builder.add(Journey(touches: [], outcome: Outcome(conversions: 2, value: 9, nulls: 1)))
+        try builder.add(channels: ["a"], outcome: .converted())
+        let set = try builder.build()
+        #expect(set.skippedEmptyJourneys == 3)
+        #expect(set.skippedConversions == 2)
+        #expect(set.totalConversions == 1)
+    }
+}
