@@ -54,6 +54,12 @@ struct AttributeCommand: AsyncParsableCommand {
     @Option(name: .customLong("empty-paths"), help: "Rows whose path has no channel: reject or skip.")
     var emptyPaths: String = "reject"
 
+    /// A failure to read the input (exit code 1, unlike usage errors).
+    struct InputError: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+
     /// Where journeys come from.
     enum JourneySource {
         case pathFile(URL)
@@ -107,7 +113,7 @@ struct AttributeCommand: AsyncParsableCommand {
         switch source {
         case .pathFile(let url):
             guard FileManager.default.isReadableFile(atPath: url.path) else {
-                throw ValidationError("cannot read input file '\(url.path)'")
+                throw InputError(message: "cannot read input file '\(url.path)'")
             }
             let parserOptions = PathFileParser.Options(emptyPaths: EmptyJourneyPolicy(rawValue: emptyPaths) ?? .reject)
             return try PathFileParser.parse(contentsOf: url, options: parserOptions)

@@ -52,4 +52,23 @@ struct JourneyBuilderTests {
         #expect(set.skippedConversions == 2)
         #expect(set.totalConversions == 1)
     }
+
+    @Test func detailedJourneysGiveTheSamePathModelsAsMergedPaths() throws {
+        let t0 = Date(timeIntervalSince1970: 1_700_000_000)
+        var detailed = JourneySetBuilder()
+        var merged = JourneySetBuilder()
+        let paths = [["a", "b"], ["b"], ["a", "b"], ["c", "a", "c"], ["b"]]
+        for (i, path) in paths.enumerated() {
+            let outcome: Outcome = i % 2 == 0 ? .converted(value: Double(10 * i)) : .notConverted
+            let touches = path.enumerated().map { Touch(channel: $1, timestamp: t0 + Double($0) * Self.day) }
+            try detailed.add(Journey(touches: touches, outcome: outcome))
+            try merged.add(channels: path, outcome: outcome)
+        }
+        let models: [AttributionModel] = [.markov, .shapley, .shapleyRate, .shapleyOrdered, .linear, .firstTouch]
+        let a = try AttributionEngine.run(models, on: detailed.build())
+        let b = try AttributionEngine.run(models, on: merged.build())
+        #expect(a == b)
+        #expect(try detailed.build().hasTimestamps)
+        #expect(try detailed.build().rowCount == 5)
+    }
 }
