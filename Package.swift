@@ -89,6 +89,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "PitcrewTestSupport",
+            dependencies: [
+                "PitcrewCore", "PitcrewStore", .product(name: "Logging", package: "swift-log"), .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            path: "Tests/PitcrewTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "PitcrewCoreTests", dependencies: ["PitcrewCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PitcrewAnalyticsTests",
@@ -98,18 +106,19 @@ let package = Package(
         ),
         .testTarget(
             name: "PitcrewStoreTests",
-            dependencies: ["PitcrewCore", "PitcrewStore"],
+            dependencies: ["PitcrewCore", "PitcrewStore", "PitcrewTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "PitcrewDemoTests",
-            dependencies: ["PitcrewCore", "PitcrewStore", "PitcrewDemo"],
+            dependencies: ["PitcrewCore", "PitcrewStore", "PitcrewDemo", "PitcrewTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "PitcrewWebTests",
             dependencies: [
-                "PitcrewCore", "PitcrewStore", "PitcrewWeb", "PitcrewDemo",
+                "PitcrewCore", "PitcrewStore", "PitcrewWeb", "PitcrewDemo", "PitcrewTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

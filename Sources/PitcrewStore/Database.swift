@@ -92,7 +92,11 @@ public final class Database: Sendable, Service {
     ) async throws -> T {
         let database = try await open(location, logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            if case .postgres(let client) = database.storage { group.addTask { await client.run() } }
+            if case .postgres(let client) = database.storage {
+                group.addTask { await client.run() }
+                // Let the pool's run loop start before the first lease (PostgresNIO warns about leases before run()).
+                try await Task.sleep(for: .milliseconds(2))
+            }
             do {
                 let result = try await body(database)
                 group.cancelAll()

@@ -107,3 +107,10 @@ public enum TenancyStore {
         return page.page(members, id: \.user.id)
     }
 }
+
+extension TenancyStore {
+    /// Deletes a workspace and, by cascade, everything in it.
+    public static func deleteWorkspace(_ db: any SQLDatabase, id: String) async throws {
+        try await db.raw("DELETE FROM workspaces WHERE id = \(bind: id)").run()
+    }
+}

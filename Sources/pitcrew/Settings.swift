@@ -1,0 +1,54 @@
+import ArgumentParser
+import Configuration
+import Foundation
+import PitcrewCore
+import PitcrewStore
+
+/// Configuration layering for every command: a flag wins, then a `PITCREW_*` environment variable, then the default.
+/// This is the only place the environment is read.
+enum Settings {
+    static let environment = ConfigReader(provider: EnvironmentVariablesProvider())
+
+    static func string(_ flag: String?, env key: String, default fallback: String) -> String {
+        flag ?? environment.string(forKey: ConfigKey(["pitcrew", key])) ?? fallback
+    }
+
+    static func database(_ flag: String?) throws -> DatabaseLocation {
+        try DatabaseLocation(string(flag, env: "database", default: "./pitcrew.sqlite"))
+    }
+
+    static func port(_ flag: Int?) throws -> Int {
+        if let flag { return flag }
+        guard let text = environment.string(forKey: ConfigKey(["pitcrew", "port"])) else { return 8080 }
+        guard let port = Int(text), (1...65535).contains(port) else { throw ValidationError("PITCREW_PORT must be a port number, not \(text)") }
+        return port
+    }
+}
+
+/// `--database` as every command takes it.
+struct DatabaseOption: ParsableArguments {
+    @Option(name: .long, help: "A file path, sqlite:PATH or postgres://user:pass@host:port/db (env PITCREW_DATABASE; default ./pitcrew.sqlite).")
+    var database: String?
+
+    func location() throws -> DatabaseLocation { try Settings.database(database) }
+}
+
+/// A one-line progress bar on standard error, redrawn in place.
+final class ProgressBar: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lastPercent = -1
+    private var lastPhase = ""
+
+    func update(_ phase: String, _ fraction: Double) {
+        lock.lock()
+        defer { lock.unlock() }
+        let percent = Int((min(max(fraction, 0), 1) * 100).rounded(.down))
+        guard percent != lastPercent || phase != lastPhase else { return }
+        lastPercent = percent
+        lastPhase = phase
+        let filled = percent * 30 / 100
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: 30 - filled)
+        FileHandle.standardError.write(Data("\r\u{1B}[2K[\(bar)] \(percent)% \(phase)".utf8))
+        if percent == 100 { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}

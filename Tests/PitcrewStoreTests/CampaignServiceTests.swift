@@ -1,0 +1,125 @@
+import PitcrewCore
+import PitcrewStore
+import PitcrewTestSupport
+import SQLKit
+import Testing
+
+@Suite struct CampaignServiceTests {
+    static func input(_ name: String, _ configure: (inout CampaignInput) -> Void = { _ in }) -> CampaignInput {
+        var input = CampaignInput()
+        input.name = .set(name)
+        configure(&input)
+        return input
+    }
+
+    @Test(arguments: TestBackend.available)
+    func createUpdateDeleteWithAudit(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let access = AccessService.forTests(database)
+            let service = CampaignService(database: database)
+            let acme = try await SeededWorkspace.make(access, slug: "acme")
+            let search = try await service.createChannel(acme.scope, ChannelInput(name: "Paid Search", kind: "paid"))
+            let created = try await service.createCampaign(
+                acme.scope,
+                Self.input(" Q1 Brand ") {
+                    $0.channelID = .set(search.id)
+                    $0.utmCampaign = .set("q1_brand")
+                    $0.startDate = .set("2026-01-05")
+                    $0.endDate = .set("2026-03-31")
+                    $0.budgetAmount = .set(25_000_00)
+                    $0.status = .set("active")
+                })
+            #expect(created.name == "Q1 Brand" && created.budget == Money(minorUnits: 25_000_00, currency: "USD"))
+            var patch = CampaignInput()
+            patch.status = .set("paused")
+            patch.budgetAmount = .clear
+            let updated = try await service.updateCampaign(acme.scope, id: created.id, patch)
+            #expect(updated.status == .paused && updated.budget == nil && updated.utmCampaign == "q1_brand")
+            #expect(try await service.campaign(acme.scope, id: created.id) == updated)
+            try await service.deleteCampaign(acme.scope, id: created.id)
+            await #expect(throws: PitcrewError.notFound("Campaign")) { _ = try await service.campaign(acme.scope, id: created.id) }
+            let actions = try await access.auditLog(acme.scope, page: PageRequest(limit: 10)).items.map(\.action)
+            #expect(Array(actions.prefix(4)) == ["campaign.delete", "campaign.update", "campaign.create", "channel.create"])
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func validationNamesEveryFieldAndWritesNothing(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let access = AccessService.forTests(database)
+            let service = CampaignService(database: database)
+            let acme = try await SeededWorkspace.make(access, slug: "acme")
+            let other = try await SeededWorkspace.make(access, slug: "other")
+            let foreignChannel = try await service.createChannel(other.scope, ChannelInput(name: "Email", kind: "owned"))
+            do {
+                _ = try await service.createCampaign(
+                    acme.scope,
+                    Self.input("Bad") {
+                        $0.channelID = .set(foreignChannel.id)
+                        $0.utmCampaign = .set("has spaces")
+                        $0.status = .set("launched")
+                        $0.startDate = .set("2026-05-01")
+                        $0.endDate = .set("2026-04-01")
+                        $0.budgetAmount = .set(-1)
+                        $0.budgetCurrency = .set("dollars")
+                        $0.ownerUserID = .set(other.owner.id)
+                    })
+                Issue.record("expected invalid")
+            } catch let error as PitcrewError {
+                #expect(error.kind == .invalid)
+                #expect(
+                    Set(error.fieldErrors.map(\.field))
+                        == ["channel_id", "utm_campaign", "status", "end_date", "budget.amount", "budget.currency", "owner_user_id"])
+            }
+            #expect(try await service.campaigns(acme.scope, page: PageRequest()).items.isEmpty)
+
+            _ = try await service.createCampaign(acme.scope, Self.input("Dup"))
+            do {
+                _ = try await service.createCampaign(acme.scope, Self.input("Dup"))
+                Issue.record("expected conflict")
+            } catch let error as PitcrewError {
+                #expect(error.kind == .conflict && error.fieldErrors.first?.field == "name")
+            }
+            // The same name in another workspace is fine.
+            _ = try await service.createCampaign(other.scope, Self.input("Dup"))
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func rolesAndWorkspacesAreEnforced(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let access = AccessService.forTests(database)
+            let service = CampaignService(database: database)
+            let acme = try await SeededWorkspace.make(access, slug: "acme")
+            let other = try await SeededWorkspace.make(access, slug: "other")
+            let campaign = try await service.createCampaign(acme.scope, Self.input("Mine"))
+            await #expect(throws: PitcrewError.self) { _ = try await service.createCampaign(acme.scope(as: .analyst), Self.input("No")) }
+            _ = try await service.campaigns(acme.scope(as: .viewer), page: PageRequest())
+            await #expect(throws: PitcrewError.notFound("Campaign")) { _ = try await service.campaign(other.scope, id: campaign.id) }
+            await #expect(throws: PitcrewError.notFound("Campaign")) { _ = try await service.updateCampaign(other.scope, id: campaign.id, Self.input("Stolen")) }
+            await #expect(throws: PitcrewError.notFound("Campaign")) { try await service.deleteCampaign(other.scope, id: campaign.id) }
+            #expect(try await service.campaigns(other.scope, page: PageRequest()).items.isEmpty)
+            #expect(try await service.campaign(acme.scope, id: campaign.id).name == "Mine")
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func pagesWithOpaqueCursors(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let access = AccessService.forTests(database)
+            let service = CampaignService(database: database)
+            let acme = try await SeededWorkspace.make(access, slug: "acme")
+            for index in 0..<7 { _ = try await service.createCampaign(acme.scope, Self.input("Campaign \(index)")) }
+            var names: [String] = []
+            var cursor: String?
+            repeat {
+                let page = try await service.campaigns(acme.scope, page: try PageRequest(limit: 3, cursor: cursor))
+                names += page.items.map(\.name)
+                cursor = page.nextCursor
+            } while cursor != nil
+            #expect(names == (0..<7).map { "Campaign \($0)" })
+            #expect(throws: PitcrewError.self) { try PageRequest(limit: 3, cursor: "garbage") }
+            #expect(throws: PitcrewError.self) { try PageRequest(limit: 0, cursor: nil) }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import PitcrewCore
+import PitcrewStore
+import PitcrewTestSupport
+import SQLKit
+import Foundation
+import Testing
+
+@Suite struct MigrationTests {
+    @Test(arguments: TestBackend.available)
+    func migrationsAreRecordedAndIdempotent(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let names = try await Migrator.appliedNames(database)
+            #expect(names == Set(Migrator.all.map(\.name)))
+            #expect(try await Migrator.migrate(database).isEmpty)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func refusesADatabaseMigratedByANewerVersion(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            try await database.transaction { db in
+                try await db.raw("INSERT INTO schema_migrations (name, applied_at) VALUES ('9999_from_the_future', 0)").run()
+            }
+            await #expect(throws: PitcrewError.self) { try await Migrator.migrate(database) }
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func aFailingMigrationLeavesNothingBehind(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let broken = Migration(name: "0002_broken") { _ in
+                ["CREATE TABLE half_done (id TEXT PRIMARY KEY)", "THIS IS NOT SQL"]
+            }
+            await #expect(throws: (any Error).self) { try await Migrator.migrate(database, migrations: Migrator.all + [broken]) }
+            #expect(!(try await Migrator.appliedNames(database)).contains("0002_broken"))
+            let leftover = try await database.read { db in
+                try await db.raw("SELECT COUNT(*) AS n FROM schema_migrations WHERE name = '0002_broken'").first()?.decode(column: "n", as: Int.self)
+            }
+            #expect(leftover == 0)
+            // The table from the failed migration's first statement was rolled back too.
+            await #expect(throws: (any Error).self) {
+                try await database.read { db in try await db.raw("SELECT * FROM half_done").run() }
+            }
+        }
+    }
+
+    @Test func parsesDatabaseLocations() throws {
+        #expect(try DatabaseLocation("./pitcrew.sqlite") == .sqlite(path: "./pitcrew.sqlite"))
+        #expect(try DatabaseLocation("sqlite:/tmp/x.sqlite") == .sqlite(path: "/tmp/x.sqlite"))
+        guard case .postgres(let url) = try DatabaseLocation("postgres://ops:s%40cret@db.internal:6432/pitcrew?sslmode=require") else {
+            Issue.record("expected postgres")
+            return
+        }
+        #expect(url.host == "db.internal" && url.port == 6432 && url.username == "ops" && url.password == "s@cret")
+        #expect(url.database == "pitcrew" && url.tls == .require)
+        #expect(throws: PitcrewError.self) { try DatabaseLocation("mysql://x/y") }
+        #expect(throws: PitcrewError.self) { try DatabaseLocation("postgres://host-only") }
+    }
+
+    @Test func backupWritesAConsistentCopy() async throws {
+        try await TestDatabase.with(.sqlite) { database in
+            let access = AccessService.forTests(database)
+            _ = try await SeededWorkspace.make(access, slug: "backed-up")
+            let copy = FileManager.default.temporaryDirectory.appendingPathComponent("pitcrew-backup-\(UUID().uuidString).sqlite").path
+            defer { try? FileManager.default.removeItem(atPath: copy) }
+            try await database.backup(to: copy)
+            await #expect(throws: PitcrewError.self) { try await database.backup(to: copy) }
+            let slug = try await Database.with(.sqlite(path: copy)) { restored in
+                try await AccessService.forTests(restored).workspace(slug: "backed-up")?.slug
+            }
+            #expect(slug == "backed-up")
+        }
+    }
+}
