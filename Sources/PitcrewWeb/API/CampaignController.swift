@@ -75,7 +75,7 @@ struct CampaignController {
         case .some(var budget?):
             input.budgetAmount = budget.integer("amount_minor")
             input.budgetCurrency = budget.string("currency")
-            if case .unchanged = input.budgetAmount { budget.validatorAdd("budget.amount_minor", "is required") }
+            if !budget.contains("amount_minor") { budget.validatorAdd("budget.amount_minor", "is required") }
             body.merge(budget)
         }
         try body.finish()

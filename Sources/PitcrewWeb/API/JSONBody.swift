@@ -86,6 +86,8 @@ struct JSONBody {
 
     mutating func validatorAdd(_ field: String, _ message: String) { validator.add(field, message) }
 
+    func contains(_ key: String) -> Bool { object[key] != nil }
+
     /// Takes over the problems found in a nested object.
     mutating func merge(_ nested: JSONBody) {
         for error in nested.validator.errors { validator.add(error.field, error.message) }

@@ -70,6 +70,10 @@ struct Problem: Sendable {
                 default: error.body ?? error.status.reasonPhrase
                 }
             self.init(status: error.status, detail: detail, request: request, context: context)
+        case is NIOTooManyBytesError:
+            self.init(
+                status: .contentTooLarge, detail: "The request body is larger than the limit of \(context.maxUploadSize) bytes.", request: request,
+                context: context)
         case let error as DecodingError:
             self.init(status: .badRequest, detail: "The request body could not be read.", errors: [Problem.fieldError(error)], request: request, context: context)
         default:

@@ -11,7 +11,7 @@ struct PageRenderer: Sendable {
     let stylesheet: ByteBuffer
 
     static func load(resourcesPath: String?) async throws -> PageRenderer {
-        let base = resourcesPath ?? (Bundle.module.resourcePath.map { $0 + "/Resources" } ?? "Resources")
+        let base = resourcesPath ?? Bundle.module.url(forResource: "Resources", withExtension: nil)?.path ?? "Resources"
         let library = try await MustacheLibrary(directory: base + "/templates")
         let css = try String(contentsOfFile: base + "/static/app.css", encoding: .utf8)
         return PageRenderer(library: library, stylesheet: ByteBuffer(string: css))
