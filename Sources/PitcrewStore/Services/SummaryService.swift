@@ -37,7 +37,7 @@ public struct SummaryService: Sendable {
             }
             let spendRows = try await db.raw(
                 """
-                SELECT channel, currency, SUM(cost_minor) AS total FROM spend
+                SELECT channel, currency, CAST(SUM(cost_minor) AS BIGINT) AS total FROM spend
                 WHERE workspace_id = \(bind: workspaceID) AND day >= \(bind: quarterStart) AND day <= \(bind: today.description)
                 GROUP BY channel, currency
                 """
