@@ -9,12 +9,14 @@ import PitcrewCore
 struct PageRenderer: Sendable {
     let library: MustacheLibrary
     let stylesheet: ByteBuffer
+    let favicon: ByteBuffer
 
     static func load(resourcesPath: String?) async throws -> PageRenderer {
         let base = resourcesPath ?? Bundle.module.url(forResource: "Resources", withExtension: nil)?.path ?? "Resources"
         let library = try await MustacheLibrary(directory: base + "/templates")
         let css = try String(contentsOfFile: base + "/static/app.css", encoding: .utf8)
-        return PageRenderer(library: library, stylesheet: ByteBuffer(string: css))
+        let icon = try String(contentsOfFile: base + "/static/favicon.svg", encoding: .utf8)
+        return PageRenderer(library: library, stylesheet: ByteBuffer(string: css), favicon: ByteBuffer(string: icon))
     }
 
     func render(_ template: String, _ model: Any, status: HTTPResponse.Status = .ok) -> Response {
@@ -40,10 +42,14 @@ struct PageRenderer: Sendable {
         return render("error", model, status: problem.status)
     }
 
-    func stylesheetResponse() -> Response {
+    func stylesheetResponse() -> Response { asset(stylesheet, type: "text/css; charset=utf-8") }
+
+    func faviconResponse() -> Response { asset(favicon, type: "image/svg+xml") }
+
+    private func asset(_ body: ByteBuffer, type: String) -> Response {
         var headers = HTTPFields()
-        headers[.contentType] = "text/css; charset=utf-8"
+        headers[.contentType] = type
         headers[.cacheControl] = "public, max-age=3600"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: stylesheet))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
     }
 }
