@@ -55,6 +55,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "PitcrewMeasure",
+            dependencies: ["PitcrewCore", "PitcrewStore", "PitcrewAnalytics", .product(name: "SQLKit", package: "sql-kit")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "PitcrewDemo",
             dependencies: ["PitcrewCore", "PitcrewStore"],
             swiftSettings: swiftSettings
@@ -64,6 +69,8 @@ let package = Package(
             dependencies: [
                 "PitcrewCore",
                 "PitcrewStore",
+                "PitcrewMeasure",
+                "PitcrewAnalytics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -83,6 +90,7 @@ let package = Package(
                 "PitcrewWeb",
                 "PitcrewDemo",
                 "PitcrewAnalytics",
+                "PitcrewMeasure",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -112,6 +120,11 @@ let package = Package(
         .testTarget(
             name: "PitcrewDemoTests",
             dependencies: ["PitcrewCore", "PitcrewStore", "PitcrewDemo", "PitcrewTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PitcrewMeasureTests",
+            dependencies: ["PitcrewCore", "PitcrewStore", "PitcrewMeasure", "PitcrewAnalytics", "PitcrewDemo", "PitcrewTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

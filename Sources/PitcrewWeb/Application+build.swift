@@ -3,6 +3,7 @@ import Foundation
 public import Logging
 import NIOCore
 import PitcrewCore
+public import PitcrewMeasure
 public import PitcrewStore
 import Prometheus
 
@@ -12,12 +13,14 @@ public struct AppServices: Sendable {
     public let access: AccessService
     public let campaigns: CampaignService
     public let summaries: SummaryService
+    public let measure: MeasureService
 
     public init(database: Database, bcryptCost: UInt8 = 12) {
         self.database = database
         self.access = AccessService(database: database, bcryptCost: bcryptCost)
         self.campaigns = CampaignService(database: database)
         self.summaries = SummaryService(database: database)
+        self.measure = MeasureService(database: database)
     }
 }
 
@@ -62,9 +65,11 @@ public func buildRouter(_ config: AppConfiguration, services: AppServices) async
     }
     AccessController(access: services.access).addRoutes(to: api)
     CampaignController(access: services.access, campaigns: services.campaigns, summaries: services.summaries).addRoutes(to: api)
-    WebController(
-        access: services.access, campaigns: services.campaigns, summaries: services.summaries, pages: pages, secureCookies: config.secureCookies
-    ).addRoutes(to: router)
+    MeasureController(access: services.access, measure: services.measure).addRoutes(to: api)
+    let web = WebController(
+        access: services.access, campaigns: services.campaigns, summaries: services.summaries, pages: pages, secureCookies: config.secureCookies)
+    web.addRoutes(to: router)
+    AnalyticsPages(web: web, measure: services.measure).addRoutes(to: router)
     return router
 }
 

@@ -21,6 +21,8 @@ struct AttributeCommand: AsyncParsableCommand {
     @Option(help: "Path file in ChannelAttribution's format.")
     var input: String?
 
+    @OptionGroup var workspaceOptions: WorkspaceAttributionOptions
+
     @Option(help: "A model name, several separated by commas, or all.")
     var model: String = "all"
 
@@ -79,10 +81,19 @@ struct AttributeCommand: AsyncParsableCommand {
         guard EmptyJourneyPolicy(rawValue: emptyPaths) != nil else { throw usageError("--empty-paths must be reject or skip") }
         _ = try weights(positionWeights, option: "--position-weights")
         _ = try weights(customWeights, option: "--custom-weights")
-        _ = try journeySource()
+        if workspaceOptions.workspace != nil {
+            guard input == nil else { throw usageError("give either --input FILE or --workspace SLUG, not both") }
+            do { _ = try workspaceOptions.definition() } catch { throw usageError("\(error)") }
+        } else {
+            _ = try journeySource()
+        }
     }
 
     func run() async throws {
+        if workspaceOptions.workspace != nil {
+            try await runOnWorkspace()
+            return
+        }
         let journeys = try await loadJourneys(from: journeySource())
         let options = try attributionOptions()
         var models = try AttributionModel.parseList(model)
@@ -141,12 +152,12 @@ struct AttributeCommand: AsyncParsableCommand {
 
     /// Usage errors print ArgumentParser's message and usage, and exit with 2 as the project's CLI convention says
     /// (a plain `ValidationError` would exit with 64).
-    private func usageError(_ message: String) -> ExitCode {
+    func usageError(_ message: String) -> ExitCode {
         printError(Self.fullMessage(for: ValidationError(message)))
         return ExitCode(2)
     }
 
-    private func printError(_ message: String) {
+    func printError(_ message: String) {
         FileHandle.standardError.write(Data((message + "\n").utf8))
     }
 }

@@ -38,6 +38,13 @@ enum OpenAPIDocument {
         Operation(method: "post", path: "/api/v1/channels", summary: "Create a channel (marketer)", tag: "campaigns", body: "ChannelInput", response: "Channel", status: 201),
         Operation(method: "delete", path: "/api/v1/channels/{id}", summary: "Delete a channel (marketer)", tag: "campaigns", status: 204),
         Operation(method: "get", path: "/api/v1/summary", summary: "Home dashboard numbers of the workspace", tag: "campaigns", response: "Summary"),
+        Operation(
+            method: "get", path: "/api/v1/attribution", summary: "Multi-touch attribution with cost, CPA, ROAS and ROI per channel or campaign (analyst)",
+            tag: "measure", response: "Attribution",
+            parameters: ["models", "conversion", "unit", "dimension", "lookback_days", "from", "to", "order", "online_only"]),
+        Operation(
+            method: "get", path: "/api/v1/funnels", summary: "Funnel over ordered events or lifecycle stages, with monthly cohorts", tag: "measure",
+            response: "Funnel", parameters: ["steps", "from", "to"]),
     ]
 
     static func string(_ type: String = "string", format: String? = nil, nullable: Bool = false, values: [String]? = nil) -> [String: Any] {
@@ -85,6 +92,27 @@ enum OpenAPIDocument {
             "status": string(values: ["planned", "active", "paused", "completed", "cancelled"]), "start_date": string(format: "date", nullable: true),
             "end_date": string(format: "date", nullable: true), "budget": money, "owner_user_id": string(format: "uuid", nullable: true),
         ]),
+        "Attribution": object([
+            "currency": string(), "from": string(format: "date"), "to": string(format: "date"), "conversion": string(), "unit": string(),
+            "dimension": string(), "lookback_days": string("integer"), "models": ["type": "array", "items": string()],
+            "skipped": ["type": "array", "items": object(["model": string(), "reason": string()])],
+            "totals": object([
+                "units": string("integer"), "journeys": string("integer"), "conversions": string("integer"),
+                "conversions_without_touches": string("integer"), "other_currency_conversions": string("integer"), "cost_minor": string("integer"),
+            ]),
+            "rows": ["type": "array", "items": object([
+                "label": string(), "model": string(), "conversions": string("number"), "revenue_minor": string("integer"),
+                "removal_effect": string("number", nullable: true), "cost_minor": string("integer", nullable: true),
+                "cpa_minor": string("integer", nullable: true), "roas": string("number", nullable: true), "roi": string("number", nullable: true),
+            ])],
+        ]),
+        "Funnel": object([
+            "steps": ["type": "array", "items": object([
+                "name": string(), "count": string("integer"), "from_previous": string("number"), "from_first": string("number"),
+                "median_hours_from_previous": string("number", nullable: true),
+            ])],
+            "cohorts": ["type": "array", "items": object(["month": string(), "counts": ["type": "array", "items": string("integer")]])],
+        ]),
         "Channel": object(["id": string(format: "uuid"), "name": string(), "kind": string(values: ["paid", "owned", "earned"]), "created_at": string(format: "date-time")]),
         "ChannelInput": object(["name": string(), "kind": string(values: ["paid", "owned", "earned"])], required: ["name", "kind"]),
         "Summary": object([
@@ -99,6 +127,16 @@ enum OpenAPIDocument {
         "limit": ["name": "limit", "in": "query", "schema": ["type": "integer", "minimum": 1, "maximum": 500]],
         "cursor": ["name": "cursor", "in": "query", "schema": ["type": "string"], "description": "next_cursor of the previous page"],
         "status": ["name": "status", "in": "query", "schema": ["type": "string"]],
+        "models": ["name": "models", "in": "query", "schema": ["type": "string"], "description": "comma-separated model names or all"],
+        "conversion": ["name": "conversion", "in": "query", "schema": ["type": "string"], "description": "won | opportunity_created | stage:NAME | event:NAME"],
+        "unit": ["name": "unit", "in": "query", "schema": ["type": "string", "enum": ["contact", "account"]]],
+        "dimension": ["name": "dimension", "in": "query", "schema": ["type": "string", "enum": ["channel", "campaign"]]],
+        "lookback_days": ["name": "lookback_days", "in": "query", "schema": ["type": "integer", "minimum": 1, "maximum": 3650]],
+        "from": ["name": "from", "in": "query", "schema": ["type": "string", "format": "date"]],
+        "to": ["name": "to", "in": "query", "schema": ["type": "string", "format": "date"]],
+        "order": ["name": "order", "in": "query", "schema": ["type": "integer", "minimum": 1, "maximum": 4]],
+        "online_only": ["name": "online_only", "in": "query", "schema": ["type": "boolean"]],
+        "steps": ["name": "steps", "in": "query", "schema": ["type": "string"], "description": "comma-separated event:NAME or stage:NAME"],
     ]
 
     static func ref(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }

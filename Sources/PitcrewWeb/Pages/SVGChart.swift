@@ -1,3 +1,5 @@
+import Foundation
+
 /// Charts drawn on the server as SVG. Labels are escaped here, so templates may embed the result unescaped.
 enum SVGChart {
     /// A vertical bar chart with one bar a label (e.g. a day), the largest value marked on the axis.
@@ -69,5 +71,56 @@ enum SVGChart {
             }
         }
         return out
+    }
+}
+
+extension SVGChart {
+    /// Horizontal bars grouped by label, one bar per series (e.g. channels × attribution models), with a legend.
+    static func groupedBars(labels: [String], series: [(name: String, values: [Double])], title: String) -> String {
+        let width = 720.0
+        let labelWidth = 150.0
+        let barHeight = 9.0
+        let groupGap = 10.0
+        let legendHeight = 22.0
+        let groupHeight = Double(series.count) * barHeight + groupGap
+        let height = legendHeight + groupHeight * Double(max(labels.count, 1)) + 4
+        let maximum = max(series.flatMap(\.values).max() ?? 0, 1e-9)
+        var svg = "<svg class=\"chart\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(escape(title))\">"
+        svg += "<title>\(escape(title))</title>"
+        var x = 0.0
+        for (index, item) in series.enumerated() {
+            svg += "<rect class=\"s\(index % 8)\" x=\"\(round(x))\" y=\"4\" width=\"10\" height=\"10\"/>"
+            svg += "<text x=\"\(round(x + 14))\" y=\"13\">\(escape(item.name))</text>"
+            x += 14 + Double(item.name.count) * 6.5 + 16
+        }
+        for (row, label) in labels.enumerated() {
+            let top = legendHeight + Double(row) * groupHeight
+            svg += "<text x=\"0\" y=\"\(round(top + groupHeight / 2))\">\(escape(label))</text>"
+            for (index, item) in series.enumerated() {
+                let value = row < item.values.count ? item.values[row] : 0
+                let barWidth = max(0.5, (width - labelWidth - 60) * value / maximum)
+                svg += "<rect class=\"s\(index % 8)\" x=\"\(labelWidth)\" y=\"\(round(top + Double(index) * barHeight))\" width=\"\(round(barWidth))\" height=\"\(barHeight - 1)\">"
+                svg += "<title>\(escape(label)) · \(escape(item.name)): \(escape(String(format: "%.2f", value)))</title></rect>"
+            }
+        }
+        return svg + "</svg>"
+    }
+
+    /// A funnel: one bar per step, width by count, labelled with the count and the share of the first step.
+    static func funnel(_ steps: [(name: String, count: Int, share: Double)], title: String) -> String {
+        let width = 720.0
+        let rowHeight = 38.0
+        let height = rowHeight * Double(max(steps.count, 1)) + 6
+        let maximum = Double(max(steps.map(\.count).max() ?? 0, 1))
+        var svg = "<svg class=\"chart\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(escape(title))\">"
+        svg += "<title>\(escape(title))</title>"
+        for (index, step) in steps.enumerated() {
+            let barWidth = max(2, (width - 200) * Double(step.count) / maximum)
+            let x = (width - 200 - barWidth) / 2
+            let y = Double(index) * rowHeight + 4
+            svg += "<rect class=\"bar\" x=\"\(round(x))\" y=\"\(round(y))\" width=\"\(round(barWidth))\" height=\"\(rowHeight - 8)\"/>"
+            svg += "<text x=\"\(width - 190)\" y=\"\(round(y + 20))\">\(escape(step.name)): \(step.count) (\(escape(String(format: "%.1f", step.share * 100)))%)</text>"
+        }
+        return svg + "</svg>"
     }
 }

@@ -27,7 +27,7 @@ struct WheelArea: Sendable {
             status: "No issue has been scheduled for this area yet.", built: false),
         WheelArea(
             key: "analytics", label: "BI & Analytics", purpose: "Attribution (rule-based, Markov, Shapley), funnels, ROI, dashboards.",
-            status: "Attribution, ROI and funnels are planned (issue #4).", built: false),
+            status: "Attribution, ROI and funnels are built: see /analytics.", built: true),
         WheelArea(
             key: "budgeting", label: "Budgeting", purpose: "Plan vs actual, ROI, reallocation.",
             status: "Spend is recorded and summed on the home page; plan vs actual is not built.", built: false),
@@ -47,6 +47,7 @@ struct ShellModel {
 
     struct AreaLink {
         var key: String
+        var href: String
         var label: String
         var built: Bool
         var active: Bool
@@ -67,7 +68,9 @@ struct ShellModel {
         role = scope.role.rawValue
         self.csrf = csrf
         self.workspaces = workspaces.map { WorkspaceOption(slug: $0.0.slug, name: $0.0.name, selected: $0.0.id == scope.workspace.id) }
-        areas = WheelArea.all.map { AreaLink(key: $0.key, label: $0.label, built: $0.built, active: page == "area:" + $0.key) }
+        areas = WheelArea.all.map { AreaLink(
+                key: $0.key, href: $0.built ? "/\($0.key)" : "/areas/\($0.key)", label: $0.label, built: $0.built,
+                active: page == "area:" + $0.key || page == $0.key) }
         homeActive = page == "home"
         campaignsActive = page == "campaigns"
         membersActive = page == "members"

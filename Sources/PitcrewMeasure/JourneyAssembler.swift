@@ -1,0 +1,75 @@
+import Foundation
+import PitcrewAnalytics
+
+/// A conversion of one unit (contact or account).
+struct ConversionPoint: Sendable {
+    var time: Int64
+    /// In major currency units (the engines work in Double).
+    var value: Double
+}
+
+/// Turns the ordered touches of one unit and its conversions into journeys.
+///
+/// Rules: each conversion gets the touches in its lookback window that came after the previous conversion (so one touch
+/// is never credited twice) and not after the conversion itself. A unit with no conversion in the period gives one
+/// non-converting journey of its touches in the period. Touches after a unit's last conversion are dropped (they lead to
+/// no outcome we can see yet).
+struct JourneyAssembler {
+    let lookbackMillis: Int64
+    let periodStart: Int64
+    let periodEnd: Int64
+    let keepTimestamps: Bool
+
+    /// Statistics of what was assembled, for the report.
+    struct Counts: Sendable {
+        var units = 0
+        var journeys = 0
+        var conversions = 0
+        /// Conversions with no touch in their window: counted here, not attributed (no silent zero).
+        var conversionsWithoutTouches = 0
+    }
+
+    func assemble(
+        touches: [(time: Int64, channel: Int32)], conversions: [ConversionPoint], into builder: inout JourneySetBuilder, names: [String],
+        counts: inout Counts
+    ) throws {
+        counts.units += 1
+        if conversions.isEmpty {
+            let path = touches.filter { $0.time >= periodStart && $0.time <= periodEnd }
+            guard !path.isEmpty else { return }
+            try add(path, outcome: .notConverted, conversionTime: nil, into: &builder, names: names)
+            counts.journeys += 1
+            return
+        }
+        var start = 0
+        var previous = Int64.min
+        for conversion in conversions {
+            var end = start
+            while end < touches.count, touches[end].time <= conversion.time { end += 1 }
+            let windowStart = max(previous, conversion.time - lookbackMillis)
+            let window = touches[start..<end].filter { $0.time >= windowStart }
+            counts.conversions += 1
+            if window.isEmpty {
+                counts.conversionsWithoutTouches += 1
+            } else {
+                try add(Array(window), outcome: .converted(value: conversion.value), conversionTime: conversion.time, into: &builder, names: names)
+                counts.journeys += 1
+            }
+            start = end
+            previous = conversion.time + 1
+        }
+    }
+
+    private func add(
+        _ touches: [(time: Int64, channel: Int32)], outcome: Outcome, conversionTime: Int64?, into builder: inout JourneySetBuilder, names: [String]
+    ) throws {
+        if keepTimestamps {
+            let journey = Journey(
+                touches: touches.map { Touch(channel: names[Int($0.channel)], timestamp: Date(timeIntervalSince1970: Double($0.time) / 1000)) },
+                outcome: outcome, conversionTime: conversionTime.map { Date(timeIntervalSince1970: Double($0) / 1000) })
+            try builder.add(journey)
+        } else {
+            try builder.add(path: touches.map(\.channel), outcome: outcome)
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+public import PitcrewAnalytics
+public import PitcrewCore
+public import PitcrewStore
+import SQLKit
+import Synchronization
+
+/// Attribution, ROI and funnels over a workspace's own touchpoints, conversions and spend.
+public struct MeasureService: Sendable {
+    public let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// Builds journeys from the workspace and runs `models`, joined with spend for cost, CPA, ROAS and ROI.
+    public func attribution(
+        _ scope: AccessScope, definition: JourneyDefinition, models: [AttributionModel], options: AttributionOptions = AttributionOptions()
+    ) async throws -> AttributionReport {
+        try scope.require(.analyze)
+        try definition.validate()
+        var definition = definition
+        definition.keepTimestamps = definition.keepTimestamps || models.contains(.timeDecay)
+        let workspaceID = scope.workspace.id
+        let loaded = definition
+        let (journeys, counts, currency, other, spend) = try await database.read { db in
+            let currency = try await MeasureStore.workspaceCurrency(db, workspaceID: workspaceID)
+            let (conversions, other) = try await MeasureStore.conversions(db, workspaceID: workspaceID, definition: loaded, currency: currency)
+            let collector = JourneyCollector(definition: loaded, conversions: conversions)
+            try await MeasureStore.streamTouches(db, workspaceID: workspaceID, definition: loaded) { unit, time, label in
+                collector.add(unit: unit, time: time, label: label)
+            }
+            let (set, counts) = try collector.finish()
+            let spend = try await MeasureStore.spend(db, workspaceID: workspaceID, definition: loaded, currency: currency)
+            return (set, counts, currency, other, spend)
+        }
+        var runnable: [AttributionModel] = []
+        var skipped: [(AttributionModel, String)] = []
+        guard let journeys, counts.conversions > counts.conversionsWithoutTouches else {
+            return AttributionReport(
+                definition: definition, currency: currency, models: [], rows: [],
+                skipped: models.map { ($0, "no conversion with touches in the period") }, units: counts.units, journeys: counts.journeys,
+                conversions: counts.conversions, conversionsWithoutTouches: counts.conversionsWithoutTouches, otherCurrencyConversions: other,
+                totalCostMinor: spend.values.reduce(0, +))
+        }
+        for model in models {
+            if let reason = AttributionEngine.unsupportedReason(for: model, in: journeys, options: options) {
+                skipped.append((model, reason))
+            } else {
+                runnable.append(model)
+            }
+        }
+        let results = try AttributionEngine.run(runnable, on: journeys, options: options)
+        return AttributionReport(
+            definition: definition, currency: currency, models: results.map(\.model),
+            rows: AttributionReport.rows(results: results, spend: spend, currency: currency), skipped: skipped, units: counts.units,
+            journeys: counts.journeys, conversions: counts.conversions, conversionsWithoutTouches: counts.conversionsWithoutTouches,
+            otherCurrencyConversions: other, totalCostMinor: spend.values.reduce(0, +))
+    }
+}
+
+/// Receives streamed touch rows (one unit at a time, in time order) and assembles journeys as each unit ends.
+/// Rows arrive serially from the database driver; the mutex only makes that visible to the compiler.
+final class JourneyCollector: Sendable {
+    private struct State {
+        var builder = JourneySetBuilder(emptyJourneys: .skip)
+        var counts = JourneyAssembler.Counts()
+        var labels: [String: Int32] = [:]
+        var names: [String] = []
+        var unit: String?
+        var touches: [(time: Int64, channel: Int32)] = []
+        var seenUnits: Set<String> = []
+        var error: (any Error)?
+    }
+
+    private let state = Mutex(State())
+    private let assembler: JourneyAssembler
+    private let conversions: [String: [ConversionPoint]]
+
+    init(definition: JourneyDefinition, conversions: [String: [ConversionPoint]]) {
+        self.assembler = JourneyAssembler(
+            lookbackMillis: Int64(definition.lookbackDays) * 86_400_000, periodStart: definition.from.startMillis, periodEnd: definition.periodEnd,
+            keepTimestamps: definition.keepTimestamps)
+        self.conversions = conversions
+    }
+
+    func add(unit: String, time: Int64, label: String) {
+        state.withLock { state in
+            guard state.error == nil else { return }
+            do {
+                if unit != state.unit { try flush(&state) }
+                state.unit = unit
+                let id: Int32
+                if let known = state.labels[label] {
+                    id = known
+                } else {
+                    id = try state.builder.channelID(for: label)
+                    state.labels[label] = id
+                    if state.names.count <= Int(id) { state.names.append(label) }
+                }
+                state.touches.append((time, id))
+            } catch {
+                state.error = error
+            }
+        }
+    }
+
+    private func flush(_ state: inout State) throws {
+        guard let unit = state.unit else { return }
+        state.seenUnits.insert(unit)
+        try assembler.assemble(
+            touches: state.touches, conversions: conversions[unit] ?? [], into: &state.builder, names: state.names, counts: &state.counts)
+        state.touches.removeAll(keepingCapacity: true)
+    }
+
+    /// The journeys, or nil when there are none (an empty period is a report with nothing to attribute, not an error).
+    func finish() throws -> (JourneySet?, JourneyAssembler.Counts) {
+        try state.withLock { state in
+            if let error = state.error { throw error }
+            try flush(&state)
+            // Conversions of units with no touch at all are counted, never silently dropped.
+            for (unit, points) in conversions where !state.seenUnits.contains(unit) {
+                state.counts.conversions += points.count
+                state.counts.conversionsWithoutTouches += points.count
+            }
+            return (state.counts.journeys > 0 ? try state.builder.build() : nil, state.counts)
+        }
+    }
+}

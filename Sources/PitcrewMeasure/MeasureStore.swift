@@ -1,0 +1,103 @@
+import Foundation
+import PitcrewCore
+import PitcrewStore
+import SQLKit
+
+/// SQL for measurement: touchpoints streamed in unit-then-time order, conversions, spend.
+enum MeasureStore {
+    /// Streams `(unit, time, label)` of every touchpoint in the window, ordered by unit then time, to `row`.
+    /// Rows are handed over as they arrive, so memory holds one unit's touches at a time.
+    static func streamTouches(
+        _ db: any SQLDatabase, workspaceID: String, definition: JourneyDefinition, _ row: @escaping @Sendable (String, Int64, String) -> Void
+    ) async throws {
+        let unitColumn: SQLQueryString = definition.unit == .contact ? "t.contact_id" : "t.account_id"
+        let label: SQLQueryString = definition.dimension == .channel ? "t.channel" : "COALESCE(c.name, '(no campaign)')"
+        let join: SQLQueryString = definition.dimension == .channel ? "" : "LEFT JOIN campaigns c ON c.id = t.campaign_id"
+        let offline: SQLQueryString = definition.includeOffline ? "" : "AND t.offline = FALSE"
+        try await db.raw(
+            """
+            SELECT \(unitColumn) AS u, t.occurred_at AS t, \(label) AS l FROM touchpoints t \(join)
+            WHERE t.workspace_id = \(bind: workspaceID) AND \(unitColumn) IS NOT NULL
+              AND t.occurred_at >= \(bind: definition.touchesFrom) AND t.occurred_at <= \(bind: definition.periodEnd) \(offline)
+            ORDER BY \(unitColumn), t.occurred_at
+            """
+        ).run { sqlRow in
+            guard let unit = try? sqlRow.decode(column: "u", as: String.self), let time = try? sqlRow.decode(column: "t", as: Int64.self),
+                let label = try? sqlRow.decode(column: "l", as: String.self)
+            else { return }
+            row(unit, time, label)
+        }
+    }
+
+    /// Conversions in the period by unit, each unit's sorted by time. Values are in major units of `currency`;
+    /// opportunities in other currencies are counted in `otherCurrency` and left out.
+    static func conversions(
+        _ db: any SQLDatabase, workspaceID: String, definition: JourneyDefinition, currency: String
+    ) async throws -> (byUnit: [String: [ConversionPoint]], otherCurrency: Int) {
+        let from = definition.from.startMillis
+        let to = definition.periodEnd
+        let rows: [any SQLRow]
+        switch definition.conversion {
+        case .event(let name):
+            let unit: SQLQueryString = definition.unit == .contact ? "e.contact_id" : "ct.account_id"
+            rows = try await db.raw(
+                """
+                SELECT \(unit) AS u, e.occurred_at AS t, 0 AS v, \(bind: currency) AS cur FROM events e
+                LEFT JOIN contacts ct ON ct.id = e.contact_id
+                WHERE e.workspace_id = \(bind: workspaceID) AND e.name = \(bind: name) AND \(unit) IS NOT NULL
+                  AND e.occurred_at >= \(bind: from) AND e.occurred_at <= \(bind: to)
+                """
+            ).all()
+        case .opportunityCreated, .opportunityStage, .wonOpportunity:
+            let unit: SQLQueryString = definition.unit == .contact ? "o.contact_id" : "o.account_id"
+            let time: SQLQueryString = definition.conversion == .wonOpportunity ? "o.closed_at" : "o.created_at"
+            let filter: SQLQueryString =
+                switch definition.conversion {
+                case .wonOpportunity: "AND o.won = TRUE"
+                case .opportunityStage(let stage): "AND o.stage = \(bind: stage)"
+                default: ""
+                }
+            rows = try await db.raw(
+                """
+                SELECT \(unit) AS u, \(time) AS t, o.amount_minor AS v, o.currency AS cur FROM opportunities o
+                WHERE o.workspace_id = \(bind: workspaceID) AND \(unit) IS NOT NULL AND \(time) IS NOT NULL
+                  AND \(time) >= \(bind: from) AND \(time) <= \(bind: to) \(filter)
+                """
+            ).all()
+        }
+        var byUnit: [String: [ConversionPoint]] = [:]
+        var other = 0
+        let scale = pow(10, Double(Money.exponent(of: currency)))
+        for row in rows {
+            guard try row.decode(column: "cur", as: String.self) == currency else {
+                other += 1
+                continue
+            }
+            let point = ConversionPoint(time: try row.decode(column: "t", as: Int64.self), value: Double(try row.decode(column: "v", as: Int64.self)) / scale)
+            byUnit[try row.decode(column: "u", as: String.self), default: []].append(point)
+        }
+        for key in byUnit.keys { byUnit[key]?.sort { $0.time < $1.time } }
+        return (byUnit, other)
+    }
+
+    /// Spend in the period by label (channel name or campaign name) in `currency`, in minor units.
+    static func spend(_ db: any SQLDatabase, workspaceID: String, definition: JourneyDefinition, currency: String) async throws -> [String: Int64] {
+        let label: SQLQueryString = definition.dimension == .channel ? "s.channel" : "COALESCE(c.name, '(no campaign)')"
+        let join: SQLQueryString = definition.dimension == .channel ? "" : "LEFT JOIN campaigns c ON c.id = s.campaign_id"
+        let rows = try await db.raw(
+            """
+            SELECT \(label) AS l, CAST(SUM(s.cost_minor) AS BIGINT) AS cost FROM spend s \(join)
+            WHERE s.workspace_id = \(bind: workspaceID) AND s.currency = \(bind: currency)
+              AND s.day >= \(bind: definition.from.description) AND s.day <= \(bind: definition.to.description)
+            GROUP BY \(label)
+            """
+        ).all()
+        var result: [String: Int64] = [:]
+        for row in rows { result[try row.decode(column: "l", as: String.self)] = try row.decode(column: "cost", as: Int64.self) }
+        return result
+    }
+
+    static func workspaceCurrency(_ db: any SQLDatabase, workspaceID: String) async throws -> String {
+        try await db.raw("SELECT currency FROM workspaces WHERE id = \(bind: workspaceID)").first()?.decode(column: "currency", as: String.self) ?? "USD"
+    }
+}

@@ -1,0 +1,173 @@
+import PitcrewAnalytics
+import PitcrewCore
+import PitcrewDemo
+import PitcrewStore
+import PitcrewTestSupport
+import SQLKit
+import Testing
+
+@testable import PitcrewMeasure
+
+/// A tiny workspace with a known answer.
+/// Account A: Email (Mar 1), Paid Search (Mar 10), opportunity won Mar 20 for $1,000.
+///            An old Display touch (Jan 1) is outside the 30-day lookback.
+/// Account B: Paid Search (Mar 5), no conversion.
+/// Spend in March: Paid Search $500, Email $100.
+struct KnownWorkspace {
+    var seeded: SeededWorkspace
+    var other: SeededWorkspace
+
+    static func day(_ text: String, hour: Int = 12) -> Int64 { CalendarDate(text)!.startMillis + Int64(hour) * 3_600_000 }
+
+    static func make(_ database: Database) async throws -> KnownWorkspace {
+        let access = AccessService.forTests(database)
+        let seeded = try await SeededWorkspace.make(access, slug: "known")
+        let other = try await SeededWorkspace.make(access, slug: "noise")
+        var input = CampaignInput()
+        input.name = .set("Spring Search")
+        let campaign = try await CampaignService(database: database).createCampaign(seeded.scope, input)
+        try await database.transaction { db in
+            for (workspace, prefix) in [(seeded.workspace.id, "a"), (other.workspace.id, "n")] {
+                try await BulkInsert.insert(
+                    db, into: "accounts", columns: ["id", "workspace_id", "name", "created_at", "updated_at"],
+                    rows: [[Identifier.make(), workspace, "\(prefix)-A", 0, 0], [Identifier.make(), workspace, "\(prefix)-B", 0, 0]])
+            }
+            let accounts = try await db.raw("SELECT id, name FROM accounts").all().reduce(into: [String: String]()) {
+                $0[try $1.decode(column: "name", as: String.self)] = try $1.decode(column: "id", as: String.self)
+            }
+            func touch(_ workspace: String, _ account: String, _ time: Int64, _ channel: String, campaign: String? = nil) -> [any Encodable & Sendable] {
+                [Identifier.make(), workspace, accounts[account]!, time, channel, campaign, false]
+            }
+            let w = seeded.workspace.id
+            let n = other.workspace.id
+            try await BulkInsert.insert(
+                db, into: "touchpoints", columns: ["id", "workspace_id", "account_id", "occurred_at", "channel", "campaign_id", "offline"],
+                rows: [
+                    touch(w, "a-A", day("2026-01-01"), "Display"), touch(w, "a-A", day("2026-03-01"), "Email"),
+                    touch(w, "a-A", day("2026-03-10"), "Paid Search", campaign: campaign.id), touch(w, "a-A", day("2026-03-25"), "Referral"),
+                    touch(w, "a-B", day("2026-03-05"), "Paid Search", campaign: campaign.id),
+                    // Another workspace's touches must never count.
+                    touch(n, "n-A", day("2026-03-02"), "Organic Social"), touch(n, "n-B", day("2026-03-03"), "Organic Social"),
+                ])
+            try await BulkInsert.insert(
+                db, into: "opportunities",
+                columns: ["id", "workspace_id", "account_id", "name", "stage", "amount_minor", "currency", "created_at", "closed_at", "won"],
+                rows: [
+                    [Identifier.make(), w, accounts["a-A"]!, "Deal", "Closed Won", Int64(1_000_00), "USD", day("2026-02-15"), day("2026-03-20"), true],
+                    [Identifier.make(), n, accounts["n-A"]!, "Other deal", "Closed Won", Int64(9_000_00), "USD", day("2026-02-15"), day("2026-03-20"), true],
+                ])
+            try await BulkInsert.insert(
+                db, into: "spend", columns: ["id", "workspace_id", "day", "channel", "campaign_id", "cost_minor", "currency"],
+                rows: [
+                    [Identifier.make(), w, "2026-03-02", "Paid Search", campaign.id, Int64(500_00), "USD"],
+                    [Identifier.make(), w, "2026-03-03", "Email", nil as String?, Int64(100_00), "USD"],
+                    [Identifier.make(), n, "2026-03-03", "Email", nil as String?, Int64(777_00), "USD"],
+                ])
+        }
+        return KnownWorkspace(seeded: seeded, other: other)
+    }
+
+    static func definition() -> JourneyDefinition {
+        var definition = JourneyDefinition(from: CalendarDate("2026-03-01")!, to: CalendarDate("2026-03-31")!)
+        definition.unit = .account
+        definition.lookbackDays = 30
+        return definition
+    }
+}
+
+@Suite struct MeasureServiceTests {
+    @Test(arguments: TestBackend.available)
+    func attributionWithMoneyOnAKnownWorkspace(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let known = try await KnownWorkspace.make(database)
+            let service = MeasureService(database: database)
+            let report = try await service.attribution(
+                known.seeded.scope(as: .analyst), definition: KnownWorkspace.definition(), models: [.lastTouch, .firstTouch, .linear, .markov])
+            #expect(report.conversions == 1 && report.journeys == 2 && report.units == 2 && report.conversionsWithoutTouches == 0)
+            #expect(report.totalCostMinor == 600_00)
+            let last = Dictionary(uniqueKeysWithValues: report.rows(for: .lastTouch).map { ($0.label, $0) })
+            #expect(last["Paid Search"]?.conversions == 1 && last["Paid Search"]?.revenueMinor == 1_000_00)
+            #expect(last["Paid Search"]?.costMinor == 500_00 && last["Paid Search"]?.cpaMinor == 500_00)
+            #expect(last["Paid Search"]?.roas == 2 && last["Paid Search"]?.roi == 1)
+            #expect(last["Email"]?.conversions == 0 && last["Email"]?.roi == -1 && last["Email"]?.cpaMinor == nil)
+            #expect(last["Display"] == nil, "the January touch is outside the 30-day lookback")
+            #expect((last["Referral"]?.conversions ?? 0) == 0, "touches after the conversion are not credited")
+            #expect(last["Organic Social"] == nil, "another workspace's touches never count")
+            let first = Dictionary(uniqueKeysWithValues: report.rows(for: .firstTouch).map { ($0.label, $0) })
+            #expect(first["Email"]?.conversions == 1 && first["Email"]?.roi == 9)
+            let linear = Dictionary(uniqueKeysWithValues: report.rows(for: .linear).map { ($0.label, $0) })
+            #expect(linear["Email"]?.conversions == 0.5 && linear["Paid Search"]?.revenueMinor == 500_00)
+            let markov = report.rows(for: .markov)
+            #expect(abs(markov.reduce(0) { $0 + $1.conversions } - 1) < 1e-9)
+            #expect(markov.allSatisfy { $0.removalEffect != nil || $0.conversions == 0 })
+
+            var byCampaign = KnownWorkspace.definition()
+            byCampaign.dimension = .campaign
+            let campaigns = try await service.attribution(known.seeded.scope, definition: byCampaign, models: [.lastTouch])
+            let rows = Dictionary(uniqueKeysWithValues: campaigns.rows(for: .lastTouch).map { ($0.label, $0) })
+            #expect(rows["Spring Search"]?.conversions == 1 && rows["Spring Search"]?.costMinor == 500_00)
+            #expect(rows["(no campaign)"]?.costMinor == 100_00)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func rolesAndBadDefinitions(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let known = try await KnownWorkspace.make(database)
+            let service = MeasureService(database: database)
+            await #expect(throws: PitcrewError.self) {
+                _ = try await service.attribution(known.seeded.scope(as: .viewer), definition: KnownWorkspace.definition(), models: [.linear])
+            }
+            var backwards = KnownWorkspace.definition()
+            backwards.from = CalendarDate("2026-04-01")!
+            await #expect(throws: PitcrewError.self) { _ = try await service.attribution(known.seeded.scope, definition: backwards, models: [.linear]) }
+            // A period without conversions reports the models as skipped instead of a silent zero.
+            var empty = KnownWorkspace.definition()
+            empty.from = CalendarDate("2025-01-01")!
+            empty.to = CalendarDate("2025-01-31")!
+            let report = try await service.attribution(known.seeded.scope, definition: empty, models: [.linear, .markov])
+            #expect(report.conversions == 0 && report.rows.isEmpty && report.skipped.count == 2)
+            // time_decay uses real touch times; w_shaped cannot run without lead/opportunity milestones and says so.
+            let decay = try await service.attribution(known.seeded.scope, definition: KnownWorkspace.definition(), models: [.timeDecay, .wShaped])
+            #expect(decay.models == [.timeDecay] && decay.skipped.map(\.model) == [.wShaped])
+            let credits = Dictionary(uniqueKeysWithValues: decay.rows(for: .timeDecay).map { ($0.label, $0.conversions) })
+            #expect((credits["Paid Search"] ?? 0) > (credits["Email"] ?? 1))
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func conversionsWithoutTouchesAreCountedNotDropped(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let known = try await KnownWorkspace.make(database)
+            var short = KnownWorkspace.definition()
+            short.lookbackDays = 1
+            let report = try await MeasureService(database: database).attribution(known.seeded.scope, definition: short, models: [.linear])
+            #expect(report.conversions == 1 && report.conversionsWithoutTouches == 1)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func demoWorkspaceRunsEveryModelAndConservesConversions(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            var options = DemoOptions()
+            options.contacts = 400
+            options.eventsPerContact = 6
+            options.today = CalendarDate("2026-11-23")!
+            let demo = try await DemoGenerator(database: database, access: AccessService.forTests(database), campaigns: CampaignService(database: database))
+                .generate(options)
+            let scope = AccessScope(workspace: demo.workspace, actor: .system("test"), role: .analyst)
+            var definition = JourneyDefinition(from: CalendarDate("2025-11-24")!, to: CalendarDate("2026-11-23")!)
+            definition.unit = .account
+            definition.conversion = .opportunityCreated
+            let report = try await MeasureService(database: database).attribution(scope, definition: definition, models: AttributionModel.allCases)
+            let attributed = Double(report.conversions - report.conversionsWithoutTouches)
+            #expect(attributed > 0)
+            for model in report.models {
+                let total = report.rows(for: model).reduce(0) { $0 + $1.conversions }
+                #expect(abs(total - attributed) < 1e-6, "\(model) credits \(total) of \(attributed)")
+            }
+            #expect(report.models.contains(.markov) && report.models.contains(.shapley) && report.models.contains(.timeDecay))
+            #expect(report.totalCostMinor > 0)
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import PitcrewCore
+import PitcrewDemo
+import PitcrewStore
+import PitcrewTestSupport
+import PitcrewWeb
+import Testing
+
+@Suite struct MeasureAPITests {
+    static func demo(_ fixture: Fixture) async throws -> (Workspace, String) {
+        var options = DemoOptions()
+        options.contacts = 300
+        options.eventsPerContact = 5
+        options.slug = "demo"
+        options.ownerEmail = "alpha-owner@example.com"
+        options.ownerPassword = "correct horse battery"
+        let demo = try await DemoGenerator(database: fixture.database, access: fixture.services.access, campaigns: fixture.services.campaigns)
+            .generate(options)
+        let scope = AccessScope(workspace: demo.workspace, actor: .system("test"), role: .owner)
+        let token = try await fixture.services.access.createToken(scope, name: "analyst", role: .analyst).secret
+        return (demo.workspace, token)
+    }
+
+    @Test(arguments: TestBackend.available)
+    func attributionAndFunnelEndpoints(backend: TestBackend) async throws {
+        try await TestApp.with(backend) { client, fixture in
+            let (_, token) = try await Self.demo(fixture)
+            let response = try await client.call(.get, "/api/v1/attribution?models=last_touch,markov&conversion=opportunity_created&unit=account", token: token)
+            #expect(response.status == .ok, "\(response.text)")
+            let body = response.object
+            #expect(body["models"] as? [String] == ["last_touch", "markov"])
+            let rows = body["rows"] as? [[String: Any]] ?? []
+            #expect(rows.contains { $0["model"] as? String == "markov" && $0["removal_effect"] != nil })
+            #expect(rows.contains { $0["cost_minor"] != nil && $0["roi"] != nil })
+            let totals = body["totals"] as? [String: Any] ?? [:]
+            #expect((totals["conversions"] as? Int ?? 0) > 0 && (totals["cost_minor"] as? Int ?? 0) > 0)
+
+            let funnel = try await client.call(.get, "/api/v1/funnels", token: token)
+            #expect(funnel.status == .ok)
+            #expect((funnel.object["steps"] as? [[String: Any]])?.count == 6)
+
+            // Viewers may not run analyses; bad parameters are named.
+            #expect(try await client.call(.get, "/api/v1/attribution", token: fixture.tokensA[.viewer]).status == .forbidden)
+            let bad = try await client.call(
+                .get, "/api/v1/attribution?models=magic&unit=planet&conversion=maybe&from=yesterday&lookback_days=x&order=9", token: token)
+            #expect(bad.status == .badRequest && Set(bad.problemFields) == ["models", "unit", "conversion", "from", "lookback_days", "order"])
+            let badFunnel = try await client.call(.get, "/api/v1/funnels?steps=stage:lead,event:X", token: token)
+            #expect(badFunnel.status == .badRequest && badFunnel.problemFields == ["steps"])
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func analyticsPagesRenderChartsAndTables(backend: TestBackend) async throws {
+        try await TestApp.with(backend) { client, fixture in
+            let (workspace, _) = try await Self.demo(fixture)
+            _ = try await fixture.services.access.setMember(
+                AccessScope(workspace: workspace, actor: .system("test"), role: .owner), email: "alpha-owner@example.com", role: .analyst)
+            let browser = try await BrowserSession.signIn(client, email: "alpha-owner@example.com")
+            #expect(try await browser.post(client, "/workspace", form: "slug=demo").status == .seeOther)
+            let page = try await browser.get(client, "/analytics?model=markov&conversion=opportunity_created")
+            #expect(page.status == .ok)
+            #expect(page.text.contains("Attributed conversions by channel · markov") && page.text.contains("<svg"))
+            #expect(page.text.contains("Model comparison") && page.text.contains("ROAS"))
+            let bad = try await browser.get(client, "/analytics?from=nonsense")
+            #expect(bad.status == .badRequest && bad.text.contains("from"))
+            let funnel = try await browser.get(client, "/analytics/funnel")
+            #expect(funnel.status == .ok && funnel.text.contains("Monthly cohorts") && funnel.text.contains("<svg"))
+            let events = try await browser.get(client, "/analytics/funnel?steps=event:Page%20Viewed,event:Email%20Clicked")
+            #expect(events.status == .ok && events.text.contains("Page Viewed"))
+        }
+    }
+}
