@@ -1,5 +1,6 @@
 """Visits every Pitcrew page in headless Chromium as the demo user; fails on HTTP errors and console errors."""
 import os
+import re
 import sys
 import urllib.error
 import urllib.request
@@ -10,7 +11,8 @@ from selenium.webdriver.common.by import By
 
 BASE, OUT = sys.argv[1], sys.argv[2]
 PAGES = [
-    "/", "/campaigns", "/settings/members", "/settings/tokens",
+    "/", "/campaigns", "/analytics", "/analytics?model=shapley&dimension=campaign", "/analytics/funnel",
+    "/analytics/funnel?steps=event:Page%20Viewed,event:Email%20Clicked,event:Webinar%20Attended", "/settings/members", "/settings/tokens",
     *[f"/areas/{area}" for area in ["martech", "enablement", "pmo", "planning", "ai", "analytics", "budgeting", "data"]],
 ]
 
@@ -47,7 +49,7 @@ def main():
         for path in PAGES:
             status = status_of(BASE + path, cookie)
             driver.get(BASE + path)
-            name = "home" if path == "/" else path.strip("/").replace("/", "-")
+            name = "home" if path == "/" else re.sub(r"[^A-Za-z0-9]+", "-", path.strip("/")).strip("-")
             driver.save_screenshot(os.path.join(OUT, f"{name}.png"))
             errors = [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
             print(f"{status} {path} console_errors={len(errors)}")

@@ -54,9 +54,8 @@ import Testing
     @Test(arguments: TestBackend.available)
     func analyticsPagesRenderChartsAndTables(backend: TestBackend) async throws {
         try await TestApp.with(backend) { client, fixture in
-            let (workspace, _) = try await Self.demo(fixture)
-            _ = try await fixture.services.access.setMember(
-                AccessScope(workspace: workspace, actor: .system("test"), role: .owner), email: "alpha-owner@example.com", role: .analyst)
+            // The demo's owner is alpha-owner, so the switcher offers the demo workspace.
+            _ = try await Self.demo(fixture)
             let browser = try await BrowserSession.signIn(client, email: "alpha-owner@example.com")
             #expect(try await browser.post(client, "/workspace", form: "slug=demo").status == .seeOther)
             let page = try await browser.get(client, "/analytics?model=markov&conversion=opportunity_created")

@@ -18,7 +18,8 @@ public struct Migration: Sendable {
 public enum Migrator {
     /// Every migration this binary knows, in order.
     public static let all: [Migration] = [
-        Migration0001Foundation.migration
+        Migration0001Foundation.migration,
+        Migration0002MeasureIndexes.migration,
     ]
 
     /// Applies what is missing; returns the names applied. Refuses a database that has migrations this binary does not know
