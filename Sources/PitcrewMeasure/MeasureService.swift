@@ -22,13 +22,14 @@ public struct MeasureService: Sendable {
         var definition = definition
         definition.keepTimestamps = definition.keepTimestamps || models.contains(.timeDecay)
         let workspaceID = scope.workspace.id
+        let backend = database.backend
         let loaded = definition
         let (journeys, counts, currency, other, spend) = try await database.read { db in
             let currency = try await MeasureStore.workspaceCurrency(db, workspaceID: workspaceID)
             let (conversions, other) = try await MeasureStore.conversions(db, workspaceID: workspaceID, definition: loaded, currency: currency)
             let collector = JourneyCollector(definition: loaded, conversions: conversions)
-            try await MeasureStore.streamTouches(db, workspaceID: workspaceID, definition: loaded) { unit, time, label in
-                collector.add(unit: unit, time: time, label: label)
+            try await MeasureStore.streamTouches(db, backend: backend, workspaceID: workspaceID, definition: loaded) { unit, touches in
+                collector.add(unit: unit, touches: touches)
             }
             let (set, counts) = try collector.finish()
             let spend = try await MeasureStore.spend(db, workspaceID: workspaceID, definition: loaded, currency: currency)
@@ -59,13 +60,15 @@ public struct MeasureService: Sendable {
     }
 }
 
-/// Receives streamed touch rows (one unit at a time, in time order) and assembles journeys as each unit ends.
+/// Receives each unit's touches (in time order) and assembles its journeys at once.
 /// Rows arrive serially from the database driver; the mutex only makes that visible to the compiler.
 final class JourneyCollector: Sendable {
     private struct State {
         var builder = JourneySetBuilder(emptyJourneys: .skip)
         var counts = JourneyAssembler.Counts()
-        var labels: [String: Int32] = [:]
+        var labelBytes: [[UInt8]] = []
+        var labelIDs: [Int32] = []
+        var labelsByName: [String: Int32] = [:]
         var names: [String] = []
         var unit: String?
         var touches: [(time: Int64, channel: Int32)] = []
@@ -84,25 +87,60 @@ final class JourneyCollector: Sendable {
         self.conversions = conversions
     }
 
-    func add(unit: String, time: Int64, label: String) {
+    /// One unit's touches as `time␟label␞…` in time order (see `MeasureStore.streamTouches`).
+    func add(unit: String, touches: String) {
         state.withLock { state in
             guard state.error == nil else { return }
             do {
-                if unit != state.unit { try flush(&state) }
                 state.unit = unit
-                let id: Int32
-                if let known = state.labels[label] {
-                    id = known
-                } else {
-                    id = try state.builder.channelID(for: label)
-                    state.labels[label] = id
-                    if state.names.count <= Int(id) { state.names.append(label) }
-                }
-                state.touches.append((time, id))
+                var text = touches
+                try text.withUTF8 { bytes in try parse(bytes, into: &state) }
+                try flush(&state)
             } catch {
                 state.error = error
             }
         }
+    }
+
+    /// Parses `time␟label␞time␟label…` without allocating a string per touch except for labels not seen before.
+    private func parse(_ bytes: UnsafeBufferPointer<UInt8>, into state: inout State) throws {
+        var index = 0
+        while index < bytes.count {
+            var time: Int64 = 0
+            var negative = false
+            if bytes[index] == UInt8(ascii: "-") {
+                negative = true
+                index += 1
+            }
+            while index < bytes.count, bytes[index] != 0x1F {
+                time = time * 10 + Int64(bytes[index] &- 48)
+                index += 1
+            }
+            index += 1
+            let start = index
+            while index < bytes.count, bytes[index] != 0x1E { index += 1 }
+            let label = UnsafeBufferPointer(rebasing: bytes[start..<index])
+            index += 1
+            let id = try labelID(label, &state)
+            state.touches.append((negative ? -time : time, id))
+        }
+    }
+
+    private func labelID(_ label: UnsafeBufferPointer<UInt8>, _ state: inout State) throws -> Int32 {
+        // Few distinct labels: a linear probe over byte-equal names beats hashing a new String per touch.
+        if state.labelBytes.count <= 32 {
+            for (index, known) in state.labelBytes.enumerated() where known.count == label.count && known.elementsEqual(label) {
+                return state.labelIDs[index]
+            }
+        }
+        let name = String(decoding: label, as: UTF8.self)
+        if let known = state.labelsByName[name] { return known }
+        let id = try state.builder.channelID(for: name)
+        state.labelBytes.append(Array(label))
+        state.labelIDs.append(id)
+        state.labelsByName[name] = id
+        if state.names.count <= Int(id) { state.names.append(name) }
+        return id
     }
 
     private func flush(_ state: inout State) throws {
@@ -111,6 +149,7 @@ final class JourneyCollector: Sendable {
         try assembler.assemble(
             touches: state.touches, conversions: conversions[unit] ?? [], into: &state.builder, names: state.names, counts: &state.counts)
         state.touches.removeAll(keepingCapacity: true)
+        state.unit = nil
     }
 
     /// The journeys, or nil when there are none (an empty period is a report with nothing to attribute, not an error).
