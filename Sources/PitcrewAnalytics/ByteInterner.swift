@@ -1,67 +1,89 @@
 /// Maps channel names given as raw bytes to builder channel ids without creating a `String` per touch.
 ///
 /// A path file names the same few channels millions of times; only the first sighting of a name pays for a `String`.
+/// A slot holds the first and last eight bytes of its name and the length, which for names of up to 16 bytes (nearly
+/// all channel names) is the whole name: a lookup is two loads, a hash and one comparison of three words. Longer names
+/// are compared in full with their stored bytes too.
 struct ByteInterner: Sendable {
-    private var slots: [Int32] = Array(repeating: -1, count: 256)
-    private var hashes: [UInt64] = []
+    private struct Slot: Sendable {
+        var first: UInt64 = 0
+        var last: UInt64 = 0
+        var count = -1
+        var entry: Int32 = 0
+    }
+
+    private var slots = [Slot](repeating: Slot(), count: 256)
     private var starts: [Int] = [0]
     private var bytes: [UInt8] = []
     private var ids: [Int32] = []
 
-    /// FNV-1a, split into steps so the parser can hash while it scans for the end of a token.
-    static let seed: UInt64 = 0xCBF2_9CE4_8422_2325
+    /// The first and the last eight bytes of `name` (zero-padded below eight bytes).
+    @inline(__always)
+    private static func words(_ name: UnsafeBufferPointer<UInt8>) -> (first: UInt64, last: UInt64) {
+        let count = name.count
+        if count >= 8 {
+            let raw = UnsafeRawBufferPointer(name)
+            return (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
+        }
+        var word: UInt64 = 0
+        for i in 0..<count { word |= UInt64(name[i]) << UInt64(8 * i) }
+        return (word, 0)
+    }
 
     @inline(__always)
-    static func step(_ h: UInt64, _ byte: UInt8) -> UInt64 { (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-
-    @inline(__always)
-    static func finish(_ h: UInt64) -> UInt64 { h ^ (h >> 31) }
-
-    static func hash(_ name: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h = seed
-        for byte in name { h = step(h, byte) }
-        return finish(h)
+    private static func slot(_ words: (first: UInt64, last: UInt64), _ count: Int, _ mask: Int) -> Int {
+        var h = (words.first ^ UInt64(truncatingIfNeeded: count)) &* 0x9E37_79B9_7F4A_7C15
+        h = (h ^ (h >> 29) ^ words.last) &* 0xBF58_476D_1CE4_E5B9
+        return Int(truncatingIfNeeded: h ^ (h >> 32)) & mask
     }
 
     /// The id registered for `name`, if any.
     @inline(__always)
-    func lookup(_ name: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> Int32? {
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let entry = Int(slots[slot])
-            if entry < 0 { return nil }
-            if hashes[entry] == h && equals(entry, name) { return ids[entry] }
-            slot = (slot + 1) & mask
+    func lookup(_ name: UnsafeBufferPointer<UInt8>) -> Int32? {
+        let words = Self.words(name)
+        let count = name.count
+        return slots.withUnsafeBufferPointer { slots in
+            let mask = slots.count - 1
+            var index = Self.slot(words, count, mask)
+            while true {
+                let slot = slots[index]
+                if slot.count < 0 { return nil }
+                if slot.count == count && slot.first == words.first && slot.last == words.last
+                    && (count <= 16 || equals(slot.entry, name))
+                {
+                    return ids[Int(slot.entry)]
+                }
+                index = (index + 1) & mask
+            }
         }
     }
 
-    mutating func insert(_ name: UnsafeBufferPointer<UInt8>, hash h: UInt64, id: Int32) {
-        let entry = hashes.count
-        hashes.append(h)
+    mutating func insert(_ name: UnsafeBufferPointer<UInt8>, id: Int32) {
         bytes.append(contentsOf: name)
         starts.append(bytes.count)
         ids.append(id)
-        if hashes.count * 2 > slots.count {
-            slots = Array(repeating: -1, count: slots.count * 2)
-            for e in 0..<hashes.count { place(e) }
+        if ids.count * 2 > slots.count {
+            slots = [Slot](repeating: Slot(), count: slots.count * 2)
+            for entry in ids.indices { place(entry) }
         } else {
-            place(entry)
+            place(ids.count - 1)
         }
     }
 
     private mutating func place(_ entry: Int) {
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: hashes[entry]) & mask
-        while slots[slot] >= 0 { slot = (slot + 1) & mask }
-        slots[slot] = Int32(entry)
+        bytes.withUnsafeBufferPointer { bytes in
+            let name = UnsafeBufferPointer(rebasing: bytes[starts[entry]..<starts[entry + 1]])
+            let words = Self.words(name)
+            let mask = slots.count - 1
+            var index = Self.slot(words, name.count, mask)
+            while slots[index].count >= 0 { index = (index + 1) & mask }
+            slots[index] = Slot(first: words.first, last: words.last, count: name.count, entry: Int32(entry))
+        }
     }
 
-    @inline(__always)
-    private func equals(_ entry: Int, _ name: UnsafeBufferPointer<UInt8>) -> Bool {
-        let start = starts[entry]
-        guard starts[entry + 1] - start == name.count else { return false }
-        for i in 0..<name.count where bytes[start + i] != name[i] { return false }
-        return true
+    private func equals(_ entry: Int32, _ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        let start = starts[Int(entry)]
+        guard starts[Int(entry) + 1] - start == name.count else { return false }
+        return name.isEmpty || bytes.withUnsafeBytes { memoryEqual($0.baseAddress! + start, name.baseAddress!, name.count) }
     }
 }

@@ -104,15 +104,11 @@ public struct JourneySetBuilder: Sendable {
         detail.append(ids: ids, ages: ages, lead: lead, opportunity: opportunity, outcome: journey.outcome)
     }
 
-    /// The parser's path cache: the row of a path of already valid ids.
-    @inline(__always)
-    mutating func row(for path: UnsafeBufferPointer<Int32>) -> Int { table.findOrInsert(path) }
-
-    /// The parser's fast path: add an outcome to a row from `row(for:)`.
-    @inline(__always)
-    mutating func accumulate(row: Int, conversions: Double, value: Double, nulls: Double) {
-        table.add(toRow: row, conversions: conversions, value: value, nulls: nulls)
-    }
+    /// Channel names in registration order (a channel's id is its index); the path-file parser keeps its paths itself
+    /// and uses the builder for names and skipped journeys only.
+    var registeredNames: [String] { names }
+    /// Sums of the journeys `skipEmpty` left out and of their conversions.
+    var skippedSums: (journeys: ExactSum, conversions: ExactSum) { (skippedJourneys, skippedConversionSum) }
 
     /// Merge a path given as a buffer of already valid ids.
     @inline(__always)

@@ -9,15 +9,38 @@ struct ExactSum: Sendable {
 
     @inline(__always)
     mutating func add(_ x: Double) {
-        let scaled = (x * 1e6).rounded()
-        if abs(scaled) < 9.0e15, scaled / 1e6 == x {
-            let (sum, overflow) = micros.addingReportingOverflow(Int64(scaled))
-            if !overflow {
-                micros = sum
-                return
-            }
+        if let m = Self.micros(exactly: x) {
+            add(micros: m)
+        } else {
+            residual += x
         }
-        residual += x
+    }
+
+    /// `x` in micro-units when it is a whole multiple of 10⁻⁶ that `add(_:)` adds exactly (then `Double(m) / 1e6 == x`).
+    @inline(__always)
+    static func micros(exactly x: Double) -> Int64? {
+        let scaled = (x * 1e6).rounded()
+        guard abs(scaled) < 9.0e15, scaled / 1e6 == x else { return nil }
+        return Int64(scaled)
+    }
+
+    /// Adds a whole number of micro-units; on overflow the term goes to the residual (as `add(_:)` does).
+    @inline(__always)
+    mutating func add(micros m: Int64) {
+        let (sum, overflow) = micros.addingReportingOverflow(m)
+        if overflow {
+            residual += Double(m) / 1e6
+        } else {
+            micros = sum
+        }
+    }
+
+    /// Adds another sum. Micro-units add exactly, so partial sums merged in any grouping give the same `micros`; only
+    /// the (rare) floating-point residuals depend on the grouping.
+    @inline(__always)
+    mutating func add(_ other: ExactSum) {
+        add(micros: other.micros)
+        residual += other.residual
     }
 
     var total: Double { Double(micros) / 1e6 + residual }

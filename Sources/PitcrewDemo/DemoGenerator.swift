@@ -49,6 +49,19 @@ public struct DemoGenerator: Sendable {
         let actor = Actor.system("demo")
         progress("workspace", 0)
         if let existing = try await access.workspace(slug: options.slug) {
+            // Only ever replace a workspace this generator made: a real workspace that happens to use the slug is kept.
+            let madeByDemo = try await database.read { db in
+                try await db.raw(
+                    """
+                    SELECT id FROM audit_log WHERE workspace_id = \(bind: existing.id) AND action = 'workspace.create'
+                      AND actor_kind = 'system' AND actor_id = 'demo'
+                    """
+                ).first() != nil
+            }
+            guard madeByDemo else {
+                throw PitcrewError.conflict(
+                    "slug", "A workspace '\(options.slug)' exists that the demo generator did not create; it is left alone. Use another database.")
+            }
             try await database.transaction { db in try await TenancyStore.deleteWorkspace(db, id: existing.id) }
         }
         let owner: User

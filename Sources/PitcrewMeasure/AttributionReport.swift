@@ -42,6 +42,13 @@ public struct AttributionReport: Sendable {
         rows.filter { $0.model == model }.sorted { ($0.conversions, $1.label) > ($1.conversions, $0.label) }
     }
 
+    /// A Double amount as Int64 minor units, or nil when it is not finite or out of range (never a trap).
+    static func minorUnits(_ value: Double) -> Int64? {
+        let rounded = value.rounded()
+        guard rounded.isFinite, abs(rounded) < 9.0e18 else { return nil }
+        return Int64(rounded)
+    }
+
     /// Combines engine output with spend into report rows.
     static func rows(results: [ModelAttribution], spend: [String: Int64], currency: String) -> [ReportRow] {
         let scale = pow(10, Double(Money.exponent(of: currency)))
@@ -52,12 +59,12 @@ public struct AttributionReport: Sendable {
             for label in labels.sorted() {
                 let credit = credits[label]
                 let conversions = credit?.conversions ?? 0
-                let revenue = Int64(((credit?.value ?? 0) * scale).rounded())
+                let revenue = minorUnits((credit?.value ?? 0) * scale) ?? 0
                 let cost = spend[label]
                 rows.append(
                     ReportRow(
                         label: label, model: result.model, conversions: conversions, revenueMinor: revenue, removalEffect: credit?.removalEffect,
-                        costMinor: cost, cpaMinor: cost.flatMap { conversions > 0 ? Int64((Double($0) / conversions).rounded()) : nil },
+                        costMinor: cost, cpaMinor: cost.flatMap { conversions > 1e-9 ? minorUnits(Double($0) / conversions) : nil },
                         roas: cost.flatMap { $0 > 0 ? Double(revenue) / Double($0) : nil },
                         roi: cost.flatMap { $0 > 0 ? Double(revenue - $0) / Double($0) : nil }))
             }

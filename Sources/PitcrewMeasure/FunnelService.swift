@@ -8,7 +8,7 @@ extension MeasureService {
     /// median time between steps, monthly cohorts by the month of the first step) or lifecycle stages (a contact that is
     /// at stage k has passed every earlier stage; cohorts by the month the contact was created).
     public func funnel(_ scope: AccessScope, steps: [FunnelStep], from: CalendarDate, to: CalendarDate) async throws -> FunnelReport {
-        try scope.require(.read)
+        try scope.require(.analyze)
         var validator = Validator()
         validator.check((2...12).contains(steps.count), "steps", "a funnel needs 2 to 12 steps")
         validator.check(from <= to, "to", "must not be before from")
@@ -16,9 +16,14 @@ extension MeasureService {
         let isEvents = steps.allSatisfy { if case .event = $0 { true } else { false } }
         let isStages = steps.allSatisfy { if case .stage = $0 { true } else { false } }
         validator.check(isEvents || isStages, "steps", "use only event steps or only stage steps in one funnel")
+        if isStages {
+            for step in steps where !defaultLifecycleStages.contains(step.name.lowercased()) {
+                validator.add("steps", "unknown lifecycle stage \(step.name); stages are \(defaultLifecycleStages.joined(separator: ", "))")
+            }
+        }
         try validator.finish()
         let workspaceID = scope.workspace.id
-        let names = steps.map(\.name)
+        let names = isStages ? steps.map { $0.name.lowercased() } : steps.map(\.name)
         let start = from.startMillis
         let end = to.startMillis + 86_400_000 - 1
         if isStages {

@@ -43,21 +43,37 @@ struct JourneyAssembler {
         }
         var start = 0
         var previous = Int64.min
-        for conversion in conversions {
+        for conversion in Self.groupedByTime(conversions) {
             var end = start
             while end < touches.count, touches[end].time <= conversion.time { end += 1 }
             let windowStart = max(previous, conversion.time - lookbackMillis)
             let window = touches[start..<end].filter { $0.time >= windowStart }
-            counts.conversions += 1
+            counts.conversions += conversion.count
             if window.isEmpty {
-                counts.conversionsWithoutTouches += 1
+                counts.conversionsWithoutTouches += conversion.count
             } else {
-                try add(Array(window), outcome: .converted(value: conversion.value), conversionTime: conversion.time, into: &builder, names: names)
+                let outcome = Outcome(conversions: Double(conversion.count), value: conversion.value, nulls: 0)
+                try add(Array(window), outcome: outcome, conversionTime: conversion.time, into: &builder, names: names)
                 counts.journeys += 1
             }
             start = end
             previous = conversion.time + 1
         }
+    }
+
+    /// Conversions at the same instant (several opportunities closed together) share one journey: their counts and values
+    /// add up, so none is left with an empty window.
+    static func groupedByTime(_ conversions: [ConversionPoint]) -> [(time: Int64, value: Double, count: Int)] {
+        var groups: [(time: Int64, value: Double, count: Int)] = []
+        for conversion in conversions {
+            if let last = groups.last, last.time == conversion.time {
+                groups[groups.count - 1].value += conversion.value
+                groups[groups.count - 1].count += 1
+            } else {
+                groups.append((conversion.time, conversion.value, 1))
+            }
+        }
+        return groups
     }
 
     private func add(

@@ -24,7 +24,7 @@ public struct MeasureService: Sendable {
         let workspaceID = scope.workspace.id
         let backend = database.backend
         let loaded = definition
-        let (journeys, counts, currency, other, spend) = try await database.read { db in
+        let (journeys, counts, currency, other, spend) = try await database.snapshot { db in
             let currency = try await MeasureStore.workspaceCurrency(db, workspaceID: workspaceID)
             let (conversions, other) = try await MeasureStore.conversions(db, workspaceID: workspaceID, definition: loaded, currency: currency)
             let collector = JourneyCollector(definition: loaded, conversions: conversions)
@@ -113,7 +113,8 @@ final class JourneyCollector: Sendable {
                 index += 1
             }
             while index < bytes.count, bytes[index] != 0x1F {
-                time = time * 10 + Int64(bytes[index] &- 48)
+                // Wrapping arithmetic: a malformed label can never trap the process; times are validated by the store.
+                time = time &* 10 &+ Int64(bytes[index] &- 48)
                 index += 1
             }
             index += 1

@@ -18,7 +18,8 @@ enum MeasureStore {
     ) async throws {
         let unitColumn: SQLQueryString = definition.unit == .contact ? "t.contact_id" : "t.account_id"
         let label: SQLQueryString = definition.dimension == .channel ? "t.channel" : "COALESCE(c.name, '(no campaign)')"
-        let join: SQLQueryString = definition.dimension == .channel ? "" : "LEFT JOIN campaigns c ON c.id = t.campaign_id"
+        let join: SQLQueryString =
+            definition.dimension == .channel ? "" : "LEFT JOIN campaigns c ON c.id = t.campaign_id AND c.workspace_id = t.workspace_id"
         let offline: SQLQueryString = definition.includeOffline ? "" : "AND t.offline = FALSE"
         let touch: SQLQueryString = "CAST(t.occurred_at AS TEXT) || \(bind: fieldSeparator) || \(label)"
         let aggregate: SQLQueryString =
@@ -53,7 +54,7 @@ enum MeasureStore {
             rows = try await db.raw(
                 """
                 SELECT \(unit) AS u, e.occurred_at AS t, 0 AS v, \(bind: currency) AS cur FROM events e
-                LEFT JOIN contacts ct ON ct.id = e.contact_id
+                LEFT JOIN contacts ct ON ct.id = e.contact_id AND ct.workspace_id = e.workspace_id
                 WHERE e.workspace_id = \(bind: workspaceID) AND e.name = \(bind: name) AND \(unit) IS NOT NULL
                   AND e.occurred_at >= \(bind: from) AND e.occurred_at <= \(bind: to)
                 """
@@ -93,7 +94,8 @@ enum MeasureStore {
     /// Spend in the period by label (channel name or campaign name) in `currency`, in minor units.
     static func spend(_ db: any SQLDatabase, workspaceID: String, definition: JourneyDefinition, currency: String) async throws -> [String: Int64] {
         let label: SQLQueryString = definition.dimension == .channel ? "s.channel" : "COALESCE(c.name, '(no campaign)')"
-        let join: SQLQueryString = definition.dimension == .channel ? "" : "LEFT JOIN campaigns c ON c.id = s.campaign_id"
+        let join: SQLQueryString =
+            definition.dimension == .channel ? "" : "LEFT JOIN campaigns c ON c.id = s.campaign_id AND c.workspace_id = s.workspace_id"
         let rows = try await db.raw(
             """
             SELECT \(label) AS l, CAST(SUM(s.cost_minor) AS BIGINT) AS cost FROM spend s \(join)

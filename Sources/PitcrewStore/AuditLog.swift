@@ -28,10 +28,11 @@ public enum AuditLog {
 
     /// The workspace's audit entries, newest first.
     public static func list(_ db: any SQLDatabase, workspaceID: String, page: PageRequest) async throws -> Page<AuditEntry> {
-        let after = page.after ?? "~"
+        // No sentinel for the first page: collations differ on where symbols sort relative to hex digits.
+        let before: SQLQueryString = page.after.map { "AND id < \(bind: $0)" } ?? ""
         let rows = try await db.raw(
             """
-            SELECT * FROM audit_log WHERE workspace_id = \(bind: workspaceID) AND id < \(bind: after)
+            SELECT * FROM audit_log WHERE workspace_id = \(bind: workspaceID) \(before)
             ORDER BY id DESC LIMIT \(bind: page.limit + 1)
             """
         ).all()

@@ -8,6 +8,7 @@ import NIOSSL
 import PostgresKit
 import PostgresNIO
 import SQLiteKit
+import SQLiteNIO
 public import ServiceLifecycle
 import Synchronization
 
@@ -162,7 +163,30 @@ public final class Database: Sendable, Service {
             return result
         } catch {
             try? await db.raw("ROLLBACK").run()
-            throw error
+            throw Database.mapConstraintViolation(error)
+        }
+    }
+
+    /// A unique-key violation that a concurrent writer caused after our existence check is a conflict, not a 500.
+    static func mapConstraintViolation(_ error: any Error) -> any Error {
+        if let sqlite = error as? SQLiteError, sqlite.reason == .constraintUniqueFailed || sqlite.reason == .constraintPrimaryKeyFailed {
+            return PitcrewError(.conflict, "The record clashes with one that exists (\(sqlite.message)).")
+        }
+        if let postgres = error as? PSQLError, postgres.serverInfo?[.sqlState] == "23505" {
+            return PitcrewError(.conflict, "The record clashes with one that exists (\(postgres.serverInfo?[.detail] ?? "unique key")).")
+        }
+        return error
+    }
+
+    /// Runs read-only work on one consistent snapshot (several statements see the same committed state).
+    public func snapshot<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        switch storage {
+        case .sqlite(_, let readers, _, let next):
+            return try await Database.inTransaction(readers[next.next() % readers.count].sql(), begin: "BEGIN DEFERRED", body)
+        case .postgres(let client):
+            return try await client.withConnection { connection in
+                try await Database.inTransaction(connection.sql(), begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
+            }
         }
     }
 

@@ -47,8 +47,9 @@ public struct PostgresURL: Sendable, Equatable {
         }
         self.host = host
         self.port = components.port ?? 5432
-        self.username = components.user.flatMap { $0.removingPercentEncoding } ?? "postgres"
-        self.password = components.password.flatMap { $0.removingPercentEncoding }
+        // URLComponents.user and .password are already percent-decoded.
+        self.username = components.user ?? "postgres"
+        self.password = components.password
         let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
         guard !path.isEmpty else { throw .invalid("database", "the PostgreSQL URL must name a database") }
         self.database = path

@@ -28,10 +28,17 @@ struct UserCommand: AsyncParsableCommand {
             let user = try await Database.with(try db.location()) { database in
                 try await Migrator.migrate(database)
                 let access = AppServices(database: database).access
-                let user = try await access.createUser(email: email, name: name, password: secret, actor: .system("cli"))
+                // Look the workspace up first, so a wrong slug creates nothing.
+                var target: Workspace?
                 if let workspace {
-                    guard let found = try await access.workspace(slug: workspace) else { throw PitcrewError.invalid("workspace", "no workspace \(workspace)") }
-                    let scope = AccessScope(workspace: found, actor: .system("cli"), role: .owner)
+                    guard let found = try await access.workspace(slug: workspace) else {
+                        throw PitcrewError.invalid("workspace", "no workspace \(workspace)")
+                    }
+                    target = found
+                }
+                let user = try await access.createUser(email: email, name: name, password: secret, actor: .system("cli"))
+                if let target {
+                    let scope = AccessScope(workspace: target, actor: .system("cli"), role: .owner)
                     _ = try await access.setMember(scope, email: user.email, role: try Role.parse(role))
                 }
                 return user

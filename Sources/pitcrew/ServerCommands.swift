@@ -18,7 +18,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let config = AppConfiguration(
             database: try db.location(), host: Settings.string(host, env: "host", default: "127.0.0.1"), port: try Settings.port(port),
-            secureCookies: secureCookies || Settings.string(nil, env: "secure_cookies", default: "false") == "true")
+            secureCookies: try secureCookies || Settings.flag(env: "secure_cookies"))
         let app = try await buildApplication(config)
         try await app.runService()
     }

@@ -17,6 +17,16 @@ enum Settings {
         try DatabaseLocation(string(flag, env: "database", default: "./pitcrew.sqlite"))
     }
 
+    /// A boolean environment variable: true/false, 1/0, yes/no (any case); anything else is a usage error.
+    static func flag(env key: String) throws -> Bool {
+        guard let text = environment.string(forKey: ConfigKey(["pitcrew", key])) else { return false }
+        switch text.lowercased() {
+        case "true", "1", "yes", "on": return true
+        case "false", "0", "no", "off", "": return false
+        default: throw ValidationError("PITCREW_\(key.uppercased()) must be true or false, not \(text)")
+        }
+    }
+
     static func port(_ flag: Int?) throws -> Int {
         if let flag { return flag }
         guard let text = environment.string(forKey: ConfigKey(["pitcrew", "port"])) else { return 8080 }

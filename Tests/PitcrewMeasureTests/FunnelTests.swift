@@ -55,6 +55,12 @@ import Testing
             #expect(stages.steps.map(\.count) == [3, 2, 1, 1])
             #expect(stages.steps.allSatisfy { $0.medianHoursFromPrevious == nil })
 
+            let upper = try await service.funnel(
+                seeded.scope, steps: ["LEAD", "MQL"].map { .stage($0) }, from: CalendarDate("2026-01-01")!, to: CalendarDate("2026-12-31")!)
+            #expect(upper.steps.map(\.count) == [3, 2])
+            await #expect(throws: PitcrewError.self) {
+                _ = try await service.funnel(seeded.scope, steps: [.stage("lead"), .stage("champion")], from: CalendarDate("2026-01-01")!, to: CalendarDate("2026-12-31")!)
+            }
             await #expect(throws: PitcrewError.self) {
                 _ = try await service.funnel(seeded.scope, steps: [.event("A"), .stage("lead")], from: CalendarDate("2026-01-01")!, to: CalendarDate("2026-12-31")!)
             }

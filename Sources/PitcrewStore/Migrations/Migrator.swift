@@ -41,14 +41,19 @@ public enum Migrator {
                     + "Upgrade Pitcrew; refusing to run on a newer schema.")
         }
         var newlyApplied: [String] = []
+        let backend = database.backend
         for migration in migrations where !applied.contains(migration.name) {
             let statements = migration.statements(database.backend)
             let name = migration.name
-            try await database.transaction { db in
+            let didApply = try await database.transaction { db in
+                // Several `serve` nodes may start together on one PostgreSQL: one applies, the others wait and skip.
+                if backend == .postgres { try await db.raw("SELECT pg_advisory_xact_lock(7250001)").run() }
+                if try await db.raw("SELECT name FROM schema_migrations WHERE name = \(bind: name)").first() != nil { return false }
                 for statement in statements { try await db.raw(SQLQueryString(statement)).run() }
                 try await db.raw("INSERT INTO schema_migrations (name, applied_at) VALUES (\(bind: name), \(bind: Timestamp.now()))").run()
+                return true
             }
-            newlyApplied.append(name)
+            if didApply { newlyApplied.append(name) }
         }
         return newlyApplied
     }

@@ -1,4 +1,5 @@
 import HummingbirdBcrypt
+import NIOPosix
 public import PitcrewCore
 import SQLKit
 
@@ -9,11 +10,24 @@ public struct AccessService: Sendable {
     /// bcrypt cost; 12 in production, lower in tests (each step doubles the time).
     public let bcryptCost: UInt8
     public let sessionLifetimeMillis: Int64
+    /// Checked when the email is unknown, so that a wrong email takes as long as a wrong password.
+    private let dummyHash: String
 
     public init(database: Database, bcryptCost: UInt8 = 12, sessionLifetimeMillis: Int64 = 14 * 86_400_000) {
         self.database = database
         self.bcryptCost = bcryptCost
         self.sessionLifetimeMillis = sessionLifetimeMillis
+        self.dummyHash = Bcrypt.hash("pitcrew-timing-equalizer", cost: bcryptCost)
+    }
+
+    /// bcrypt runs on NIO's blocking thread pool, never on the cooperative pool that serves requests.
+    private func verify(_ password: String, hash: String) async throws -> Bool {
+        try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+    }
+
+    private func hash(_ password: String) async throws -> String {
+        let cost = bcryptCost
+        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
     }
 
     // MARK: Users and workspaces
@@ -29,7 +43,7 @@ public struct AccessService: Sendable {
         try validator.finish()
         let email = normalized!
         let user = User(id: Identifier.make(), email: email, name: name, createdAt: Timestamp.now())
-        let hash = Bcrypt.hash(password, cost: bcryptCost)
+        let hash = try await hash(password)
         try await database.transaction { db in
             if try await TenancyStore.user(db, email: email) != nil { throw PitcrewError.conflict("email", "A user with this email exists.") }
             try await TenancyStore.insertUser(db, user, passwordHash: hash)
@@ -40,7 +54,7 @@ public struct AccessService: Sendable {
 
     public func setPassword(email: String, password: String, actor: Actor) async throws {
         guard password.count >= 10, password.utf8.count <= 72 else { throw PitcrewError.invalid("password", "must be 10 to 72 characters") }
-        let hash = Bcrypt.hash(password, cost: bcryptCost)
+        let hash = try await hash(password)
         try await database.transaction { db in
             guard let (user, _) = try await TenancyStore.user(db, email: email.lowercased()) else { throw PitcrewError.notFound("User") }
             try await TenancyStore.updatePassword(db, userID: user.id, passwordHash: hash)
@@ -160,7 +174,8 @@ public struct AccessService: Sendable {
     /// Checks the password and opens a session. Returns the session secret (for the cookie) and the session.
     public func login(email: String, password: String) async throws -> (secret: String, session: SessionRecord) {
         let found = try await database.read { db in try await TenancyStore.user(db, email: email.trimmingASCIIWhitespace().lowercased()) }
-        guard let (user, hash) = found, Bcrypt.verify(password, hash: hash) else {
+        let matches = try await verify(password, hash: found?.passwordHash ?? dummyHash)
+        guard let (user, _) = found, matches else {
             throw PitcrewError(.unauthenticated, "The email or password is not right.")
         }
         let secret = Secrets.random()
@@ -223,19 +238,25 @@ public struct AccessService: Sendable {
     /// The scope a bearer token grants, or `.unauthenticated` when the token is unknown or revoked.
     public func authenticate(tokenSecret: String) async throws -> AccessScope {
         let hash = Secrets.hash(tokenSecret)
-        let found: (APIToken, Workspace)? = try await database.read { db in
+        let found: (APIToken, Workspace, Role)? = try await database.read { db in
             guard let token = try await AuthStore.token(db, tokenHash: hash), token.revokedAt == nil,
                 let workspace = try await TenancyStore.workspace(db, id: token.workspaceID)
             else { return nil }
-            return (token, workspace)
+            // A token never does more than its creator may do now: demoting or removing the creator limits the token.
+            // Tokens made by the CLI (no creator) keep their role.
+            guard let creator = token.createdBy else { return (token, workspace, token.role) }
+            guard let current = try await TenancyStore.role(db, workspaceID: workspace.id, userID: creator) else { return nil }
+            return (token, workspace, min(token.role, current))
         }
-        guard let (token, workspace) = found else { throw PitcrewError(.unauthenticated, "The API token is unknown or revoked.") }
+        guard let (token, workspace, role) = found else {
+            throw PitcrewError(.unauthenticated, "The API token is unknown or revoked, or its creator left the workspace.")
+        }
         let now = Timestamp.now()
         if (token.lastUsedAt ?? 0) < now - 60_000 {
             // Recorded at most once a minute per token, so authentication stays a read on the hot path.
             try await database.transaction { db in try await AuthStore.touchToken(db, id: token.id, at: now) }
         }
-        return AccessScope(workspace: workspace, actor: .token(id: token.id), role: token.role)
+        return AccessScope(workspace: workspace, actor: .token(id: token.id), role: role)
     }
 
     public func tokens(_ scope: AccessScope, page: PageRequest) async throws -> Page<APIToken> {

@@ -28,7 +28,7 @@ struct AuthMiddleware: RouterMiddleware {
         } else if let secret = request.cookies[Self.sessionCookie]?.value, !secret.isEmpty {
             if let record = try await access.session(secret: secret) {
                 context.identity = .session(secret: secret, record: record)
-                if Self.changesState(request.method) {
+                if Self.changesState(request.method), request.uri.path != "/login" {
                     try await Self.checkCSRF(&request, expected: record.csrfToken, maxBodyBytes: maxBodyBytes)
                 }
             } else if request.uri.path.hasPrefix("/api/") {
@@ -64,10 +64,14 @@ extension AppRequestContext {
         case .token(let scope):
             return scope
         case .session(_, let record):
-            guard let workspaceID = record.workspaceID, let scope = try await access.scope(user: record.user, workspaceID: workspaceID) else {
+            if let workspaceID = record.workspaceID, let scope = try await access.scope(user: record.user, workspaceID: workspaceID) {
+                return scope
+            }
+            // The current workspace is gone or the user was removed from it: fall back to another membership.
+            guard let (workspace, role) = try await access.workspaces(of: record.user).first else {
                 throw PitcrewError.forbidden("You are not a member of any workspace yet. Ask an admin to add you.")
             }
-            return scope
+            return AccessScope(workspace: workspace, actor: .user(id: record.user.id), role: role)
         case nil:
             throw PitcrewError.unauthenticated
         }

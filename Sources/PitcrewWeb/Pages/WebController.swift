@@ -73,7 +73,8 @@ struct WebController {
 
     /// Only same-site relative paths are followed after sign-in, never another host.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/" }
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/_.~?=&%-+,:".utf8)
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), next.utf8.allSatisfy({ allowed.contains($0) }) else { return "/" }
         return next
     }
 
@@ -152,8 +153,11 @@ struct WebController {
             if let value = form[field], !value.isEmpty { input[keyPath: keyPath] = .set(value) }
         }
         if let budget = form["budget"], !budget.isEmpty {
-            guard let dollars = Int64(budget) else { return try await renderCampaigns(request, context: context, error: "Budget must be a whole number.") }
-            input.budgetAmount = .set(dollars * 100)
+            let minor = Int64(budget).map { $0.multipliedReportingOverflow(by: 100) }
+            guard let minor, !minor.overflow else {
+                return try await renderCampaigns(request, context: context, error: "Budget must be a whole number of at most 15 digits.")
+            }
+            input.budgetAmount = .set(minor.partialValue)
         }
         do {
             _ = try await campaigns.createCampaign(scope, input)
