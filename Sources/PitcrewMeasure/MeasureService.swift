@@ -51,12 +51,25 @@ public struct MeasureService: Sendable {
                 runnable.append(model)
             }
         }
-        let results = try AttributionEngine.run(runnable, on: journeys, options: options)
+        let models = runnable
+        let results = try await Self.offPool { try AttributionEngine.run(models, on: journeys, options: options) }
         return AttributionReport(
             definition: definition, currency: currency, models: results.map(\.model),
             rows: AttributionReport.rows(results: results, spend: spend, currency: currency), skipped: skipped, units: counts.units,
             journeys: counts.journeys, conversions: counts.conversions, conversionsWithoutTouches: counts.conversionsWithoutTouches,
             otherCurrencyConversions: other, totalCostMinor: spend.values.reduce(0, +))
+    }
+}
+
+extension MeasureService {
+    /// Heavy model runs (Markov of order 4, bootstrap) go to one serial queue, not the cooperative thread pool that
+    /// serves requests: a few analysts can then never stall `/readyz` or sign-in, and runs queue instead of competing.
+    static let engineQueue = DispatchQueue(label: "pitcrew.attribution", qos: .userInitiated)
+
+    static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            engineQueue.async { continuation.resume(with: Result { try work() }) }
+        }
     }
 }
 
