@@ -8,9 +8,12 @@ import Synchronization
 /// Attribution, ROI and funnels over a workspace's own touchpoints, conversions and spend.
 public struct MeasureService: Sendable {
     public let database: Database
+    /// Touches are read in parallel slices only when there are at least this many units per slice.
+    let minimumUnitsPerSlice: Int
 
-    public init(database: Database) {
+    public init(database: Database, minimumUnitsPerSlice: Int = 5_000) {
         self.database = database
+        self.minimumUnitsPerSlice = minimumUnitsPerSlice
     }
 
     /// Builds journeys from the workspace and runs `models`, joined with spend for cost, CPA, ROAS and ROI.
@@ -23,18 +26,34 @@ public struct MeasureService: Sendable {
         definition.keepTimestamps = definition.keepTimestamps || models.contains(.timeDecay)
         let workspaceID = scope.workspace.id
         let backend = database.backend
+        let minimumUnitsPerSlice = self.minimumUnitsPerSlice
         let loaded = definition
-        let (journeys, counts, currency, other, spend) = try await database.snapshot { db in
+        let (currency, conversions, other, spend, ranges) = try await database.snapshot { db in
             let currency = try await MeasureStore.workspaceCurrency(db, workspaceID: workspaceID)
             let (conversions, other) = try await MeasureStore.conversions(db, workspaceID: workspaceID, definition: loaded, currency: currency)
-            let collector = JourneyCollector(definition: loaded, conversions: conversions)
-            try await MeasureStore.streamTouches(db, backend: backend, workspaceID: workspaceID, definition: loaded) { unit, touches in
-                collector.add(unit: unit, touches: touches)
-            }
-            let (set, counts) = try collector.finish()
             let spend = try await MeasureStore.spend(db, workspaceID: workspaceID, definition: loaded, currency: currency)
-            return (set, counts, currency, other, spend)
+            let ranges = try await MeasureStore.unitRanges(
+                db, workspaceID: workspaceID, unit: loaded.unit, parts: min(4, ProcessInfo.processInfo.activeProcessorCount),
+                minimumPerPart: minimumUnitsPerSlice)
+            return (currency, conversions, other, spend, ranges)
         }
+        // Touches are the bulk (10M rows for 1M contacts): slices of units are read on several connections at once.
+        // Each slice is consistent in itself; a write that lands between slices can only add touches of other units.
+        let collector = JourneyCollector(definition: loaded, conversions: conversions)
+        let database = self.database
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for range in ranges {
+                group.addTask {
+                    try await database.read { db in
+                        try await MeasureStore.streamTouches(db, backend: backend, workspaceID: workspaceID, definition: loaded, units: range) {
+                            unit, touches in collector.add(unit: unit, touches: touches)
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let (journeys, counts) = try collector.finish()
         var runnable: [AttributionModel] = []
         var skipped: [(AttributionModel, String)] = []
         guard let journeys, counts.conversions > counts.conversionsWithoutTouches else {

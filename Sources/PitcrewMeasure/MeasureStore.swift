@@ -13,7 +13,7 @@ enum MeasureStore {
     /// The database concatenates the touches (an index-only scan in SQLite), so 10M touchpoints arrive as one row per
     /// contact or account instead of 10M rows, and memory holds one unit's touches at a time.
     static func streamTouches(
-        _ db: any SQLDatabase, backend: Database.Backend, workspaceID: String, definition: JourneyDefinition,
+        _ db: any SQLDatabase, backend: Database.Backend, workspaceID: String, definition: JourneyDefinition, units: UnitRange,
         _ row: @escaping @Sendable (String, String) -> Void
     ) async throws {
         let unitColumn: SQLQueryString = definition.unit == .contact ? "t.contact_id" : "t.account_id"
@@ -26,10 +26,12 @@ enum MeasureStore {
             backend == .sqlite
             ? "group_concat(\(touch), \(bind: touchSeparator) ORDER BY t.occurred_at)"
             : "string_agg(\(touch), \(bind: touchSeparator) ORDER BY t.occurred_at)"
+        let lower: SQLQueryString = units.from.map { "AND \(unitColumn) >= \(bind: $0)" } ?? ""
+        let upper: SQLQueryString = units.below.map { "AND \(unitColumn) < \(bind: $0)" } ?? ""
         try await db.raw(
             """
             SELECT \(unitColumn) AS u, \(aggregate) AS p FROM touchpoints t \(join)
-            WHERE t.workspace_id = \(bind: workspaceID) AND \(unitColumn) IS NOT NULL
+            WHERE t.workspace_id = \(bind: workspaceID) AND \(unitColumn) IS NOT NULL \(lower) \(upper)
               AND t.occurred_at >= \(bind: definition.touchesFrom) AND t.occurred_at <= \(bind: definition.periodEnd) \(offline)
             GROUP BY \(unitColumn)
             """
@@ -38,6 +40,40 @@ enum MeasureStore {
             else { return }
             row(unit, touches)
         }
+    }
+
+    /// A slice of the units (contact or account ids) for reading touches in parallel: `from ≤ id < below`.
+    struct UnitRange: Sendable {
+        var from: String?
+        var below: String?
+    }
+
+    /// Splits the workspace's units into `parts` slices of about equal size, by id.
+    static func unitRanges(
+        _ db: any SQLDatabase, workspaceID: String, unit: JourneyUnit, parts requested: Int, minimumPerPart: Int
+    ) async throws -> [UnitRange] {
+        let table: SQLQueryString = unit == .contact ? "contacts" : "accounts"
+        let count = try await db.raw("SELECT COUNT(*) AS n FROM \(table) WHERE workspace_id = \(bind: workspaceID)").first()?
+            .decode(column: "n", as: Int.self) ?? 0
+        let parts = min(requested, count / max(1, minimumPerPart))
+        guard parts > 1 else { return [UnitRange(from: nil, below: nil)] }
+        var bounds: [String] = []
+        for part in 1..<parts {
+            let offset = count * part / parts
+            if let id = try await db.raw(
+                "SELECT id FROM \(table) WHERE workspace_id = \(bind: workspaceID) ORDER BY id LIMIT 1 OFFSET \(bind: offset)"
+            ).first()?.decode(column: "id", as: String.self) {
+                bounds.append(id)
+            }
+        }
+        var ranges: [UnitRange] = []
+        var previous: String?
+        for bound in bounds {
+            ranges.append(UnitRange(from: previous, below: bound))
+            previous = bound
+        }
+        ranges.append(UnitRange(from: previous, below: nil))
+        return ranges
     }
 
     /// Conversions in the period by unit, each unit's sorted by time. Values are in major units of `currency`;
@@ -51,10 +87,11 @@ enum MeasureStore {
         switch definition.conversion {
         case .event(let name):
             let unit: SQLQueryString = definition.unit == .contact ? "e.contact_id" : "ct.account_id"
+            let join: SQLQueryString =
+                definition.unit == .contact ? "" : "LEFT JOIN contacts ct ON ct.id = e.contact_id AND ct.workspace_id = e.workspace_id"
             rows = try await db.raw(
                 """
-                SELECT \(unit) AS u, e.occurred_at AS t, 0 AS v, \(bind: currency) AS cur FROM events e
-                LEFT JOIN contacts ct ON ct.id = e.contact_id AND ct.workspace_id = e.workspace_id
+                SELECT \(unit) AS u, e.occurred_at AS t, 0 AS v, \(bind: currency) AS cur FROM events e \(join)
                 WHERE e.workspace_id = \(bind: workspaceID) AND e.name = \(bind: name) AND \(unit) IS NOT NULL
                   AND e.occurred_at >= \(bind: from) AND e.occurred_at <= \(bind: to)
                 """

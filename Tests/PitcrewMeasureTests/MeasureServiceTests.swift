@@ -168,6 +168,11 @@ struct KnownWorkspace {
             }
             #expect(report.models.contains(.markov) && report.models.contains(.shapley) && report.models.contains(.timeDecay))
             #expect(report.totalCostMinor > 0)
+
+            // Reading touches in parallel slices of units gives exactly the same report.
+            let sliced = try await MeasureService(database: database, minimumUnitsPerSlice: 1).attribution(
+                scope, definition: definition, models: AttributionModel.allCases)
+            #expect(sliced.rows == report.rows && sliced.journeys == report.journeys && sliced.conversions == report.conversions)
         }
     }
 }

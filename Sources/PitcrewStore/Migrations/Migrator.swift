@@ -20,6 +20,7 @@ public enum Migrator {
     public static let all: [Migration] = [
         Migration0001Foundation.migration,
         Migration0002MeasureIndexes.migration,
+        Migration0003EventNameIndex.migration,
     ]
 
     /// Applies what is missing; returns the names applied. Refuses a database that has migrations this binary does not know
