@@ -25,22 +25,13 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             let secret = try password ?? (readLine(strippingNewline: true) ?? { throw ValidationError("no password on standard input") }())
-            let user = try await Database.with(try db.location()) { database in
-                try await Migrator.migrate(database)
-                let access = AppServices(database: database).access
+            let user = try await db.withServices { services in
+                let access = services.access
                 // Look the workspace up first, so a wrong slug creates nothing.
-                var target: Workspace?
-                if let workspace {
-                    guard let found = try await access.workspace(slug: workspace) else {
-                        throw PitcrewError.invalid("workspace", "no workspace \(workspace)")
-                    }
-                    target = found
-                }
+                var scope: AccessScope?
+                if let workspace { scope = try await access.commandLineScope(slug: workspace) }
                 let user = try await access.createUser(email: email, name: name, password: secret, actor: .system("cli"))
-                if let target {
-                    let scope = AccessScope(workspace: target, actor: .system("cli"), role: .owner)
-                    _ = try await access.setMember(scope, email: user.email, role: try Role.parse(role))
-                }
+                if let scope { _ = try await access.setMember(scope, email: user.email, role: try Role.parse(role)) }
                 return user
             }
             print("Created user \(user.email) (\(user.id))")
@@ -60,9 +51,8 @@ struct WorkspaceCommand: AsyncParsableCommand {
         @Option(help: "Email of the user who becomes owner.") var owner: String
 
         func run() async throws {
-            let workspace = try await Database.with(try db.location()) { database in
-                try await Migrator.migrate(database)
-                let access = AppServices(database: database).access
+            let workspace = try await db.withServices { services in
+                let access = services.access
                 guard let user = try await access.user(email: owner) else { throw PitcrewError.invalid("owner", "no user \(owner); create it first") }
                 return try await access.createWorkspace(slug: slug, name: name, owner: user, actor: .system("cli"))
             }
@@ -87,12 +77,8 @@ struct TokenCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let (token, secret) = try await Database.with(try db.location()) { database in
-                try await Migrator.migrate(database)
-                let access = AppServices(database: database).access
-                guard let found = try await access.workspace(slug: workspace) else { throw PitcrewError.invalid("workspace", "no workspace \(workspace)") }
-                let scope = AccessScope(workspace: found, actor: .system("cli"), role: .owner)
-                return try await access.createToken(scope, name: name, role: try Role.parse(role))
+            let (token, secret) = try await db.withServices { services in
+                try await services.access.createToken(try await services.access.commandLineScope(slug: workspace), name: name, role: try Role.parse(role))
             }
             print("Created token \(token.id) for workspace \(workspace) with role \(token.role.rawValue). It is shown only now:")
             print(secret)

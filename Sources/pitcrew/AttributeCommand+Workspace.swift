@@ -47,10 +47,7 @@ extension AttributeCommand {
         let models = try AttributionModel.parseList(model)
         let location = try Settings.database(workspaceOptions.database)
         let report = try await Database.with(location) { database in
-            guard let workspace = try await AccessService(database: database).workspace(slug: slug) else {
-                throw PitcrewError.invalid("workspace", "no workspace \(slug)")
-            }
-            let scope = AccessScope(workspace: workspace, actor: .system("cli"), role: .analyst)
+            let scope = try await AccessService(database: database).commandLineScope(slug: slug, role: .analyst)
             return try await MeasureService(database: database).attribution(scope, definition: definition, models: models, options: options)
         }
         for (skippedModel, reason) in report.skipped { printError("skipping \(skippedModel.rawValue): \(reason)") }

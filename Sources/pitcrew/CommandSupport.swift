@@ -1,0 +1,21 @@
+import PitcrewCore
+import PitcrewStore
+import PitcrewWeb
+
+extension DatabaseOption {
+    /// Opens the database, applies pending migrations, and runs `body` with the services every command shares.
+    func withServices<T: Sendable>(_ body: @Sendable (AppServices) async throws -> T) async throws -> T {
+        try await Database.with(try location()) { database in
+            try await Migrator.migrate(database)
+            return try await body(AppServices(database: database))
+        }
+    }
+}
+
+extension AccessService {
+    /// The CLI acts as the system, with `role`, in the workspace named by `slug` (a usage error when there is none).
+    func commandLineScope(slug: String, role: Role = .owner) async throws -> AccessScope {
+        guard let workspace = try await workspace(slug: slug) else { throw PitcrewError.invalid("workspace", "no workspace \(slug)") }
+        return AccessScope(workspace: workspace, actor: .system("cli"), role: role)
+    }
+}
