@@ -73,7 +73,7 @@ import Testing
             let tokenA = try await fixture.services.access.tokens(fixture.a.scope, page: PageRequest(limit: 1)).items[0].id
             let aIDs = [fixture.campaignA.id, fixture.channelA.id, memberA, tokenA, fixture.a.workspace.id]
             var checked = 0
-            for operation in OpenAPIDocument.operations.filter { $0.path.hasPrefix("/api/v1/") } {
+            for operation in OpenAPIDocument.operations where operation.path.hasPrefix("/api/v1/") {
                 var path = operation.path
                 for parameter in ["{id}", "{user_id}"] {
                     let value =

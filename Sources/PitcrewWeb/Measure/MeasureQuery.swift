@@ -57,10 +57,8 @@ struct MeasureQuery {
         for part in text.split(separator: ",") {
             do {
                 steps.append(try FunnelStep(parsing: String(part).trimmingASCIIWhitespace()))
-            } catch let error as PitcrewError {
-                validator.add("steps", error.fieldErrors.first?.message ?? error.detail)
             } catch {
-                validator.add("steps", "is not valid")
+                validator.add("steps", error.fieldErrors.first?.message ?? error.detail)
             }
         }
         try validator.finish()

@@ -7,15 +7,19 @@ import Prometheus
 struct RequestMetricsMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let registry: PrometheusCollectorRegistry
+    static var requests: MetricNameDescriptor { MetricNameDescriptor(metricName: "pitcrew_http_requests", unitName: "total", helpText: "HTTP requests answered") }
+    static var duration: MetricNameDescriptor {
+        MetricNameDescriptor(metricName: "pitcrew_http_request_duration", unitName: "seconds", helpText: "Time to answer HTTP requests")
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         let response = try await next(request, context)
         let route = context.endpointPath ?? "unmatched"
         let labels = [("method", request.method.rawValue), ("route", route), ("status", String(response.status.code))]
-        registry.makeCounter(name: "pitcrew_http_requests_total", labels: labels).increment()
+        registry.makeCounter(descriptor: Self.requests, labels: labels).increment()
         registry.makeDurationHistogram(
-            descriptor: MetricNameDescriptor(metricName: "pitcrew_http_request_duration_seconds"),
+            descriptor: Self.duration,
             labels: [("method", request.method.rawValue), ("route", route)],
             buckets: [.milliseconds(1), .milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(500), .seconds(2)]
         ).record(ContinuousClock.now - start)
