@@ -64,6 +64,8 @@ struct AnalyticsPages {
         let (shell, scope) = try await web.shell(context, page: "analytics")
         var query = request.queryDictionary
         let selectedModel = query["model"] ?? "markov"
+        // The page opens on pipeline created (more conversions than closed-won in a typical quarter); the API defaults to won.
+        if query["conversion"] == nil { query["conversion"] = "opportunity_created" }
         query["models"] = MeasureQuery.defaultModels + (MeasureQuery.defaultModels.contains(selectedModel) ? "" : "," + selectedModel)
         var error: String?
         var report: ReportModel?
