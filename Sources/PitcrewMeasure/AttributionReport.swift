@@ -18,6 +18,8 @@ public struct ReportRow: Sendable, Equatable {
     public var roas: Double?
     /// (Revenue − cost) / cost.
     public var roi: Double?
+    /// Bootstrap confidence interval of `conversions` (markov and the Shapley models, when requested).
+    public var conversionsInterval: ConfidenceInterval?
 }
 
 /// The answer to "what worked, and what did it cost?" for one workspace, period and conversion definition.
@@ -66,7 +68,7 @@ public struct AttributionReport: Sendable {
                         label: label, model: result.model, conversions: conversions, revenueMinor: revenue, removalEffect: credit?.removalEffect,
                         costMinor: cost, cpaMinor: cost.flatMap { conversions > 1e-9 ? minorUnits(Double($0) / conversions) : nil },
                         roas: cost.flatMap { $0 > 0 ? Double(revenue) / Double($0) : nil },
-                        roi: cost.flatMap { $0 > 0 ? Double(revenue - $0) / Double($0) : nil }))
+                        roi: cost.flatMap { $0 > 0 ? Double(revenue - $0) / Double($0) : nil }, conversionsInterval: credit?.conversionsInterval))
             }
         }
         return rows

@@ -69,9 +69,13 @@ enum WorkspaceReportWriter {
             return String(format: "%.\(exponent)f", Double(minor) / pow(10, Double(exponent)))
         }
         func number(_ value: Double?) -> String { value.map { String(format: "%.6f", $0) } ?? "" }
-        let rows = report.models.flatMap { report.rows(for: $0) }.map { row in
+        let ordered = report.models.flatMap { report.rows(for: $0) }
+        let withIntervals = ordered.contains { $0.conversionsInterval != nil }
+        let header = header + (withIntervals ? ["ci_low", "ci_high"] : [])
+        let rows = ordered.map { row in
             [row.label, row.model.rawValue, number(row.conversions), money(row.revenueMinor), number(row.removalEffect), money(row.costMinor),
              money(row.cpaMinor), number(row.roas), number(row.roi)]
+                + (withIntervals ? [number(row.conversionsInterval?.low), number(row.conversionsInterval?.high)] : [])
         }
         switch format {
         case "json":

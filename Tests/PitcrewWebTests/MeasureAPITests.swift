@@ -37,6 +37,15 @@ import Testing
             let totals = body["totals"] as? [String: Any] ?? [:]
             #expect((totals["conversions"] as? Int ?? 0) > 0 && (totals["cost_minor"] as? Int ?? 0) > 0)
 
+            // Seeded bootstrap intervals: the same seed gives the same bounds, and they bracket the estimate.
+            let query = "/api/v1/attribution?models=markov&conversion=opportunity_created&unit=account&bootstrap=20&seed=7"
+            let first = try await client.call(.get, query, token: token).object["rows"] as? [[String: Any]] ?? []
+            let second = try await client.call(.get, query, token: token).object["rows"] as? [[String: Any]] ?? []
+            let withInterval = first.filter { $0["conversions_low"] != nil }
+            #expect(!withInterval.isEmpty)
+            #expect(withInterval.map { $0["conversions_low"] as? Double } == second.filter { $0["conversions_low"] != nil }.map { $0["conversions_low"] as? Double })
+            #expect(try await client.call(.get, "/api/v1/attribution?bootstrap=1", token: token).problemFields == ["bootstrap"])
+
             let funnel = try await client.call(.get, "/api/v1/funnels", token: token)
             #expect(funnel.status == .ok)
             #expect((funnel.object["steps"] as? [[String: Any]])?.count == 6)

@@ -41,7 +41,7 @@ enum OpenAPIDocument {
         Operation(
             method: "get", path: "/api/v1/attribution", summary: "Multi-touch attribution with cost, CPA, ROAS and ROI per channel or campaign (analyst)",
             tag: "measure", response: "Attribution",
-            parameters: ["models", "conversion", "unit", "dimension", "lookback_days", "from", "to", "order", "online_only"]),
+            parameters: ["models", "conversion", "unit", "dimension", "lookback_days", "from", "to", "order", "online_only", "bootstrap", "seed"]),
         Operation(
             method: "get", path: "/api/v1/funnels", summary: "Funnel over ordered events or lifecycle stages, with monthly cohorts", tag: "measure",
             response: "Funnel", parameters: ["steps", "from", "to"]),
@@ -104,6 +104,7 @@ enum OpenAPIDocument {
                 "label": string(), "model": string(), "conversions": string("number"), "revenue_minor": string("integer"),
                 "removal_effect": string("number", nullable: true), "cost_minor": string("integer", nullable: true),
                 "cpa_minor": string("integer", nullable: true), "roas": string("number", nullable: true), "roi": string("number", nullable: true),
+                "conversions_low": string("number", nullable: true), "conversions_high": string("number", nullable: true),
             ])],
         ]),
         "Funnel": object([
@@ -136,6 +137,11 @@ enum OpenAPIDocument {
         "to": ["name": "to", "in": "query", "schema": ["type": "string", "format": "date"]],
         "order": ["name": "order", "in": "query", "schema": ["type": "integer", "minimum": 1, "maximum": 4]],
         "online_only": ["name": "online_only", "in": "query", "schema": ["type": "boolean"]],
+        "bootstrap": [
+            "name": "bootstrap", "in": "query", "schema": ["type": "integer", "minimum": 2, "maximum": 1000],
+            "description": "bootstrap replicates for confidence intervals of markov and the Shapley models",
+        ],
+        "seed": ["name": "seed", "in": "query", "schema": ["type": "integer", "minimum": 0], "description": "bootstrap seed (same seed, same intervals)"],
         "steps": ["name": "steps", "in": "query", "schema": ["type": "string"], "description": "comma-separated event:NAME or stage:NAME"],
     ]
 

@@ -24,6 +24,8 @@ struct MeasureController {
         var cpaMinor: Int64?
         var roas: Double?
         var roi: Double?
+        var conversionsLow: Double?
+        var conversionsHigh: Double?
     }
 
     struct SkippedDTO: Encodable, Sendable {
@@ -70,7 +72,8 @@ struct MeasureController {
             rows = report.models.flatMap { report.rows(for: $0) }.map {
                 RowDTO(
                     label: $0.label, model: $0.model.rawValue, conversions: $0.conversions, revenueMinor: $0.revenueMinor, removalEffect: $0.removalEffect,
-                    costMinor: $0.costMinor, cpaMinor: $0.cpaMinor, roas: $0.roas, roi: $0.roi)
+                    costMinor: $0.costMinor, cpaMinor: $0.cpaMinor, roas: $0.roas, roi: $0.roi, conversionsLow: $0.conversionsInterval?.low,
+                    conversionsHigh: $0.conversionsInterval?.high)
             }
         }
     }

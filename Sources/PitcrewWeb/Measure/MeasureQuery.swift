@@ -42,6 +42,15 @@ struct MeasureQuery {
         if let order = query["order"] {
             if let value = Int(order), (1...4).contains(value) { options.markovOrder = value } else { validator.add("order", "must be 1, 2, 3 or 4") }
         }
+        if let replicates = query["bootstrap"] {
+            let seed = query["seed"].flatMap { UInt64($0) }
+            if query["seed"] != nil, seed == nil { validator.add("seed", "must be a non-negative integer") }
+            if let count = Int(replicates), (2...1000).contains(count) {
+                options.bootstrap = BootstrapOptions(replicates: count, seed: seed ?? 0)
+            } else {
+                validator.add("bootstrap", "must be a number of replicates from 2 to 1000")
+            }
+        }
         try validator.finish()
         try definition.validate()
         return (definition, models, options)
