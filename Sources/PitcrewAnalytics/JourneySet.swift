@@ -67,10 +67,14 @@ public struct JourneySet: Sendable {
         for row in 0..<rowCount { longest = max(longest, pathStart[row + 1] - pathStart[row]) }
         return longest
     }
-    /// Whether every touch has an age (timestamps), as `time_decay` needs.
+    /// Whether every touch of every converting journey has an age (timestamps), as `time_decay` needs. Journeys without
+    /// conversions or value receive no credit, so they may be merged by path without ages.
     public var hasTimestamps: Bool {
         guard let ages = touchAgeDays else { return false }
-        return !ages.contains(where: \.isNaN)
+        for row in 0..<rowCount where conversions[row] > 0 || values[row] > 0 {
+            for index in pathStart[row]..<pathStart[row + 1] where ages[index].isNaN { return false }
+        }
+        return true
     }
     /// Whether any journey marks a lead- or opportunity-creation touch, as `w_shaped` and `full_path` need.
     public var hasMilestones: Bool {

@@ -79,7 +79,9 @@ struct JourneyAssembler {
     private func add(
         _ touches: [(time: Int64, channel: Int32)], outcome: Outcome, conversionTime: Int64?, into builder: inout JourneySetBuilder, names: [String]
     ) throws {
-        if keepTimestamps {
+        // Only converting journeys need touch times (time_decay weighs touches by age before the conversion); the rest
+        // merge by path, which keeps memory and time flat at a million units.
+        if keepTimestamps, outcome.conversions > 0 {
             let journey = Journey(
                 touches: touches.map { Touch(channel: names[Int($0.channel)], timestamp: Date(timeIntervalSince1970: Double($0.time) / 1000)) },
                 outcome: outcome, conversionTime: conversionTime.map { Date(timeIntervalSince1970: Double($0) / 1000) })

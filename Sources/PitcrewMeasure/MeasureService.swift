@@ -127,6 +127,7 @@ final class JourneyCollector: Sendable {
                 state.unit = unit
                 var text = touches
                 try text.withUTF8 { bytes in try parse(bytes, into: &state) }
+                Self.ensureTimeOrder(&state.touches, names: state.names)
                 try flush(&state)
             } catch {
                 state.error = error
@@ -156,6 +157,17 @@ final class JourneyCollector: Sendable {
             index += 1
             let id = try labelID(label, &state)
             state.touches.append((negative ? -time : time, id))
+        }
+    }
+
+    /// Touches must be in (time, label) order; the database usually delivers them so, and this only sorts when not.
+    static func ensureTimeOrder(_ touches: inout [(time: Int64, channel: Int32)], names: [String]) {
+        func precedes(_ a: (time: Int64, channel: Int32), _ b: (time: Int64, channel: Int32)) -> Bool {
+            a.time != b.time ? a.time < b.time : names[Int(a.channel)] < names[Int(b.channel)]
+        }
+        for index in touches.indices.dropFirst() where precedes(touches[index], touches[index - 1]) {
+            touches.sort(by: precedes)
+            return
         }
     }
 

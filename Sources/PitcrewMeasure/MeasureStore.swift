@@ -22,10 +22,12 @@ enum MeasureStore {
             definition.dimension == .channel ? "" : "LEFT JOIN campaigns c ON c.id = t.campaign_id AND c.workspace_id = t.workspace_id"
         let offline: SQLQueryString = definition.includeOffline ? "" : "AND t.offline = FALSE"
         let touch: SQLQueryString = "CAST(t.occurred_at AS TEXT) || \(bind: fieldSeparator) || \(label)"
+        // SQLite walks the covering index in (unit, time) order, so its concatenation needs no sort of its own; the reader
+        // checks the order anyway and sorts (time, then label) when it is not so. PostgreSQL sorts explicitly.
         let aggregate: SQLQueryString =
             backend == .sqlite
-            ? "group_concat(\(touch), \(bind: touchSeparator) ORDER BY t.occurred_at)"
-            : "string_agg(\(touch), \(bind: touchSeparator) ORDER BY t.occurred_at)"
+            ? "group_concat(\(touch), \(bind: touchSeparator))"
+            : "string_agg(\(touch), \(bind: touchSeparator) ORDER BY t.occurred_at, \(label))"
         let lower: SQLQueryString = units.from.map { "AND \(unitColumn) >= \(bind: $0)" } ?? ""
         let upper: SQLQueryString = units.below.map { "AND \(unitColumn) < \(bind: $0)" } ?? ""
         try await db.raw(

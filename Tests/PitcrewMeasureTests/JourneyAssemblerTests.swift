@@ -35,6 +35,15 @@ import Testing
         #expect(counts.journeys == 2 && counts.conversions == 2 && counts.conversionsWithoutTouches == 0)
     }
 
+    @Test func touchesAreOrderedByTimeThenLabel() {
+        var touches: [(time: Int64, channel: Int32)] = [(5, 0), (3, 1), (5, 2), (1, 0)]
+        JourneyCollector.ensureTimeOrder(&touches, names: ["Email", "Ads", "Direct"])
+        #expect(touches.map(\.time) == [1, 3, 5, 5] && touches.map(\.channel) == [0, 1, 2, 0])
+        var sorted: [(time: Int64, channel: Int32)] = [(1, 0), (2, 1)]
+        JourneyCollector.ensureTimeOrder(&sorted, names: ["B", "A"])
+        #expect(sorted.map(\.channel) == [0, 1])
+    }
+
     @Test func tinyCreditsNeverTrapMoneyConversions() {
         #expect(AttributionReport.minorUnits(1e300) == nil)
         #expect(AttributionReport.minorUnits(.nan) == nil)
