@@ -86,18 +86,24 @@ enum MeasureStore {
         let from = definition.from.startMillis
         let to = definition.periodEnd
         let rows: [any SQLRow]
+        var byUnit: [String: [ConversionPoint]] = [:]
         switch definition.conversion {
         case .event(let name):
             let unit: SQLQueryString = definition.unit == .contact ? "e.contact_id" : "ct.account_id"
             let join: SQLQueryString =
                 definition.unit == .contact ? "" : "LEFT JOIN contacts ct ON ct.id = e.contact_id AND ct.workspace_id = e.workspace_id"
-            rows = try await db.raw(
+            // Events carry no value: only unit and time are read (hundreds of thousands of rows at scale).
+            for row in try await db.raw(
                 """
-                SELECT \(unit) AS u, e.occurred_at AS t, 0 AS v, \(bind: currency) AS cur FROM events e \(join)
+                SELECT \(unit) AS u, e.occurred_at AS t FROM events e \(join)
                 WHERE e.workspace_id = \(bind: workspaceID) AND e.name = \(bind: name) AND \(unit) IS NOT NULL
                   AND e.occurred_at >= \(bind: from) AND e.occurred_at <= \(bind: to)
                 """
-            ).all()
+            ).all() {
+                byUnit[try row.decode(column: "u", as: String.self), default: []].append(
+                    ConversionPoint(time: try row.decode(column: "t", as: Int64.self), value: 0))
+            }
+            rows = []
         case .opportunityCreated, .opportunityStage, .wonOpportunity:
             let unit: SQLQueryString = definition.unit == .contact ? "o.contact_id" : "o.account_id"
             let time: SQLQueryString = definition.conversion == .wonOpportunity ? "o.closed_at" : "o.created_at"
@@ -115,7 +121,6 @@ enum MeasureStore {
                 """
             ).all()
         }
-        var byUnit: [String: [ConversionPoint]] = [:]
         var other = 0
         let scale = pow(10, Double(Money.exponent(of: currency)))
         for row in rows {
