@@ -84,11 +84,13 @@ public enum TenancyStore {
         try await db.raw("DELETE FROM memberships WHERE workspace_id = \(bind: workspaceID) AND user_id = \(bind: userID)").run()
     }
 
+    /// Owners of the workspace, locking their rows on PostgreSQL so that two concurrent demotions cannot both see
+    /// "another owner remains" (SQLite already serializes writers).
     public static func countOwners(_ db: any SQLDatabase, workspaceID: String) async throws -> Int {
-        let row = try await db.raw(
-            "SELECT COUNT(*) AS n FROM memberships WHERE workspace_id = \(bind: workspaceID) AND role = 'owner'"
-        ).first()
-        return try row?.int("n") ?? 0
+        let lock: SQLQueryString = db.dialect.name == "sqlite" ? "" : "FOR UPDATE"
+        return try await db.raw(
+            "SELECT user_id FROM memberships WHERE workspace_id = \(bind: workspaceID) AND role = 'owner' \(lock)"
+        ).all().count
     }
 
     /// Members ordered by user id, for keyset pagination.

@@ -117,3 +117,25 @@ import Testing
         }
     }
 }
+
+@Suite struct OwnerRaceTests {
+    /// Two owners demoting each other at the same time must leave one owner, on either backend.
+    @Test(arguments: TestBackend.available)
+    func concurrentDemotionsKeepAnOwner(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let access = AccessService.forTests(database)
+            for round in 0..<5 {
+                let seeded = try await SeededWorkspace.make(access, slug: "race-\(round)")
+                let second = try await access.createUser(
+                    email: "second-\(round)@example.com", name: "Second", password: "a long password", actor: .system("test"))
+                _ = try await access.setMember(seeded.scope, email: second.email, role: .owner)
+                let secondScope = AccessScope(workspace: seeded.workspace, actor: .user(id: second.id), role: .owner)
+                async let first: Void = { _ = try? await access.setMember(seeded.scope, email: second.email, role: .viewer) }()
+                async let other: Void = { _ = try? await access.setMember(secondScope, email: seeded.owner.email, role: .viewer) }()
+                _ = await (first, other)
+                let owners = try await access.members(seeded.scope, page: PageRequest(limit: 10)).items.filter { $0.role == .owner }
+                #expect(owners.count == 1, "round \(round)")
+            }
+        }
+    }
+}
