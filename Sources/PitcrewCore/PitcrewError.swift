@@ -23,8 +23,6 @@ public struct PitcrewError: Error, Sendable, Equatable, CustomStringConvertible 
         case unauthenticated
         /// The caller is authenticated but may not do this.
         case forbidden
-        /// The input is larger than allowed.
-        case tooLarge
         /// The database or another dependency is not usable.
         case unavailable
     }

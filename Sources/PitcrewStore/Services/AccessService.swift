@@ -2,6 +2,7 @@ import HummingbirdBcrypt
 import NIOPosix
 public import PitcrewCore
 import SQLKit
+import Synchronization
 
 /// Users, workspaces, memberships, sessions and API tokens: who may do what, where.
 /// The web layer and the CLI both call this; it holds every rule about access.
@@ -10,14 +11,25 @@ public struct AccessService: Sendable {
     /// bcrypt cost; 12 in production, lower in tests (each step doubles the time).
     public let bcryptCost: UInt8
     public let sessionLifetimeMillis: Int64
-    /// Checked when the email is unknown, so that a wrong email takes as long as a wrong password.
-    private let dummyHash: String
 
     public init(database: Database, bcryptCost: UInt8 = 12, sessionLifetimeMillis: Int64 = 14 * 86_400_000) {
         self.database = database
         self.bcryptCost = bcryptCost
         self.sessionLifetimeMillis = sessionLifetimeMillis
-        self.dummyHash = Bcrypt.hash("pitcrew-timing-equalizer", cost: bcryptCost)
+    }
+
+    /// Hashes checked when the email is unknown, so that a wrong email takes as long as a wrong password. Made on the
+    /// first such sign-in (once per cost) rather than whenever a service is built, which CLI commands do for lookups.
+    private static let dummyHashes = Mutex<[UInt8: String]>([:])
+
+    private func dummyHash() async throws -> String {
+        if let known = Self.dummyHashes.withLock({ $0[bcryptCost] }) { return known }
+        let made = try await hash("pitcrew-timing-equalizer")
+        return Self.dummyHashes.withLock { hashes in
+            if let known = hashes[bcryptCost] { return known }
+            hashes[bcryptCost] = made
+            return made
+        }
     }
 
     /// bcrypt runs on NIO's blocking thread pool, never on the cooperative pool that serves requests.
@@ -174,7 +186,9 @@ public struct AccessService: Sendable {
     /// Checks the password and opens a session. Returns the session secret (for the cookie) and the session.
     public func login(email: String, password: String) async throws -> (secret: String, session: SessionRecord) {
         let found = try await database.read { db in try await TenancyStore.user(db, email: email.trimmingASCIIWhitespace().lowercased()) }
-        let matches = try await verify(password, hash: found?.passwordHash ?? dummyHash)
+        let stored: String
+        if let found { stored = found.passwordHash } else { stored = try await dummyHash() }
+        let matches = try await verify(password, hash: stored)
         guard let (user, _) = found, matches else {
             throw PitcrewError(.unauthenticated, "The email or password is not right.")
         }

@@ -88,7 +88,6 @@ struct Problem: Sendable {
         case .conflict: .conflict
         case .unauthenticated: .unauthorized
         case .forbidden: .forbidden
-        case .tooLarge: .contentTooLarge
         case .unavailable: .serviceUnavailable
         }
     }
