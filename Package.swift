@@ -60,6 +60,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "PitcrewIngest",
+            dependencies: [
+                "PitcrewCore", "PitcrewStore", .product(name: "SQLKit", package: "sql-kit"), .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "PitcrewDemo",
             dependencies: ["PitcrewCore", "PitcrewStore"],
             swiftSettings: swiftSettings
@@ -71,6 +78,7 @@ let package = Package(
                 "PitcrewStore",
                 "PitcrewMeasure",
                 "PitcrewAnalytics",
+                "PitcrewIngest",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -91,6 +99,7 @@ let package = Package(
                 "PitcrewDemo",
                 "PitcrewAnalytics",
                 "PitcrewMeasure",
+                "PitcrewIngest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -128,9 +137,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "PitcrewIngestTests",
+            dependencies: ["PitcrewCore", "PitcrewStore", "PitcrewIngest", "PitcrewTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "PitcrewWebTests",
             dependencies: [
-                "PitcrewCore", "PitcrewStore", "PitcrewWeb", "PitcrewDemo", "PitcrewTestSupport",
+                "PitcrewCore", "PitcrewStore", "PitcrewWeb", "PitcrewDemo", "PitcrewIngest", "PitcrewTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -33,7 +33,7 @@ public enum Permission: String, Sendable {
     case analyze
     /// Create and change marketing records (campaigns, channels, imports).
     case write
-    /// Invite, change and remove members; create and revoke API tokens.
+    /// Invite, change and remove members; create and revoke API tokens and source write keys.
     case manageMembers
     /// Rename or delete the workspace.
     case manageWorkspace

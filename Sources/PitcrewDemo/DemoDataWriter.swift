@@ -111,6 +111,15 @@ struct DemoDataWriter: Sendable {
             progress("contacts and events", 0.05 + 0.85 * Double(written) / Double(options.contacts))
         }
 
+        try await database.transaction { [workspaceID] db in
+            try await db.raw("DELETE FROM event_counts WHERE workspace_id = \(bind: workspaceID)").run()
+            try await db.raw(
+                """
+                INSERT INTO event_counts (workspace_id, type, total)
+                SELECT workspace_id, type, COUNT(*) FROM events WHERE workspace_id = \(bind: workspaceID) GROUP BY workspace_id, type
+                """
+            ).run()
+        }
         let opportunities = try await writeOpportunities(accountIDs: accountIDs, start: start, end: end, rng: &rng)
         let spend = try await writeSpend(campaigns: campaigns, rng: &rng)
         return [

@@ -20,9 +20,9 @@ public final class Database: Sendable, Service {
     public let backend: Backend
     public let location: DatabaseLocation
     let logger: Logger
-    private let storage: Storage
+    let storage: Storage
 
-    private enum Storage: Sendable {
+    enum Storage: Sendable {
         case sqlite(writer: SQLiteConnection, readers: [SQLiteConnection], writeLock: AsyncLock, next: ReaderCounter)
         case postgres(PostgresClient)
     }

@@ -53,7 +53,7 @@ public struct PageRequest: Sendable, Equatable {
     }
 
     /// Builds a page from up to `limit + 1` fetched items.
-    func page<Item>(_ fetched: [Item], id: (Item) -> String) -> Page<Item> {
+    public func page<Item>(_ fetched: [Item], id: (Item) -> String) -> Page<Item> {
         if fetched.count > limit {
             let items = Array(fetched.prefix(limit))
             return Page(items: items, nextCursor: items.last.map { PageRequest.encodeCursor(id($0)) })

@@ -5,6 +5,7 @@ import NIOCore
 import PitcrewCore
 public import PitcrewMeasure
 public import PitcrewStore
+public import PitcrewIngest
 import Prometheus
 
 /// The services the web layer and the CLI share, built once per process.
@@ -14,6 +15,8 @@ public struct AppServices: Sendable {
     public let campaigns: CampaignService
     public let summaries: SummaryService
     public let measure: MeasureService
+    public let collection: CollectionService
+    public let events: EventService
 
     public init(database: Database, bcryptCost: UInt8 = 12) {
         self.database = database
@@ -21,6 +24,8 @@ public struct AppServices: Sendable {
         self.campaigns = CampaignService(database: database)
         self.summaries = SummaryService(database: database)
         self.measure = MeasureService(database: database)
+        self.collection = CollectionService(database: database, sources: SourceService(database: database))
+        self.events = EventService(database: database)
     }
 }
 
@@ -66,6 +71,8 @@ public func buildRouter(_ config: AppConfiguration, services: AppServices) async
     AccessController(access: services.access).addRoutes(to: api)
     CampaignController(access: services.access, campaigns: services.campaigns, summaries: services.summaries).addRoutes(to: api)
     MeasureController(access: services.access, measure: services.measure).addRoutes(to: api)
+    IngestController(access: services.access, collection: services.collection, events: services.events).addRoutes(to: api)
+    CollectionController(collection: services.collection).addRoutes(to: router)
     let web = WebController(
         access: services.access, campaigns: services.campaigns, summaries: services.summaries, pages: pages, secureCookies: config.secureCookies)
     web.addRoutes(to: router)

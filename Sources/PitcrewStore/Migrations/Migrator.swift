@@ -21,6 +21,7 @@ public enum Migrator {
         Migration0001Foundation.migration,
         Migration0002MeasureIndexes.migration,
         Migration0003EventNameIndex.migration,
+        Migration0004Ingest.migration,
     ]
 
     /// Applies what is missing; returns the names applied. Refuses a database that has migrations this binary does not know

@@ -19,6 +19,8 @@ struct AuthMiddleware: RouterMiddleware {
         var context = context
         var request = request
         context.maxBodyBytes = maxBodyBytes
+        // The collection API authenticates with source write keys (CollectionController), not users or tokens.
+        if request.uri.path.hasPrefix("/v1/") { return try await next(request, context) }
         if let authorization = request.headers[.authorization] {
             guard authorization.lowercased().hasPrefix("bearer ") else {
                 throw PitcrewError(.unauthenticated, "Use Authorization: Bearer <token>.")

@@ -16,6 +16,7 @@ struct WebController {
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("static/app.css") { _, _ in pages.stylesheetResponse() }
+        router.get("js/pitcrew.js") { _, _ in pages.trackerResponse() }
         router.get("favicon.ico") { _, _ in pages.faviconResponse() }
         router.get("login", use: loginPage)
         router.post("login", use: login)

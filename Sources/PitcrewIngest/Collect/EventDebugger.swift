@@ -1,0 +1,48 @@
+import PitcrewCore
+import Synchronization
+
+/// One entry of the live event debugger: what arrived and whether it was accepted.
+public struct DebuggerEntry: Sendable, Equatable {
+    public var at: Int64
+    public var type: String
+    public var name: String?
+    public var messageID: String?
+    public var userID: String?
+    public var anonymousID: String?
+    public var accepted: Bool
+    /// Why it was refused, or notes on values that were kept differently (empty when all is well).
+    public var notes: [String]
+    public var size: Int
+}
+
+/// The last 100 messages per source, in memory (as Segment's debugger: live, not history; history is `/api/v1/events`).
+public final class EventDebugger: Sendable {
+    public static let capacity = 100
+    private let entries = Mutex<[String: [DebuggerEntry]]>([:])
+
+    func record(source: String, message: SegmentMessage, warnings: [String], at: Int64) {
+        append(source, DebuggerEntry(
+            at: at, type: message.type.rawValue, name: message.name, messageID: message.messageID, userID: message.userID,
+            anonymousID: message.anonymousID, accepted: true, notes: warnings, size: message.size))
+    }
+
+    func record(source: String, problem: MessageProblem, at: Int64) {
+        append(source, DebuggerEntry(
+            at: at, type: problem.type ?? "unknown", name: nil, messageID: problem.messageID, userID: nil, anonymousID: nil, accepted: false,
+            notes: ["\(problem.field): \(problem.message)"], size: 0))
+    }
+
+    private func append(_ source: String, _ entry: DebuggerEntry) {
+        entries.withLock { entries in
+            var list = entries[source, default: []]
+            list.append(entry)
+            if list.count > Self.capacity { list.removeFirst(list.count - Self.capacity) }
+            entries[source] = list
+        }
+    }
+
+    /// Newest first.
+    public func entries(source: String) -> [DebuggerEntry] {
+        entries.withLock { $0[source] ?? [] }.reversed()
+    }
+}

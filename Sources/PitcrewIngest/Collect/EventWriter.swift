@@ -1,0 +1,231 @@
+import Foundation
+import PitcrewCore
+import PitcrewStore
+
+/// Messages of one source, accepted and waiting for their commit.
+struct Submission: Sendable {
+    let workspaceID: String
+    let sourceID: String
+    let messages: [SegmentMessage]
+}
+
+/// What a commit did with each message id: stored, or already there (a retry).
+public struct CommitOutcome: Sendable, Equatable {
+    public var stored = 0
+    public var duplicates = 0
+    /// Notes about values that were kept but not as sent (e.g. a phone number that is not one), by message id.
+    public var warnings: [String: [String]] = [:]
+}
+
+/// Writes a group of submissions in one transaction: deduplicates by message id, resolves identities, inserts the
+/// events and the touchpoints page views carry, keeps per-type counts, and notes when each source last sent.
+struct EventWriter: Sendable {
+    let database: Database
+    let cache: IdentityCache
+    let settings: WorkspaceSettingsCache
+
+    static let eventColumns = [
+        "id", "workspace_id", "message_id", "type", "name", "anonymous_id", "user_id", "contact_id", "occurred_at", "received_at",
+        "properties", "context", "source_id", "sent_at",
+    ]
+    static let touchColumns = [
+        "id", "workspace_id", "contact_id", "account_id", "occurred_at", "channel", "source", "medium", "campaign", "content", "term",
+        "landing_url", "campaign_id", "event_id", "offline", "anonymous_id", "referrer", "click_id",
+    ]
+
+    func write(_ submissions: [Submission], receivedAt: Int64) async throws -> [CommitOutcome] {
+        let byWorkspace = Dictionary(grouping: submissions.indices, by: { submissions[$0].workspaceID })
+        var workspaceSettings: [String: WorkspaceSettings] = [:]
+        for workspaceID in byWorkspace.keys { workspaceSettings[workspaceID] = try await settings.settings(for: workspaceID) }
+        let resolved = workspaceSettings
+        let cache = self.cache
+        let (outcomes, staged) = try await database.rawTransaction { raw, _ in
+            var outcomes = Array(repeating: CommitOutcome(), count: submissions.count)
+            var staged: [IdentityCache.Key: String] = [:]
+            for (workspaceID, indices) in byWorkspace.sorted(by: { $0.key < $1.key }) {
+                let settings = resolved[workspaceID] ?? WorkspaceSettings()
+                let resolver = IdentityResolver(
+                    raw: raw, workspaceID: workspaceID, cache: cache, now: receivedAt, defaultCountry: settings.defaultCountry)
+                try await Self.writeWorkspace(
+                    raw: raw, resolver: resolver, settings: settings, submissions: indices.map { ($0, submissions[$0]) }, receivedAt: receivedAt,
+                    outcomes: &outcomes)
+                staged.merge(resolver.staged) { _, new in new }
+            }
+            return (outcomes, staged)
+        }
+        cache.apply(staged)
+        return outcomes
+    }
+
+    private static func writeWorkspace(
+        raw: RawSQL, resolver: IdentityResolver, settings: WorkspaceSettings, submissions: [(Int, Submission)], receivedAt: Int64,
+        outcomes: inout [CommitOutcome]
+    ) async throws {
+        let workspaceID = resolver.workspaceID
+        // 1. Deduplicate: within the group, then against what is stored.
+        var seen = Set<String>()
+        var fresh: [(submission: Int, source: String, message: SegmentMessage)] = []
+        for (index, submission) in submissions {
+            for message in submission.messages {
+                if seen.insert(message.messageID).inserted {
+                    fresh.append((index, submission.sourceID, message))
+                } else {
+                    outcomes[index].duplicates += 1
+                }
+            }
+        }
+        let stored = try await storedMessageIDs(raw: raw, workspaceID: workspaceID, candidates: fresh.map(\.message.messageID))
+        if !stored.isEmpty {
+            fresh.removeAll { entry in
+                guard stored.contains(entry.message.messageID) else { return false }
+                outcomes[entry.submission].duplicates += 1
+                return true
+            }
+        }
+        guard !fresh.isEmpty else { return }
+        // 2. Identities, in arrival order: identify, alias and group change them; a new user id makes a contact.
+        var keys = Set<IdentityCache.Key>()
+        for entry in fresh {
+            if let userID = entry.message.userID { keys.insert(resolver.key(.userID, userID)) }
+            if let anonymousID = entry.message.anonymousID { keys.insert(resolver.key(.anonymousID, anonymousID)) }
+        }
+        try await resolver.prefetch(keys)
+        var contacts: [String?] = []
+        contacts.reserveCapacity(fresh.count)
+        for entry in fresh {
+            let message = entry.message
+            switch message.type {
+            case .identify:
+                contacts.append(try await resolver.identify(message))
+            case .alias:
+                try await resolver.alias(message)
+                contacts.append(try await resolver.resolvedContact(userID: message.userID, anonymousID: message.previousID))
+            case .group:
+                try await resolver.group(message)
+                contacts.append(try await resolver.resolvedContact(userID: message.userID, anonymousID: message.anonymousID))
+            case .track, .page, .screen:
+                var contact = try await resolver.resolvedContact(userID: message.userID, anonymousID: message.anonymousID)
+                if contact == nil, message.userID != nil {
+                    contact = try await resolver.identify(message)
+                } else if let known = contact, let userID = message.userID, let anonymousID = message.anonymousID,
+                    try await resolver.contact(.anonymousID, anonymousID) == nil
+                {
+                    // A known user on a new device: the device's anonymous id joins the contact.
+                    try await resolver.attach(.anonymousID, anonymousID, to: known)
+                    try await resolver.backfill(contact: known, anonymousID: anonymousID, userID: userID)
+                }
+                contacts.append(contact)
+            }
+        }
+        // Contacts merged by a later message of the group are replaced by the contact they went into.
+        contacts = contacts.map(resolver.current)
+        // 3. Events.
+        var eventIDs: [String] = []
+        var rows: [SQLValue] = []
+        rows.reserveCapacity(fresh.count * eventColumns.count)
+        var counts: [MessageType: Int64] = [:]
+        for (position, entry) in fresh.enumerated() {
+            let message = entry.message
+            let id = Identifier.make()
+            eventIDs.append(id)
+            counts[message.type, default: 0] += 1
+            outcomes[entry.submission].stored += 1
+            rows += [
+                .text(id), .text(workspaceID), .text(message.messageID), .text(message.type.rawValue), .optional(message.name),
+                .optional(message.anonymousID), .optional(message.userID), .optional(contacts[position]), .integer(message.occurredAt),
+                .integer(receivedAt), .optional(message.type == .identify || message.type == .group ? message.traits : message.properties),
+                .optional(message.context), .text(entry.source), .optional(message.sentAt),
+            ]
+        }
+        try await insert(raw: raw, table: "events", columns: eventColumns, values: rows)
+        // 4. Touchpoints from page views that carry a campaign, a click id or another site's referrer.
+        var touches: [SQLValue] = []
+        var touchContacts = Set<String>()
+        var pending: [(position: Int, signal: TouchSignal, channel: String)] = []
+        var grouping: CompiledChannelGrouping?
+        for (position, entry) in fresh.enumerated() where entry.message.type == .page || entry.message.type == .screen {
+            let message = entry.message
+            let signal = TouchSignal.from(
+                url: message.pageURL, referrer: message.referrer, campaign: message.campaign, siteHost: message.pageURL.flatMap(TouchSignal.host))
+            guard signal.isTouch else { continue }
+            if grouping == nil { grouping = settings.grouping.compiled() }
+            pending.append((position, signal, grouping!.classify(signal)))
+            if let contact = contacts[position] { touchContacts.insert(contact) }
+        }
+        if !pending.isEmpty {
+            let accounts = try await accountsOf(raw: raw, contacts: touchContacts)
+            for (position, signal, channel) in pending {
+                let message = fresh[position].message
+                let contact = contacts[position]
+                touches += [
+                    .text(Identifier.make()), .text(workspaceID), .optional(contact), .optional(contact.flatMap { accounts[$0] }),
+                    .integer(message.occurredAt), .text(channel), .optional(signal.source), .optional(signal.medium), .optional(signal.campaign),
+                    .optional(signal.content), .optional(signal.term), .optional(signal.landingURL),
+                    .optional(signal.campaign.flatMap { settings.campaignsByUTM[$0.lowercased()] }), .text(eventIDs[position]), .bool(false),
+                    .optional(message.anonymousID), .optional(signal.referrerHost), .optional(signal.clickIDs.sorted(by: { $0.key < $1.key }).first.map { "\($0.key)=\($0.value)" }),
+                ]
+            }
+            try await insert(raw: raw, table: "touchpoints", columns: touchColumns, values: touches)
+        }
+        // 5. Counters and sources.
+        for (type, count) in counts.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            try await raw.run(
+                """
+                INSERT INTO event_counts (workspace_id, type, total) VALUES (?, ?, ?)
+                ON CONFLICT (workspace_id, type) DO UPDATE SET total = event_counts.total + excluded.total
+                """,
+                [.text(workspaceID), .text(type.rawValue), .integer(count)])
+        }
+        for sourceID in Set(fresh.map(\.source)).sorted() {
+            try await raw.run("UPDATE sources SET last_event_at = ? WHERE id = ?", [.integer(receivedAt), .text(sourceID)])
+        }
+        for (messageID, notes) in resolver.warnings {
+            if let entry = fresh.first(where: { $0.message.messageID == messageID }) { outcomes[entry.submission].warnings[messageID] = notes }
+        }
+    }
+
+    static func storedMessageIDs(raw: RawSQL, workspaceID: String, candidates: [String]) async throws -> Set<String> {
+        var stored = Set<String>()
+        var start = 0
+        while start < candidates.count {
+            let slice = candidates[start..<min(candidates.count, start + 900)]
+            let rows = try await raw.rows(
+                "SELECT message_id FROM events WHERE workspace_id = ? AND message_id IN (\(Array(repeating: "?", count: slice.count).joined(separator: ", ")))",
+                [.text(workspaceID)] + slice.map(SQLValue.text))
+            for row in rows { if let id = row[0].text { stored.insert(id) } }
+            start += 900
+        }
+        return stored
+    }
+
+    static func accountsOf(raw: RawSQL, contacts: Set<String>) async throws -> [String: String] {
+        guard !contacts.isEmpty else { return [:] }
+        var result: [String: String] = [:]
+        let ids = Array(contacts)
+        var start = 0
+        while start < ids.count {
+            let slice = ids[start..<min(ids.count, start + 900)]
+            let rows = try await raw.rows(
+                "SELECT id, account_id FROM contacts WHERE id IN (\(Array(repeating: "?", count: slice.count).joined(separator: ", ")))",
+                slice.map(SQLValue.text))
+            for row in rows { if let id = row[0].text, let account = row[1].text { result[id] = account } }
+            start += 900
+        }
+        return result
+    }
+
+    /// Multi-row INSERTs under the bind limit.
+    static func insert(raw: RawSQL, table: String, columns: [String], values: [SQLValue]) async throws {
+        let perRow = columns.count
+        let rowsPerStatement = min(500, RawSQL.maximumBinds / perRow)
+        let rowCount = values.count / perRow
+        var start = 0
+        let head = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+        while start < rowCount {
+            let end = min(rowCount, start + rowsPerStatement)
+            try await raw.run(
+                head + RawSQL.valuesList(rows: end - start, columns: perRow), Array(values[(start * perRow)..<(end * perRow)]))
+            start = end
+        }
+    }
+}

@@ -1,0 +1,190 @@
+import PitcrewCore
+
+/// Checks one message against the Segment spec and builds the `SegmentMessage`.
+struct MessageValidator {
+    let scanner: JSONScanner
+    let index: Int?
+    let receivedAt: Int64
+
+    func field(_ name: String) -> String { index.map { "batch[\($0)].\(name)" } ?? name }
+
+    func problem(_ name: String, _ message: String, _ fields: SegmentPayload.Fields) -> MessageProblem {
+        var messageID: String?
+        if case .string(let text) = fields.messageID { messageID = text }
+        var type: String?
+        if case .string(let text) = fields.type { type = text }
+        return MessageProblem(index: index, field: field(name), message: message, messageID: messageID, type: type)
+    }
+
+    func validate(_ fields: SegmentPayload.Fields, impliedType: MessageType?, batchSentAt: Int64?) -> Result<SegmentMessage, MessageProblem> {
+        do {
+            return .success(try build(fields, impliedType: impliedType, batchSentAt: batchSentAt))
+        } catch let failure as Failure {
+            return .failure(problem(failure.field, failure.message, fields))
+        } catch {
+            return .failure(problem("body", "could not be read", fields))
+        }
+    }
+
+    struct Failure: Error {
+        let field: String
+        let message: String
+    }
+
+    /// An identifier: a string, or a number taken as its text (Segment accepts both).
+    func identifier(_ value: JSONScanner.Value?, _ name: String, maximum: Int = 512) throws -> String? {
+        switch value {
+        case nil, .null?: return nil
+        case .string(let text)?:
+            let trimmed = text.trimmingASCIIWhitespace()
+            if trimmed.isEmpty { return nil }
+            guard trimmed.utf8.count <= maximum else { throw Failure(field: name, message: "is longer than \(maximum) bytes") }
+            return trimmed
+        case .number(let text)?: return text
+        case let other?: throw Failure(field: name, message: "must be a string, not \(other.typeName)")
+        }
+    }
+
+    func text(_ value: JSONScanner.Value?, _ name: String) throws -> String? {
+        switch value {
+        case nil, .null?: return nil
+        case .string(let text)?: return text
+        case let other?: throw Failure(field: name, message: "must be a string, not \(other.typeName)")
+        }
+    }
+
+    func instant(_ value: JSONScanner.Value?, _ name: String) throws -> Int64? {
+        guard let text = try text(value, name) else { return nil }
+        guard let instant = Timestamp.parseISO8601(text) else { throw Failure(field: name, message: "is not an ISO 8601 date-time: \(text)") }
+        return instant
+    }
+
+    func object(_ value: JSONScanner.Value?, _ name: String) throws -> Range<Int>? {
+        switch value {
+        case nil, .null?: return nil
+        case .object(let range)?: return range
+        case let other?: throw Failure(field: name, message: "must be an object, not \(other.typeName)")
+        }
+    }
+
+    func build(_ fields: SegmentPayload.Fields, impliedType: MessageType?, batchSentAt: Int64?) throws -> SegmentMessage {
+        let type: MessageType
+        if let impliedType {
+            type = impliedType
+        } else {
+            guard let name = try text(fields.type, "type") else {
+                throw Failure(field: "type", message: "is required: one of track, identify, page, screen, group, alias")
+            }
+            guard let known = MessageType(rawValue: name.lowercased()) else {
+                throw Failure(field: "type", message: "\"\(name)\" is not one of track, identify, page, screen, group, alias")
+            }
+            type = known
+        }
+        let userID = try identifier(fields.userID, "userId")
+        let anonymousID = try identifier(fields.anonymousID, "anonymousId")
+        let previousID = try identifier(fields.previousID, "previousId")
+        let groupID = try identifier(fields.groupID, "groupId")
+        switch type {
+        case .alias:
+            guard userID != nil else { throw Failure(field: "userId", message: "is required for alias") }
+            guard previousID != nil else { throw Failure(field: "previousId", message: "is required for alias") }
+        default:
+            guard userID != nil || anonymousID != nil else {
+                throw Failure(field: "userId", message: "userId or anonymousId is required")
+            }
+        }
+        var name: String?
+        switch type {
+        case .track:
+            guard let event = try text(fields.event, "event")?.trimmingASCIIWhitespace(), !event.isEmpty else {
+                throw Failure(field: "event", message: "is required for track")
+            }
+            guard event.utf8.count <= 512 else { throw Failure(field: "event", message: "is longer than 512 bytes") }
+            name = event
+        case .page, .screen:
+            name = try text(fields.name, "name")
+        case .group:
+            guard groupID != nil else { throw Failure(field: "groupId", message: "is required for group") }
+        default:
+            break
+        }
+        let messageID = try identifier(fields.messageID, "messageId", maximum: 256) ?? "api-" + Identifier.make()
+        // Clock skew, as Segment: the sender's clock is off by (sentAt − its own timestamp's clock); received time is ours.
+        let given = try instant(fields.timestamp, "timestamp") ?? instant(fields.originalTimestamp, "originalTimestamp")
+        let sentAt = try instant(fields.sentAt, "sentAt") ?? batchSentAt
+        var occurredAt = receivedAt
+        if let given {
+            occurredAt = sentAt.map { receivedAt - ($0 - given) } ?? given
+        }
+        guard occurredAt >= SegmentPayload.earliest else {
+            throw Failure(field: "timestamp", message: "is before 2000-01-01 (\(Timestamp.iso8601(occurredAt)))")
+        }
+        guard occurredAt <= receivedAt + SegmentPayload.futureAllowance else {
+            throw Failure(field: "timestamp", message: "is more than a day in the future (\(Timestamp.iso8601(occurredAt)))")
+        }
+        let propertiesRange = try object(fields.properties, "properties")
+        let traitsRange = try object(fields.traits, "traits")
+        let contextRange = try object(fields.context, "context")
+        var message = SegmentMessage(
+            type: type, messageID: messageID, userID: userID, anonymousID: anonymousID, name: name, groupID: groupID, previousID: previousID,
+            occurredAt: occurredAt, sentAt: sentAt, properties: propertiesRange.map(scanner.text), traits: traitsRange.map(scanner.text),
+            context: contextRange.map(scanner.text), size: 0)
+        if let traitsRange { try readTraits(traitsRange, prefix: "traits", into: &message) }
+        if let contextRange { try readContext(contextRange, into: &message) }
+        if (type == .page || type == .screen), let propertiesRange {
+            let properties = try scanner.shallowObject(propertiesRange)
+            if case .string(let url)? = properties["url"] { message.pageURL = message.pageURL ?? url }
+            if case .string(let referrer)? = properties["referrer"] { message.referrer = message.referrer ?? referrer }
+        }
+        if let email = message.traitScalars["email"] {
+            switch EmailAddress.normalize(email) {
+            case .success(let normalized): message.traitScalars["email"] = normalized
+            case .failure(let problem): throw Failure(field: "traits.email", message: problem.reason)
+            }
+        }
+        return message
+    }
+
+    func readTraits(_ range: Range<Int>, prefix: String, into message: inout SegmentMessage) throws {
+        for (key, value) in try scanner.shallowObject(range) {
+            switch value {
+            case .string(let text): message.traitScalars[key] = text
+            case .number(let text): message.traitScalars[key] = text
+            case .bool(let flag): message.traitScalars[key] = flag ? "true" : "false"
+            case .null: break
+            case .object(let inner), .array(let inner): message.traitObjects[key] = scanner.text(inner)
+            }
+        }
+    }
+
+    func readContext(_ range: Range<Int>, into message: inout SegmentMessage) throws {
+        let context = try scanner.shallowObject(range)
+        if case .object(let inner)? = context["campaign"] {
+            for (key, value) in try scanner.shallowObject(inner) {
+                if case .string(let text) = value, !text.isEmpty { message.campaign[key] = text }
+            }
+        }
+        if case .object(let inner)? = context["page"] {
+            let page = try scanner.shallowObject(inner)
+            if case .string(let url)? = page["url"] { message.pageURL = url }
+            if case .string(let referrer)? = page["referrer"] { message.referrer = referrer }
+        }
+        if case .object(let inner)? = context["traits"] {
+            // context.traits only adds what the message's own traits did not say.
+            var extra = SegmentMessage(type: message.type, messageID: "", occurredAt: 0, size: 0)
+            try readTraits(inner, prefix: "context.traits", into: &extra)
+            message.traitScalars.merge(extra.traitScalars) { own, _ in own }
+            message.traitObjects.merge(extra.traitObjects) { own, _ in own }
+        }
+        if case .string(let ip)? = context["ip"] { message.ip = ip }
+        if case .string(let agent)? = context["userAgent"] { message.userAgent = agent }
+    }
+}
+
+extension SegmentMessage {
+    init(type: MessageType, messageID: String, occurredAt: Int64, size: Int) {
+        self.init(
+            type: type, messageID: messageID, userID: nil, anonymousID: nil, name: nil, groupID: nil, previousID: nil, occurredAt: occurredAt,
+            sentAt: nil, properties: nil, traits: nil, context: nil, size: size)
+    }
+}

@@ -1,0 +1,320 @@
+import Foundation
+import PitcrewCore
+import PitcrewStore
+
+/// Identity work of one write transaction in one workspace: finds the contact behind an identifier, creates contacts,
+/// stitches anonymous ids, user ids and emails into one contact, and merges contacts (recording each merge with a
+/// snapshot of the merged contact and the identities it moved, so the merge can be undone).
+///
+/// Merge rule: identifiers seen together (identify, alias) belong to one person, except that two contacts that each
+/// have a different user id are never merged (two accounts of a product are two people, even on one browser).
+final class IdentityResolver {
+    let raw: RawSQL
+    let workspaceID: String
+    let cache: IdentityCache
+    let now: Int64
+    let defaultCountry: String?
+    var customFields: [String: CustomFieldType]?
+    /// Mappings learned or changed in this transaction; applied to the cache after commit.
+    private(set) var staged: [IdentityCache.Key: String] = [:]
+    private(set) var warnings: [String: [String]] = [:]
+    /// Contacts merged away in this transaction → the contact they were merged into.
+    private(set) var mergedInto: [String: String] = [:]
+
+    /// The contact an id stands for now (following merges made in this transaction).
+    func current(_ contact: String?) -> String? {
+        guard var id = contact else { return nil }
+        while let next = mergedInto[id] { id = next }
+        return id
+    }
+
+    init(raw: RawSQL, workspaceID: String, cache: IdentityCache, now: Int64, defaultCountry: String?) {
+        self.raw = raw
+        self.workspaceID = workspaceID
+        self.cache = cache
+        self.now = now
+        self.defaultCountry = defaultCountry
+    }
+
+    func key(_ kind: IdentityKind, _ value: String) -> IdentityCache.Key {
+        IdentityCache.Key(workspaceID: workspaceID, kind: kind, value: value)
+    }
+
+    /// Looks up many identifiers at once (staged, then the cache, then one query per 500).
+    func prefetch(_ keys: Set<IdentityCache.Key>) async throws {
+        var missing = keys.filter { staged[$0] == nil }
+        for (key, contact) in cache.lookup(Array(missing)) {
+            staged[key] = contact
+            missing.remove(key)
+        }
+        let byKind = Dictionary(grouping: missing, by: \.kind)
+        for (kind, keys) in byKind {
+            let values = keys.map(\.value)
+            var start = 0
+            while start < values.count {
+                let slice = values[start..<min(values.count, start + 500)]
+                let placeholders = Array(repeating: "?", count: slice.count).joined(separator: ", ")
+                let rows = try await raw.rows(
+                    "SELECT value, contact_id FROM identities WHERE workspace_id = ? AND kind = ? AND value IN (\(placeholders))",
+                    [.text(workspaceID), .text(kind.rawValue)] + slice.map(SQLValue.text))
+                for row in rows {
+                    if let value = row[0].text, let contact = row[1].text { staged[key(kind, value)] = contact }
+                }
+                start += 500
+            }
+        }
+    }
+
+    /// The contact an identifier points at (after `prefetch`, or with a query).
+    func contact(_ kind: IdentityKind, _ value: String) async throws -> String? {
+        let key = key(kind, value)
+        if let contact = staged[key] { return contact }
+        if let contact = cache.lookup(key) {
+            staged[key] = contact
+            return contact
+        }
+        let rows = try await raw.rows(
+            "SELECT contact_id FROM identities WHERE workspace_id = ? AND kind = ? AND value = ?",
+            [.text(workspaceID), .text(kind.rawValue), .text(value)])
+        guard let contact = rows.first?[0].text else { return nil }
+        staged[key] = contact
+        return contact
+    }
+
+    /// Known contact of a message without changing anything: user id first, then anonymous id.
+    func resolvedContact(userID: String?, anonymousID: String?) async throws -> String? {
+        if let userID, let contact = try await contact(.userID, userID) { return contact }
+        if let anonymousID, let contact = try await contact(.anonymousID, anonymousID) { return contact }
+        return nil
+    }
+
+    func attach(_ kind: IdentityKind, _ value: String, to contact: String) async throws {
+        try await raw.run(
+            """
+            INSERT INTO identities (workspace_id, kind, value, contact_id, created_at) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (workspace_id, kind, value) DO UPDATE SET contact_id = excluded.contact_id
+            """,
+            [.text(workspaceID), .text(kind.rawValue), .text(value), .text(contact), .integer(now)])
+        staged[key(kind, value)] = contact
+    }
+
+    func createContact(email: String?) async throws -> String {
+        let id = Identifier.make()
+        try await raw.run(
+            "INSERT INTO contacts (id, workspace_id, email, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+            [.text(id), .text(workspaceID), .optional(email), .integer(now), .integer(now)])
+        return id
+    }
+
+    /// Points the stored anonymous (and user-id-only) events and touches of these identifiers at the contact.
+    func backfill(contact: String, anonymousID: String?, userID: String?) async throws {
+        if let anonymousID {
+            for table in ["events", "touchpoints"] {
+                try await raw.run(
+                    "UPDATE \(table) SET contact_id = ? WHERE workspace_id = ? AND anonymous_id = ? AND contact_id IS NULL",
+                    [.text(contact), .text(workspaceID), .text(anonymousID)])
+            }
+        }
+        if let userID {
+            try await raw.run(
+                "UPDATE events SET contact_id = ? WHERE workspace_id = ? AND user_id = ? AND contact_id IS NULL",
+                [.text(contact), .text(workspaceID), .text(userID)])
+        }
+        try await raw.run(
+            """
+            UPDATE touchpoints SET account_id = (SELECT account_id FROM contacts WHERE id = ?)
+            WHERE workspace_id = ? AND contact_id = ? AND account_id IS NULL
+            """,
+            [.text(contact), .text(workspaceID), .text(contact)])
+    }
+
+    /// The user ids a contact has.
+    func userIDs(of contact: String) async throws -> Set<String> {
+        let rows = try await raw.rows(
+            "SELECT value FROM identities WHERE workspace_id = ? AND contact_id = ? AND kind = 'user_id'",
+            [.text(workspaceID), .text(contact)])
+        return Set(rows.compactMap { $0[0].text })
+    }
+
+    /// Stitches the identifiers of an identify (or a track with a new user id) into one contact; returns it.
+    @discardableResult
+    func identify(_ message: SegmentMessage) async throws -> String {
+        let email = message.traitScalars["email"]
+        var candidates: [(IdentityKind, String)] = []
+        if let userID = message.userID { candidates.append((.userID, userID)) }
+        if let email { candidates.append((.email, email)) }
+        if let anonymousID = message.anonymousID { candidates.append((.anonymousID, anonymousID)) }
+        var found: [String] = []
+        for (kind, value) in candidates {
+            guard let contact = try await contact(kind, value), !found.contains(contact) else { continue }
+            // A contact known by another user id is another person (a shared device or inbox): not this one.
+            if let userID = message.userID, kind != .userID {
+                let users = try await userIDs(of: contact)
+                if !users.isEmpty, !users.contains(userID) { continue }
+            }
+            found.append(contact)
+        }
+        let keeper: String
+        if let oldest = found.min() {
+            // The oldest contact (ids are time-ordered) stays, so links to it keep working.
+            keeper = oldest
+            let keeperUsers = try await userIDs(of: keeper)
+            for other in found where other != keeper {
+                let otherUsers = try await userIDs(of: other)
+                if !keeperUsers.isEmpty, !otherUsers.isEmpty, keeperUsers.isDisjoint(with: otherUsers) { continue }
+                try await merge(keep: keeper, merged: other, reason: "identify", messageID: message.messageID)
+            }
+        } else {
+            keeper = try await createContact(email: email)
+        }
+        for (kind, value) in candidates where staged[key(kind, value)] != keeper {
+            // An identifier of a contact that was not merged (a different person) stays with that contact.
+            if let current = staged[key(kind, value)], current != keeper { continue }
+            try await attach(kind, value, to: keeper)
+        }
+        try await updateContact(keeper, message: message)
+        try await backfill(contact: keeper, anonymousID: message.anonymousID, userID: message.userID)
+        return keeper
+    }
+
+    /// `alias`: the previous id (an anonymous id or an older user id) and the new user id are one person.
+    func alias(_ message: SegmentMessage) async throws {
+        guard let userID = message.userID, let previous = message.previousID else { return }
+        let previousContact = try await contact(.userID, previous)
+        let anonymousContact = previousContact == nil ? try await contact(.anonymousID, previous) : nil
+        let fromPrevious = previousContact ?? anonymousContact
+        let toUser = try await contact(.userID, userID)
+        switch (fromPrevious, toUser) {
+        case let (from?, to?) where from != to:
+            try await merge(keep: min(from, to), merged: max(from, to), reason: "alias", messageID: message.messageID)
+        case (let from?, nil):
+            try await attach(.userID, userID, to: from)
+            try await backfill(contact: from, anonymousID: nil, userID: userID)
+        case (nil, let to?):
+            try await attach(.anonymousID, previous, to: to)
+            try await backfill(contact: to, anonymousID: previous, userID: nil)
+        case (nil, nil):
+            let contact = try await createContact(email: nil)
+            try await attach(.userID, userID, to: contact)
+            try await attach(.anonymousID, previous, to: contact)
+            try await backfill(contact: contact, anonymousID: previous, userID: userID)
+        default:
+            break
+        }
+    }
+
+    /// `group`: finds or creates the account by its group id, updates it from traits, links the sender's contact.
+    func group(_ message: SegmentMessage) async throws {
+        guard let groupID = message.groupID else { return }
+        let outcome = TraitMapping.account(scalars: message.traitScalars, objects: message.traitObjects)
+        let existing = try await raw.rows(
+            "SELECT id, traits FROM accounts WHERE workspace_id = ? AND external_id = ? ORDER BY id LIMIT 1", [.text(workspaceID), .text(groupID)])
+        let accountID: String
+        if let row = existing.first, let id = row[0].text {
+            accountID = id
+            try await updateRow("accounts", id: id, columns: outcome.columns, traits: TraitMapping.merged(row[1].text, with: outcome.traits))
+        } else {
+            accountID = Identifier.make()
+            let name = outcome.columns.first(where: { $0.0 == "name" })?.1.text ?? groupID
+            try await raw.run(
+                "INSERT INTO accounts (id, workspace_id, name, external_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [.text(accountID), .text(workspaceID), .text(name), .text(groupID), .integer(now), .integer(now)])
+            try await updateRow("accounts", id: accountID, columns: outcome.columns, traits: TraitMapping.merged(nil, with: outcome.traits))
+        }
+        record(message.messageID, outcome.warnings)
+        if let contact = try await resolvedContact(userID: message.userID, anonymousID: message.anonymousID) {
+            try await raw.run(
+                "UPDATE contacts SET account_id = ?, updated_at = ? WHERE id = ? AND workspace_id = ?",
+                [.text(accountID), .integer(now), .text(contact), .text(workspaceID)])
+            try await raw.run(
+                "UPDATE touchpoints SET account_id = ? WHERE workspace_id = ? AND contact_id = ? AND account_id IS NULL",
+                [.text(accountID), .text(workspaceID), .text(contact)])
+        }
+    }
+
+    func record(_ messageID: String, _ messages: [String]) {
+        if !messages.isEmpty { warnings[messageID, default: []] += messages }
+    }
+
+    func updateContact(_ contact: String, message: SegmentMessage) async throws {
+        guard !message.traitScalars.isEmpty || !message.traitObjects.isEmpty else { return }
+        if customFields == nil {
+            let rows = try await raw.rows(
+                "SELECT key, type FROM custom_fields WHERE workspace_id = ? AND entity = 'contact'", [.text(workspaceID)])
+            customFields = Dictionary(uniqueKeysWithValues: rows.compactMap { row in
+                guard let key = row[0].text, let type = row[1].text.flatMap(CustomFieldType.init) else { return nil }
+                return (key, type)
+            })
+        }
+        let outcome = TraitMapping.contact(
+            scalars: message.traitScalars, objects: message.traitObjects, defaultCountry: defaultCountry, customFields: customFields ?? [:])
+        record(message.messageID, outcome.warnings)
+        var traits: String?
+        if !outcome.traits.isEmpty {
+            let stored = try await raw.rows("SELECT traits FROM contacts WHERE id = ?", [.text(contact)]).first?[0].text
+            traits = TraitMapping.merged(stored, with: outcome.traits)
+        }
+        try await updateRow("contacts", id: contact, columns: outcome.columns, traits: traits)
+    }
+
+    func updateRow(_ table: String, id: String, columns: [(String, SQLValue)], traits: String?) async throws {
+        var assignments = columns.map { "\($0.0) = ?" }
+        var binds = columns.map(\.1)
+        if let traits {
+            assignments.append("traits = ?")
+            binds.append(.text(traits))
+        }
+        guard !assignments.isEmpty else { return }
+        assignments.append("updated_at = ?")
+        binds.append(.integer(now))
+        try await raw.run(
+            "UPDATE \(table) SET \(assignments.joined(separator: ", ")) WHERE id = ? AND workspace_id = ?", binds + [.text(id), .text(workspaceID)])
+    }
+
+    static let contactColumns = [
+        "id", "email", "first_name", "last_name", "title", "phone", "country", "account_id", "lifecycle_stage", "external_id", "traits",
+        "created_at", "updated_at",
+    ]
+
+    /// Moves everything of `merged` to `keep`, fills `keep`'s empty fields from it, deletes it, and records the merge.
+    func merge(keep: String, merged: String, reason: String, messageID: String?) async throws {
+        let columns = Self.contactColumns
+        guard let row = try await raw.rows(
+            "SELECT \(columns.joined(separator: ", ")) FROM contacts WHERE id = ? AND workspace_id = ?", [.text(merged), .text(workspaceID)]
+        ).first else { return }
+        var snapshot: [String: Any] = [:]
+        for (index, column) in columns.enumerated() {
+            switch row[index] {
+            case .text(let text): snapshot[column] = text
+            case .integer(let value): snapshot[column] = value
+            case .bool(let value): snapshot[column] = value
+            case .null: snapshot[column] = NSNull()
+            }
+        }
+        let identities = try await raw.rows(
+            "SELECT kind, value FROM identities WHERE workspace_id = ? AND contact_id = ?", [.text(workspaceID), .text(merged)])
+        let moved = identities.map { ["kind": $0[0].text ?? "", "value": $0[1].text ?? ""] }
+        for table in ["identities", "events", "touchpoints", "opportunities"] {
+            try await raw.run(
+                "UPDATE \(table) SET contact_id = ? WHERE workspace_id = ? AND contact_id = ?", [.text(keep), .text(workspaceID), .text(merged)])
+        }
+        let fillable = ["email", "first_name", "last_name", "title", "phone", "country", "account_id", "lifecycle_stage", "external_id"]
+        try await raw.run(
+            "UPDATE contacts SET " + fillable.map { "\($0) = COALESCE(\($0), ?)" }.joined(separator: ", ") + ", updated_at = ? WHERE id = ?",
+            fillable.map { column in row[columns.firstIndex(of: column)!] } + [.integer(now), .text(keep)])
+        try await raw.run("DELETE FROM contacts WHERE id = ?", [.text(merged)])
+        mergedInto[merged] = keep
+        let snapshotText = String(decoding: try JSONSerialization.data(withJSONObject: snapshot, options: [.sortedKeys]), as: UTF8.self)
+        let movedText = String(decoding: try JSONSerialization.data(withJSONObject: moved, options: [.sortedKeys]), as: UTF8.self)
+        try await raw.run(
+            """
+            INSERT INTO identity_merges (id, workspace_id, kept_contact_id, merged_contact_id, merged_contact, moved_identities, reason, message_id, at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [.text(Identifier.make()), .text(workspaceID), .text(keep), .text(merged), .text(snapshotText), .text(movedText), .text(reason),
+             .optional(messageID), .integer(now)])
+        for identity in moved {
+            if let kind = IdentityKind(rawValue: identity["kind"] ?? ""), let value = identity["value"] { staged[key(kind, value)] = keep }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+/// Date and timestamp parsing for spreadsheet and CRM exports, by hand rather
+/// than with `DateFormatter` (which is locale-dependent and slow).
+///
+/// Accepted shapes (any of them may carry a time, see `DateTimeParts`):
+/// - ISO 8601: "2026-01-05", "2026-01-05T14:22:10.5Z", "2026-01-05 14:22+02:00"
+/// - "2026/01/05"; "01/05/2026" or "05/01/2026" per `DayOrder`, except that
+///   a first or second number above 12 settles the order by itself
+/// - "05.01.2026" (dotted dates are day-first unless the numbers say otherwise)
+/// - month names: "Jan 5, 2026", "5 Jan 2026", "January 5th 2026", "Mon, 5 Jan 2026"
+/// - two-digit years ("1/5/26") mean 20xx
+/// - Unix time: 10 digits = seconds, 13 digits = milliseconds; 8 digits = "YYYYMMDD"
+public enum FlexibleDate {
+    /// The calendar day written in `raw`, as "YYYY-MM-DD".
+    ///
+    /// A time and offset in the text are ignored: the day is the one the
+    /// writer saw. Unix timestamps are read as UTC days.
+    public static func parseDay(_ raw: String, order: DayOrder) -> Result<String, FieldProblem> {
+        parse(raw, order: order).map { CivilDate.iso(year: $0.year, month: $0.month, day: $0.day) }
+    }
+
+    /// The instant written in `raw`, as milliseconds since 1970-01-01 UTC.
+    ///
+    /// An explicit "Z"/"UTC"/"GMT" or numeric offset in the text wins;
+    /// otherwise the local wall time is taken to be `timeZoneOffsetSeconds`
+    /// east of UTC (e.g. 3600 for CET). A date without a time means local midnight.
+    public static func parseInstant(
+        _ raw: String, order: DayOrder, timeZoneOffsetSeconds: Int = 0
+    ) -> Result<Int64, FieldProblem> {
+        parse(raw, order: order).map { parts in
+            if let epoch = parts.epochMilliseconds { return epoch }
+            let days = CivilDate.days(year: parts.year, month: parts.month, day: parts.day)
+            let wall = days * 86_400_000 + Int64(parts.hour) * 3_600_000
+                + Int64(parts.minute) * 60_000 + Int64(parts.second) * 1000 + Int64(parts.millisecond)
+            return wall - Int64(parts.offsetSeconds ?? timeZoneOffsetSeconds) * 1000
+        }
+    }
+
+    static func parse(_ raw: String, order: DayOrder) -> Result<DateTimeParts, FieldProblem> {
+        let text = TextFolding.trim(raw)
+        if text.isEmpty { return .failure(FieldProblem(reason: "is empty")) }
+        if TextFolding.isDigits(text) { return parseDigitsOnly(text) }
+        var parts = DateTimeParts()
+        var tokens = DateToken.tokenize(text)
+        if let problem = parts.takeTime(from: &tokens) { return .failure(problem) }
+        if let problem = parts.takeDate(from: tokens, order: order) { return .failure(problem) }
+        return .success(parts)
+    }
+
+    /// Unix seconds (10 digits), Unix milliseconds (13) or basic ISO "YYYYMMDD" (8).
+    private static func parseDigitsOnly(_ text: String) -> Result<DateTimeParts, FieldProblem> {
+        var parts = DateTimeParts()
+        switch text.count {
+        case 8:
+            let y = Int(text.prefix(4)) ?? 0, m = Int(text.dropFirst(4).prefix(2)) ?? 0
+            let d = Int(text.suffix(2)) ?? 0
+            if let problem = parts.setDate(year: y, month: m, day: d) { return .failure(problem) }
+            return .success(parts)
+        case 10, 13:
+            guard let value = Int64(text) else { break }
+            let ms = text.count == 10 ? value * 1000 : value
+            let date = CivilDate.date(days: ms / 86_400_000)
+            parts.year = date.year; parts.month = date.month; parts.day = date.day
+            parts.epochMilliseconds = ms
+            return .success(parts)
+        default:
+            break
+        }
+        return .failure(FieldProblem(
+            reason: "is not a date: a bare number must be Unix seconds (10 digits) or milliseconds (13 digits)"))
+    }
+}

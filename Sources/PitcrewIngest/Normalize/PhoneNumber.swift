@@ -1,0 +1,157 @@
+import Foundation
+/// Phone number normalization to E.164 ("+<country code><national number>").
+public enum PhoneNumber {
+    /// Normalizes `raw` to E.164, using `defaultCountry` (ISO alpha-2) when the
+    /// number is written in national form.
+    ///
+    /// - International forms: leading `+`, `00`, or `011` when the default
+    ///   country is in the North American Numbering Plan (NANP). The country
+    ///   code is read by prefix (ITU codes are prefix-free). An optional "(0)"
+    ///   trunk digit after it is dropped for countries that dial a trunk `0`.
+    /// - National forms: the trunk prefix is dropped (`0` in most of Europe,
+    ///   the UK, Australia, etc.; `8` in Russia, Belarus and Kazakhstan; `06`
+    ///   in Hungary). Italy, San Marino and the Vatican keep their leading `0`,
+    ///   which is part of the number there.
+    /// - NANP numbers (+1) must have 10 digits after the optional leading `1`,
+    ///   and the area code cannot start with 0 or 1.
+    /// - Extensions ("x123", "ext. 5", "#5", ";ext=5") are dropped; any other
+    ///   letters make the value a problem, as does a total length outside 8–15
+    ///   digits.
+    public static func e164(_ raw: String, defaultCountry: String) -> Result<String, FieldProblem> {
+        func fail(_ why: String) -> Result<String, FieldProblem> {
+            .failure(FieldProblem(reason: "is not a phone number: \(why)"))
+        }
+        var text = TextFolding.trim(raw).lowercased()
+        if text.hasPrefix("tel:") { text = String(text.dropFirst(4)) }
+        if text.isEmpty { return fail("empty") }
+        text = dropExtension(text)
+
+        var digits = ""
+        var plus = false
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "0"..."9": digits.unicodeScalars.append(scalar)
+            case "+":
+                if plus || !digits.isEmpty { return fail("'+' is only allowed at the start") }
+                plus = true
+            case " ", "-", ".", "(", ")", "/", "\u{2010}", "\u{2011}", "\u{2012}", "\u{2013}", "\u{2014}":
+                continue
+            default:
+                if TextFolding.isSpace(scalar) { continue }
+                if scalar.properties.isAlphabetic { return fail("contains letters") }
+                return fail("contains invalid character '\(scalar)'")
+            }
+        }
+        if digits.isEmpty { return fail("no digits") }
+
+        let region = TextFolding.trim(defaultCountry).uppercased()
+        let regionCode = CountryTable.byAlpha2[region]?.callingCode
+        var international = plus
+        if !plus, digits.hasPrefix("00") {
+            international = true
+            digits.removeFirst(2)
+        } else if !plus, regionCode == "1", digits.hasPrefix("011") {
+            international = true
+            digits.removeFirst(3)
+        }
+
+        let code: String
+        var national: Substring
+        if international {
+            guard let found = callingCodePrefix(of: digits) else {
+                return fail("unknown country calling code")
+            }
+            code = found
+            national = digits.dropFirst(found.count)
+            if code != "1", national.hasPrefix("0"), trunkZeroCodes.contains(code) {
+                national = national.dropFirst()
+            }
+        } else {
+            guard let regionCode else {
+                return fail("unknown default country '\(defaultCountry)'")
+            }
+            code = regionCode
+            national = Substring(digits)
+            if code != "1", let trunk = trunkPrefix(region), national.hasPrefix(trunk) {
+                national = national.dropFirst(trunk.count)
+            }
+        }
+        if code == "1" {
+            if national.count == 11, national.hasPrefix("1") { national = national.dropFirst() }
+            if national.count != 10 { return fail("North American numbers need 10 digits") }
+            if national.hasPrefix("0") || national.hasPrefix("1") {
+                return fail("North American area codes cannot start with 0 or 1")
+            }
+        }
+        if national.isEmpty { return fail("no national number after the country code") }
+        let total = code.count + national.count
+        if total < 8 { return fail("too short") }
+        if total > 15 { return fail("too long (more than 15 digits)") }
+        return .success("+" + code + national)
+    }
+
+    /// Removes a trailing extension: an "x"/"ext"/"extn"/"extension"/"#"/";ext="
+    /// marker followed only by digits and separators, after at least one digit.
+    static func dropExtension(_ text: String) -> String {
+        let markers = [";ext=", "extension", "extn", "ext", "x", "#"]
+        for marker in markers {
+            guard let range = text.range(of: marker, options: .backwards) else { continue }
+            let head = text[..<range.lowerBound]
+            let tail = text[range.upperBound...].drop { $0 == "." || $0 == ":" || $0 == "=" || $0 == " " }
+            if head.contains(where: \.isNumber), TextFolding.isDigits(tail) {
+                return String(head)
+            }
+        }
+        return text
+    }
+
+    /// The ITU country calling code that `digits` starts with, if any.
+    static func callingCodePrefix(of digits: String) -> String? {
+        for length in 1...3 where digits.count > length {
+            let prefix = String(digits.prefix(length))
+            if callingCodes.contains(prefix) { return prefix }
+        }
+        return nil
+    }
+
+    /// All assigned calling codes: the countries' plus Kosovo (383) and the
+    /// global, non-geographic services (freephone, satellite, shared cost…).
+    static let callingCodes: Set<String> = Set(CountryTable.records.map(\.callingCode))
+        .union(["383", "800", "808", "870", "878", "881", "882", "883", "888", "979"])
+
+    /// The national trunk prefix for `region`, or nil when none is dialled
+    /// (or, as in Italy, the leading 0 belongs to the number).
+    static func trunkPrefix(_ region: String) -> String? {
+        switch region {
+        case "RU", "BY", "KZ": return "8"
+        case "HU": return "06"
+        default: return trunkZeroRegions.contains(region) ? "0" : nil
+        }
+    }
+
+    /// Regions that dial a trunk `0` before the national number.
+    static let trunkZeroRegions: Set<String> = [
+        // Europe and nearby
+        "AL", "AM", "AT", "AX", "AZ", "BA", "BE", "BG", "CH", "DE", "FI", "FR", "GB", "GE", "GG",
+        "HR", "IE", "IM", "JE", "LI", "LT", "MD", "ME", "MK", "NL", "RO", "RS", "SE", "SI", "SK",
+        "TR", "UA", "XK", "GF", "GP", "MQ", "RE", "YT", "BL", "MF", "PM",
+        // Middle East, Africa
+        "AE", "AF", "DZ", "EG", "ET", "GH", "IL", "IQ", "IR", "JO", "KE", "LY", "MA", "NG", "SA",
+        "SD", "SY", "TZ", "UG", "YE", "ZA", "ZM", "ZW", "RW", "CD", "MG", "MZ", "NA", "SO", "LS",
+        // Asia-Pacific, Americas
+        "AU", "BD", "CC", "CN", "CX", "ID", "IN", "JP", "KH", "KR", "LA", "LK", "MM", "MN", "MY",
+        "NP", "NZ", "PH", "PK", "TH", "TW", "VN", "AR", "BR", "PE", "BO", "EC", "VE", "CU",
+    ]
+
+    /// Calling codes whose countries all dial a trunk `0`, so "+44 (0)20…"
+    /// can safely lose the 0. Shared codes (e.g. 39: Italy/Vatican, 7:
+    /// Russia/Kazakhstan) are included only if every member uses a `0` trunk.
+    static let trunkZeroCodes: Set<String> = {
+        var codes: [String: Bool] = [:]
+        for record in CountryTable.records {
+            let zero = trunkZeroRegions.contains(record.alpha2)
+            codes[record.callingCode] = (codes[record.callingCode] ?? true) && zero
+        }
+        return Set(codes.filter(\.value).keys)
+    }()
+}

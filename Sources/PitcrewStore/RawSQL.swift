@@ -1,0 +1,188 @@
+import Logging
+public import PitcrewCore
+public import SQLKit
+import PostgresKit
+import PostgresNIO
+import SQLiteKit
+import SQLiteNIO
+
+/// A value bound to a `?` placeholder of `RawSQL`.
+public enum SQLValue: Sendable, Hashable {
+    case text(String)
+    case integer(Int64)
+    case bool(Bool)
+    case null
+
+    public static func optional(_ text: String?) -> SQLValue { text.map(SQLValue.text) ?? .null }
+    public static func optional(_ value: Int64?) -> SQLValue { value.map(SQLValue.integer) ?? .null }
+
+    public var text: String? {
+        switch self {
+        case .text(let text): text
+        case .integer(let value): String(value)
+        case .bool(let value): value ? "true" : "false"
+        case .null: nil
+        }
+    }
+
+    public var integer: Int64? {
+        switch self {
+        case .integer(let value): value
+        case .text(let text): Int64(text)
+        case .bool(let value): value ? 1 : 0
+        case .null: nil
+        }
+    }
+}
+
+/// Statements on the connection of one transaction, bypassing SQLKit's `Encodable` binding: the hot write paths (event
+/// collection, imports) bind millions of values a second, and the per-value boxing of SQLKit shows up there.
+/// SQL is written once with `?` placeholders; PostgreSQL gets them renumbered to `$1…`.
+public struct RawSQL: Sendable {
+    enum Connection: Sendable {
+        case sqlite(SQLiteConnection)
+        case postgres(PostgresConnection)
+    }
+
+    let connection: Connection
+    let logger: Logger
+
+    /// Most values one statement may bind (SQLite's limit is 32,766; PostgreSQL's 65,535).
+    public static let maximumBinds = 32_000
+
+    public var backend: Database.Backend {
+        switch connection {
+        case .sqlite: .sqlite
+        case .postgres: .postgres
+        }
+    }
+
+    public func run(_ sql: String, _ binds: [SQLValue] = []) async throws {
+        _ = try await rows(sql, binds)
+    }
+
+    /// Runs a statement and returns its rows as values in column order.
+    public func rows(_ sql: String, _ binds: [SQLValue] = []) async throws -> [[SQLValue]] {
+        switch connection {
+        case .sqlite(let connection):
+            let data: [SQLiteData] = binds.map {
+                switch $0 {
+                case .text(let text): .text(text)
+                case .integer(let value): .integer(SQLiteInt64(value))
+                case .bool(let value): .integer(value ? 1 : 0)
+                case .null: .null
+                }
+            }
+            let rows = try await connection.query(sql, data)
+            return rows.map { row in
+                row.columns.map { column in
+                    switch column.data {
+                    case .integer(let value): .integer(Int64(value))
+                    case .text(let text): .text(text)
+                    case .float(let value): .integer(Int64(value))
+                    case .blob(let buffer): .text(String(buffer: buffer))
+                    case .null: .null
+                    }
+                }
+            }
+        case .postgres(let connection):
+            var bindings = PostgresBindings(capacity: binds.count)
+            for value in binds {
+                switch value {
+                case .text(let text): bindings.append(text)
+                case .integer(let value): bindings.append(value)
+                case .bool(let value): bindings.append(value)
+                case .null: bindings.appendNull()
+                }
+            }
+            let query = PostgresQuery(unsafeSQL: RawSQL.numberPlaceholders(sql), binds: bindings)
+            var result: [[SQLValue]] = []
+            for try await row in try await connection.query(query, logger: logger) {
+                var values: [SQLValue] = []
+                for cell in row {
+                    if cell.bytes == nil {
+                        values.append(.null)
+                        continue
+                    }
+                    switch cell.dataType {
+                    case .int8, .int4, .int2: values.append(.integer(try cell.decode(Int64.self)))
+                    case .bool: values.append(.bool(try cell.decode(Bool.self)))
+                    case .numeric: values.append(.integer(Int64(try cell.decode(String.self)) ?? 0))
+                    default: values.append(.text(try cell.decode(String.self)))
+                    }
+                }
+                result.append(values)
+            }
+            return result
+        }
+    }
+
+    /// `?` → `$1, $2, …` (Pitcrew's SQL never has `?` inside string literals).
+    static func numberPlaceholders(_ sql: String) -> String {
+        var out = ""
+        out.reserveCapacity(sql.utf8.count + sql.utf8.count / 4)
+        var index = 0
+        for character in sql {
+            if character == "?" {
+                index += 1
+                out += "$\(index)"
+            } else {
+                out.append(character)
+            }
+        }
+        return out
+    }
+
+    /// `(?, ?, ?), (?, ?, ?)…` for `rows` rows of `columns` values.
+    public static func valuesList(rows: Int, columns: Int) -> String {
+        let one = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
+        return Array(repeating: one, count: rows).joined(separator: ", ")
+    }
+}
+
+extension Database {
+    /// Runs `body` in one write transaction with both a raw executor and SQLKit on the same connection.
+    public func rawTransaction<T: Sendable>(_ body: @Sendable (RawSQL, any SQLDatabase) async throws -> T) async throws -> T {
+        switch storage {
+        case .sqlite(let writer, _, let lock, _):
+            await lock.lock()
+            do {
+                let result = try await Database.inRawTransaction(
+                    RawSQL(connection: .sqlite(writer), logger: logger), sql: writer.sql(), begin: "BEGIN IMMEDIATE", body)
+                await lock.unlock()
+                return result
+            } catch {
+                await lock.unlock()
+                throw error
+            }
+        case .postgres(let client):
+            return try await client.withConnection { connection in
+                try await Database.inRawTransaction(RawSQL(connection: .postgres(connection), logger: logger), sql: connection.sql(), begin: "BEGIN", body)
+            }
+        }
+    }
+
+    /// Runs read-only raw statements on a reader connection.
+    public func rawRead<T: Sendable>(_ body: @Sendable (RawSQL) async throws -> T) async throws -> T {
+        switch storage {
+        case .sqlite(_, let readers, _, let next):
+            return try await body(RawSQL(connection: .sqlite(readers[next.next() % readers.count]), logger: logger))
+        case .postgres(let client):
+            return try await client.withConnection { connection in try await body(RawSQL(connection: .postgres(connection), logger: logger)) }
+        }
+    }
+
+    private static func inRawTransaction<T: Sendable>(
+        _ raw: RawSQL, sql: any SQLDatabase, begin: String, _ body: @Sendable (RawSQL, any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        try await raw.run(begin)
+        do {
+            let result = try await body(raw, sql)
+            try await raw.run("COMMIT")
+            return result
+        } catch {
+            try? await raw.run("ROLLBACK")
+            throw Database.mapConstraintViolation(error)
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import PitcrewCore
+import PitcrewIngest
+
+/// Segment's HTTP tracking API: `POST /v1/track|identify|page|screen|group|alias|batch`, the write key as the HTTP Basic
+/// user (or `writeKey` in the body, for browsers), 200 `{"success": true}` once the events are committed.
+/// Browsers may call it from any site: answers carry `Access-Control-Allow-Origin: *` and preflights are answered.
+struct CollectionController {
+    let collection: CollectionService
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        let group = router.group("v1")
+        // Segment's analytics.js posts to the one-letter paths (`/v1/t`, `/v1/b`, …); both spellings are served.
+        let paths: [(String, MessageType?)] = MessageType.allCases.flatMap { type in
+            [(type.rawValue, type), (String(type.rawValue.prefix(1)), type)]
+        } + [("batch", nil), ("b", nil)]
+        for (path, type) in paths {
+            group.post(RouterPath(stringLiteral: path)) { request, context in try await collect(request, context: context, type: type) }
+            group.on(RouterPath(stringLiteral: path), method: .options) { request, _ in Self.preflight(request) }
+        }
+    }
+
+    static func preflight(_ request: Request) -> Response {
+        var headers = corsHeaders
+        headers[.accessControlAllowMethods] = "POST, OPTIONS"
+        // RudderStack's browser SDK sends an `AnonymousId` header; echo what the browser asks for.
+        headers[.accessControlAllowHeaders] = request.headers[.accessControlRequestHeaders] ?? "Authorization, Content-Type"
+        headers[.accessControlMaxAge] = "86400"
+        return Response(status: .noContent, headers: headers)
+    }
+
+    static let corsHeaders: HTTPFields = {
+        var headers = HTTPFields()
+        headers[.accessControlAllowOrigin] = "*"
+        return headers
+    }()
+
+    func collect(_ request: Request, context: AppRequestContext, type: MessageType?) async throws -> Response {
+        let limit = type == nil ? SegmentPayload.batchLimit : SegmentPayload.messageLimit
+        var request = request
+        let buffer: ByteBuffer
+        do {
+            // One byte over the limit is enough to tell "too large" (SegmentPayload names the limit).
+            buffer = try await request.collectBody(upTo: limit + 1)
+        } catch {
+            throw PitcrewError.invalid(type == nil ? "batch" : "body", "The request is larger than \(limit / 1024) KB, the limit"
+                + (type == nil ? " per batch." : " per message."))
+        }
+        let bytes = buffer.getBytes(at: buffer.readerIndex, length: buffer.readableBytes) ?? []
+        let result = try await collection.collect(bytes, type: type, basicUser: Self.basicUser(request.headers[.authorization]))
+        var body = "{\"success\":true"
+        if !result.rejected.isEmpty {
+            body += ",\"rejected\":["
+            body += result.rejected.map { problem in
+                "{\"index\":\(problem.index.map(String.init) ?? "null"),\"field\":\(JSONText.string(problem.field)),\"message\":\(JSONText.string(problem.message))}"
+            }.joined(separator: ",")
+            body += "]"
+        }
+        body += "}"
+        var headers = Self.corsHeaders
+        headers[.contentType] = "application/json"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    /// The user name of `Authorization: Basic base64(user:password)`.
+    static func basicUser(_ header: String?) -> String? {
+        guard let header, header.count > 6, header.prefix(6).lowercased() == "basic " else { return nil }
+        guard let data = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
+            let text = String(data: data, encoding: .utf8)
+        else { return nil }
+        return String(text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+    }
+}
+
+/// Minimal JSON text building for responses that embed stored JSON as-is.
+enum JSONText {
+    static func string(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "<": out += "\\u003c"
+            default:
+                if scalar.value < 0x20 {
+                    out += String(format: "\\u%04x", scalar.value)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    static func optional(_ text: String?) -> String { text.map(string) ?? "null" }
+}

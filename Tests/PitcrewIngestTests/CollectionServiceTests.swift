@@ -1,0 +1,153 @@
+import PitcrewCore
+import PitcrewIngest
+import PitcrewStore
+import PitcrewTestSupport
+import Testing
+
+@Suite struct CollectionServiceTests {
+    struct Fixture {
+        let database: Database
+        let acme: SeededWorkspace
+        let collection: CollectionService
+        let events: EventService
+        let key: String
+    }
+
+    static func with(_ backend: TestBackend, _ body: @Sendable (Fixture) async throws -> Void) async throws {
+        try await TestDatabase.with(backend) { database in
+            let access = AccessService.forTests(database)
+            let acme = try await SeededWorkspace.make(access, slug: "acme")
+            let collection = CollectionService(database: database, sources: SourceService(database: database))
+            let (_, key) = try await collection.sources.create(acme.scope, name: "Website")
+            try await body(Fixture(database: database, acme: acme, collection: collection, events: EventService(database: database), key: key))
+        }
+    }
+
+    static func batch(_ messages: [String]) -> [UInt8] { Array(("{\"batch\": [" + messages.joined(separator: ",") + "]}").utf8) }
+
+    func rows(_ database: Database, _ sql: String, _ binds: [SQLValue] = []) async throws -> [[SQLValue]] {
+        try await database.rawRead { raw in try await raw.rows(sql, binds) }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func retriesNeverDoubleCount(backend: TestBackend) async throws {
+        try await Self.with(backend) { f in
+            let body = Self.batch((0..<50).map { #"{"type": "track", "anonymousId": "anon-\#($0 % 7)", "event": "Viewed", "messageId": "m-\#($0)"}"# })
+            let first = try await f.collection.collect(body, type: nil, basicUser: f.key)
+            #expect(first.stored == 50 && first.duplicates == 0)
+            // The same batch again (an SDK retry), and concurrently twice more: nothing new is stored.
+            async let a = f.collection.collect(body, type: nil, basicUser: f.key)
+            async let b = f.collection.collect(body, type: nil, basicUser: f.key)
+            let (retryA, retryB) = try await (a, b)
+            #expect(retryA.stored + retryB.stored == 0 && retryA.duplicates + retryB.duplicates == 100)
+            let stats = try await f.events.stats(f.acme.scope)
+            #expect(stats.total == 50 && stats.byType == ["track": 50])
+            #expect(try await rows(f.database, "SELECT COUNT(*) FROM events")[0][0].integer == 50)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func identifyStitchesAnonymousHistoryIntoOneContact(backend: TestBackend) async throws {
+        try await Self.with(backend) { f in
+            _ = try await f.collection.collect(Self.batch([
+                #"{"type": "page", "anonymousId": "anon-1", "messageId": "p1", "context": {"page": {"url": "https://acme.example/?utm_source=newsletter&utm_medium=email&utm_campaign=Spring"}}}"#,
+                #"{"type": "track", "anonymousId": "anon-1", "event": "Pricing Viewed", "messageId": "t1"}"#,
+            ]), type: nil, basicUser: f.key)
+            let anonymous = try await f.events.events(f.acme.scope, filter: EventFilter(anonymousID: "anon-1"), page: PageRequest())
+            #expect(anonymous.items.count == 2 && anonymous.items.allSatisfy { $0.contactID == nil })
+            let touch = try await rows(f.database, "SELECT channel, source, medium, campaign, contact_id FROM touchpoints")
+            #expect(touch.count == 1 && touch[0][0] == .text("Email") && touch[0][1] == .text("newsletter") && touch[0][4] == .null)
+
+            _ = try await f.collection.collect(Array(
+                #"{"anonymousId": "anon-1", "traits": {"email": "Ann@Example.com", "firstName": "Ann", "phone": "(415) 555-0132", "plan": "pro", "address": {"country": "Germany"}}, "messageId": "i1"}"#.utf8),
+                type: .identify, basicUser: f.key)
+            let contacts = try await rows(f.database, "SELECT id, email, first_name, phone, country, traits FROM contacts")
+            #expect(contacts.count == 1)
+            let contact = try #require(contacts.first)
+            #expect(contact[1] == .text("ann@example.com") && contact[2] == .text("Ann") && contact[3] == .text("+14155550132") && contact[4] == .text("DE"))
+            #expect(contact[5].text?.contains("\"plan\":\"pro\"") == true)
+            let stitched = try await f.events.events(f.acme.scope, filter: EventFilter(anonymousID: "anon-1"), page: PageRequest())
+            #expect(stitched.items.count == 3 && stitched.items.allSatisfy { $0.contactID == contact[0].text })
+            #expect(try await rows(f.database, "SELECT contact_id FROM touchpoints")[0][0] == contact[0])
+
+            // Later, a server-side track by user id on another device, then identify linking that user id to the email.
+            _ = try await f.collection.collect(Self.batch([
+                #"{"type": "track", "userId": "user-9", "event": "Trial Started", "messageId": "t2"}"#,
+                #"{"type": "identify", "userId": "user-9", "traits": {"email": "ann@example.com"}, "messageId": "i2"}"#,
+            ]), type: nil, basicUser: f.key)
+            let after = try await rows(f.database, "SELECT id FROM contacts")
+            #expect(after.count == 1 && after[0][0] == contact[0])
+            let merges = try await rows(f.database, "SELECT kept_contact_id, merged_contact_id, reason, moved_identities FROM identity_merges")
+            #expect(merges.count == 1 && merges[0][0] == contact[0] && merges[0][2] == .text("identify"))
+            #expect(merges[0][3].text?.contains("user-9") == true)
+            let all = try await rows(f.database, "SELECT DISTINCT contact_id FROM events")
+            #expect(all.count == 1 && all[0][0] == contact[0])
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func twoUserIdsAreNeverMerged(backend: TestBackend) async throws {
+        try await Self.with(backend) { f in
+            _ = try await f.collection.collect(Self.batch([
+                #"{"type": "identify", "userId": "u1", "anonymousId": "shared-laptop", "messageId": "a"}"#,
+                #"{"type": "identify", "userId": "u2", "anonymousId": "shared-laptop", "messageId": "b"}"#,
+            ]), type: nil, basicUser: f.key)
+            #expect(try await rows(f.database, "SELECT COUNT(*) FROM contacts")[0][0].integer == 2)
+            #expect(try await rows(f.database, "SELECT COUNT(*) FROM identity_merges")[0][0].integer == 0)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func aliasAndGroup(backend: TestBackend) async throws {
+        try await Self.with(backend) { f in
+            _ = try await f.collection.collect(Self.batch([
+                #"{"type": "identify", "anonymousId": "anon-a", "traits": {"email": "bo@globex.example"}, "messageId": "1"}"#,
+                #"{"type": "identify", "userId": "bo", "messageId": "2"}"#,
+                #"{"type": "alias", "previousId": "anon-a", "userId": "bo", "messageId": "3"}"#,
+                #"{"type": "group", "userId": "bo", "groupId": "org-7", "traits": {"name": "Globex", "website": "https://www.globex.example/x", "employees": 250, "industry": "Energy"}, "messageId": "4"}"#,
+            ]), type: nil, basicUser: f.key)
+            let contacts = try await rows(f.database, "SELECT id, email, account_id FROM contacts")
+            #expect(contacts.count == 1 && contacts[0][1] == .text("bo@globex.example"))
+            let accounts = try await rows(f.database, "SELECT id, name, domain, employees, industry, external_id FROM accounts")
+            #expect(accounts.count == 1)
+            #expect(accounts[0][1] == .text("Globex") && accounts[0][2] == .text("globex.example") && accounts[0][3].integer == 250)
+            #expect(accounts[0][5] == .text("org-7") && contacts[0][2] == accounts[0][0])
+            #expect(try await rows(f.database, "SELECT reason FROM identity_merges").map { $0[0] } == [.text("alias")])
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func keysAreCheckedAndRotationRevocationTakeEffect(backend: TestBackend) async throws {
+        try await Self.with(backend) { f in
+            let body = Array(#"{"anonymousId": "a", "event": "E"}"#.utf8)
+            await #expect(throws: PitcrewError.self) { _ = try await f.collection.collect(body, type: .track, basicUser: nil) }
+            await #expect(throws: PitcrewError.self) { _ = try await f.collection.collect(body, type: .track, basicUser: "pcw_wrong") }
+            let source = try #require(try await f.collection.sources.sources(f.acme.scope).first)
+            let (_, newKey) = try await f.collection.sources.rotate(f.acme.scope, id: source.id)
+            await #expect(throws: PitcrewError.self) { _ = try await f.collection.collect(body, type: .track, basicUser: f.key) }
+            #expect(try await f.collection.collect(body, type: .track, basicUser: newKey).stored == 1)
+            _ = try await f.collection.sources.revoke(f.acme.scope, id: source.id)
+            await #expect(throws: PitcrewError.self) { _ = try await f.collection.collect(body, type: .track, basicUser: newKey) }
+            // Key in the body, as browsers send it; viewers cannot manage sources.
+            let (_, browserKey) = try await f.collection.sources.create(f.acme.scope, name: "Browser")
+            let browser = Array(#"{"writeKey": "\#(browserKey)", "batch": [{"type": "page", "anonymousId": "z"}]}"#.utf8)
+            #expect(try await f.collection.collect(browser, type: nil, basicUser: nil).stored == 1)
+            await #expect(throws: PitcrewError.self) { _ = try await f.collection.sources.create(f.acme.scope(as: .marketer), name: "X") }
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func invalidSingleMessageIsRefusedWithItsField(backend: TestBackend) async throws {
+        try await Self.with(backend) { f in
+            do {
+                _ = try await f.collection.collect(Array(#"{"anonymousId": "a"}"#.utf8), type: .track, basicUser: f.key)
+                Issue.record("a track without event was accepted")
+            } catch let error as PitcrewError {
+                #expect(error.kind == .invalid && error.fieldErrors.map(\.field) == ["event"])
+            }
+            let entries = f.collection.debugger.entries(source: try #require(try await f.collection.sources.sources(f.acme.scope).first).id)
+            #expect(entries.count == 1 && entries[0].accepted == false && entries[0].notes == ["event: is required for track"])
+            #expect(try await f.events.stats(f.acme.scope).total == 0)
+        }
+    }
+}
