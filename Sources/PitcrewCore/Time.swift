@@ -19,7 +19,9 @@ public enum Timestamp {
     /// Parses ISO 8601 date-times (`Z` or `±hh:mm` offsets, optional fractional seconds) and plain dates.
     public static func parseISO8601(_ text: String) -> Int64? {
         let bytes = Array(text.utf8)
-        guard bytes.count >= 10, let date = CalendarDate(String(decoding: bytes[0..<10], as: UTF8.self)) else { return nil }
+        guard bytes.count >= 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), let year = number(bytes, 0, 4),
+            let month = number(bytes, 5, 2), let day = number(bytes, 8, 2), let date = CalendarDate(year: year, month: month, day: day)
+        else { return nil }
         var millis = date.daysSinceEpoch * 86_400_000
         if bytes.count == 10 { return millis }
         guard bytes.count >= 19, bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: " "),

@@ -43,6 +43,7 @@ public enum Validation {
 extension String {
     /// Trims spaces, tabs and line breaks at both ends.
     public func trimmingASCIIWhitespace() -> String {
+        if let first = utf8.first, let last = utf8.last, first > 0x20, last > 0x20 { return self }
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
         guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
         return String(self[first...last])

@@ -46,12 +46,20 @@ public final class CollectionService: Sendable {
             throw PitcrewError(.invalid, "The message was not accepted.", fieldErrors: [FieldError(field: problem.field, message: problem.message)])
         }
         var outcome = CommitOutcome()
-        if !parsed.messages.isEmpty {
-            outcome = try await committer.commit(Submission(workspaceID: source.workspaceID, sourceID: source.id, messages: parsed.messages))
+        var messages = parsed.messages
+        if !messages.isEmpty {
+            // Work that needs no database happens here, in parallel across requests; the commit stays short.
+            let settings = try await settings.settings(for: source.workspaceID)
+            for index in messages.indices where messages[index].type == .page || messages[index].type == .screen {
+                let message = messages[index]
+                let signal = TouchSignal.from(
+                    url: message.pageURL, referrer: message.referrer, campaign: message.campaign,
+                    siteHost: message.pageURL.flatMap(TouchSignal.host))
+                if signal.isTouch { messages[index].touch = PreparedTouch(signal: signal, channel: settings.classifier.classify(signal)) }
+            }
+            outcome = try await committer.commit(Submission(workspaceID: source.workspaceID, sourceID: source.id, messages: messages))
         }
-        for message in parsed.messages {
-            debugger.record(source: source.id, message: message, warnings: outcome.warnings[message.messageID] ?? [], at: receivedAt)
-        }
+        debugger.record(source: source.id, messages: messages.suffix(EventDebugger.capacity), warnings: outcome.warnings, at: receivedAt)
         return Result(stored: outcome.stored, duplicates: outcome.duplicates, rejected: parsed.problems)
     }
 

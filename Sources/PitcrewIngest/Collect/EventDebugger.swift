@@ -20,10 +20,19 @@ public final class EventDebugger: Sendable {
     public static let capacity = 100
     private let entries = Mutex<[String: [DebuggerEntry]]>([:])
 
-    func record(source: String, message: SegmentMessage, warnings: [String], at: Int64) {
-        append(source, DebuggerEntry(
-            at: at, type: message.type.rawValue, name: message.name, messageID: message.messageID, userID: message.userID,
-            anonymousID: message.anonymousID, accepted: true, notes: warnings, size: message.size))
+    func record(source: String, messages: ArraySlice<SegmentMessage>, warnings: [String: [String]], at: Int64) {
+        guard !messages.isEmpty else { return }
+        let new = messages.map { message in
+            DebuggerEntry(
+                at: at, type: message.type.rawValue, name: message.name, messageID: message.messageID, userID: message.userID,
+                anonymousID: message.anonymousID, accepted: true, notes: warnings[message.messageID] ?? [], size: message.size)
+        }
+        entries.withLock { entries in
+            var list = entries.removeValue(forKey: source) ?? []
+            list.append(contentsOf: new)
+            if list.count > Self.capacity { list.removeFirst(list.count - Self.capacity) }
+            entries[source] = list
+        }
     }
 
     func record(source: String, problem: MessageProblem, at: Int64) {

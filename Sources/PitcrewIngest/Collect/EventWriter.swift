@@ -107,12 +107,12 @@ struct EventWriter: Sendable {
                 var contact = try await resolver.resolvedContact(userID: message.userID, anonymousID: message.anonymousID)
                 if contact == nil, message.userID != nil {
                     contact = try await resolver.identify(message)
-                } else if let known = contact, let userID = message.userID, let anonymousID = message.anonymousID,
+                } else if let known = contact, message.userID != nil, let anonymousID = message.anonymousID,
                     try await resolver.contact(.anonymousID, anonymousID) == nil
                 {
                     // A known user on a new device: the device's anonymous id joins the contact.
                     try await resolver.attach(.anonymousID, anonymousID, to: known)
-                    try await resolver.backfill(contact: known, anonymousID: anonymousID, userID: userID)
+                    try await resolver.backfill(contact: known, anonymousID: anonymousID)
                 }
                 contacts.append(contact)
             }
@@ -138,47 +138,35 @@ struct EventWriter: Sendable {
             ]
         }
         try await insert(raw: raw, table: "events", columns: eventColumns, values: rows)
-        // 4. Touchpoints from page views that carry a campaign, a click id or another site's referrer.
+        // 4. Touchpoints from page views that carry a campaign, a click id or another site's referrer (prepared per request).
         var touches: [SQLValue] = []
-        var touchContacts = Set<String>()
-        var pending: [(position: Int, signal: TouchSignal, channel: String)] = []
-        var grouping: CompiledChannelGrouping?
-        for (position, entry) in fresh.enumerated() where entry.message.type == .page || entry.message.type == .screen {
+        let touchContacts = Set(fresh.indices.compactMap { fresh[$0].message.touch == nil ? nil : contacts[$0] })
+        let accounts = touchContacts.isEmpty ? [:] : try await accountsOf(raw: raw, contacts: touchContacts)
+        for (position, entry) in fresh.enumerated() {
+            guard let touch = entry.message.touch else { continue }
             let message = entry.message
-            let signal = TouchSignal.from(
-                url: message.pageURL, referrer: message.referrer, campaign: message.campaign, siteHost: message.pageURL.flatMap(TouchSignal.host))
-            guard signal.isTouch else { continue }
-            if grouping == nil { grouping = settings.grouping.compiled() }
-            pending.append((position, signal, grouping!.classify(signal)))
-            if let contact = contacts[position] { touchContacts.insert(contact) }
+            let contact = contacts[position]
+            let signal = touch.signal
+            touches += [
+                .text(Identifier.make()), .text(workspaceID), .optional(contact), .optional(contact.flatMap { accounts[$0] }),
+                .integer(message.occurredAt), .text(touch.channel), .optional(signal.source), .optional(signal.medium), .optional(signal.campaign),
+                .optional(signal.content), .optional(signal.term), .optional(signal.landingURL),
+                .optional(signal.campaign.flatMap { settings.campaignsByUTM[$0.lowercased()] }), .text(eventIDs[position]), .bool(false),
+                .optional(message.anonymousID), .optional(signal.referrerHost),
+                .optional(signal.clickIDs.sorted(by: { $0.key < $1.key }).first.map { "\($0.key)=\($0.value)" }),
+            ]
         }
-        if !pending.isEmpty {
-            let accounts = try await accountsOf(raw: raw, contacts: touchContacts)
-            for (position, signal, channel) in pending {
-                let message = fresh[position].message
-                let contact = contacts[position]
-                touches += [
-                    .text(Identifier.make()), .text(workspaceID), .optional(contact), .optional(contact.flatMap { accounts[$0] }),
-                    .integer(message.occurredAt), .text(channel), .optional(signal.source), .optional(signal.medium), .optional(signal.campaign),
-                    .optional(signal.content), .optional(signal.term), .optional(signal.landingURL),
-                    .optional(signal.campaign.flatMap { settings.campaignsByUTM[$0.lowercased()] }), .text(eventIDs[position]), .bool(false),
-                    .optional(message.anonymousID), .optional(signal.referrerHost), .optional(signal.clickIDs.sorted(by: { $0.key < $1.key }).first.map { "\($0.key)=\($0.value)" }),
-                ]
-            }
-            try await insert(raw: raw, table: "touchpoints", columns: touchColumns, values: touches)
-        }
+        try await insert(raw: raw, table: "touchpoints", columns: touchColumns, values: touches)
         // 5. Counters and sources.
-        for (type, count) in counts.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-            try await raw.run(
-                """
-                INSERT INTO event_counts (workspace_id, type, total) VALUES (?, ?, ?)
-                ON CONFLICT (workspace_id, type) DO UPDATE SET total = event_counts.total + excluded.total
-                """,
-                [.text(workspaceID), .text(type.rawValue), .integer(count)])
-        }
-        for sourceID in Set(fresh.map(\.source)).sorted() {
-            try await raw.run("UPDATE sources SET last_event_at = ? WHERE id = ?", [.integer(receivedAt), .text(sourceID)])
-        }
+        let sortedCounts = counts.sorted(by: { $0.key.rawValue < $1.key.rawValue })
+        try await raw.run(
+            "INSERT INTO event_counts (workspace_id, type, total) VALUES " + RawSQL.valuesList(rows: sortedCounts.count, columns: 3)
+                + " ON CONFLICT (workspace_id, type) DO UPDATE SET total = event_counts.total + excluded.total",
+            sortedCounts.flatMap { [SQLValue.text(workspaceID), .text($0.key.rawValue), .integer($0.value)] })
+        let sources = Set(fresh.map(\.source)).sorted()
+        try await raw.run(
+            "UPDATE sources SET last_event_at = ? WHERE id IN (\(Array(repeating: "?", count: sources.count).joined(separator: ", ")))",
+            [.integer(receivedAt)] + sources.map(SQLValue.text))
         for (messageID, notes) in resolver.warnings {
             if let entry = fresh.first(where: { $0.message.messageID == messageID }) { outcomes[entry.submission].warnings[messageID] = notes }
         }

@@ -33,6 +33,14 @@ public struct SegmentMessage: Sendable, Equatable {
     public var userAgent: String?
     /// Size of the message's JSON in bytes.
     public var size: Int
+    /// Worked out before the commit (in parallel, per request): the touch a page view makes, if any.
+    var touch: PreparedTouch?
+}
+
+/// A page view's touch with its channel, ready to store.
+struct PreparedTouch: Sendable, Equatable {
+    var signal: TouchSignal
+    var channel: String
 }
 
 /// A message that could not be accepted, with the field at fault (`batch[3].userId`).

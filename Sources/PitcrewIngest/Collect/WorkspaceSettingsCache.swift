@@ -7,7 +7,10 @@ import Synchronization
 /// its campaigns by UTM value.
 struct WorkspaceSettings: Sendable {
     var defaultCountry: String?
-    var grouping: ChannelGrouping = .defaultGA4
+    var classifier = WorkspaceSettings.defaultClassifier
+    /// The stored grouping's JSON (nil: the default), to keep the classifier while it is unchanged.
+    var groupingJSON: String?
+    static let defaultClassifier = ChannelClassifier(.defaultGA4)
     var campaignsByUTM: [String: String] = [:]
 }
 
@@ -26,13 +29,18 @@ final class WorkspaceSettingsCache: Sendable {
 
     func settings(for workspaceID: String) async throws -> WorkspaceSettings {
         let now = Timestamp.now()
-        if let entry = entries.withLock({ $0[workspaceID] }), now - entry.at < maxAge { return entry.settings }
+        let cached = entries.withLock { $0[workspaceID] }
+        if let cached, now - cached.at < maxAge { return cached.settings }
         let settings = try await database.rawRead { raw in
             var settings = WorkspaceSettings()
             if let row = try await raw.rows("SELECT default_country, channel_grouping FROM workspaces WHERE id = ?", [.text(workspaceID)]).first {
                 settings.defaultCountry = row[0].text
-                if let json = row[1].text, let grouping = try? JSONDecoder().decode(ChannelGrouping.self, from: Data(json.utf8)) {
-                    settings.grouping = grouping
+                settings.groupingJSON = row[1].text
+                if let cached, cached.settings.groupingJSON == settings.groupingJSON {
+                    // Unchanged: keep the classifier and what it remembered.
+                    settings.classifier = cached.settings.classifier
+                } else if let json = row[1].text, let grouping = try? JSONDecoder().decode(ChannelGrouping.self, from: Data(json.utf8)) {
+                    settings.classifier = ChannelClassifier(grouping)
                 }
             }
             for row in try await raw.rows(

@@ -106,19 +106,15 @@ final class IdentityResolver {
         return id
     }
 
-    /// Points the stored anonymous (and user-id-only) events and touches of these identifiers at the contact.
-    func backfill(contact: String, anonymousID: String?, userID: String?) async throws {
+    /// Points the stored anonymous events and touches of an anonymous id at the contact. (Events with a user id always
+    /// get their contact when stored: a new user id makes one.)
+    func backfill(contact: String, anonymousID: String?) async throws {
         if let anonymousID {
             for table in ["events", "touchpoints"] {
                 try await raw.run(
                     "UPDATE \(table) SET contact_id = ? WHERE workspace_id = ? AND anonymous_id = ? AND contact_id IS NULL",
                     [.text(contact), .text(workspaceID), .text(anonymousID)])
             }
-        }
-        if let userID {
-            try await raw.run(
-                "UPDATE events SET contact_id = ? WHERE workspace_id = ? AND user_id = ? AND contact_id IS NULL",
-                [.text(contact), .text(workspaceID), .text(userID)])
         }
         try await raw.run(
             """
@@ -173,7 +169,7 @@ final class IdentityResolver {
             try await attach(kind, value, to: keeper)
         }
         try await updateContact(keeper, message: message)
-        try await backfill(contact: keeper, anonymousID: message.anonymousID, userID: message.userID)
+        try await backfill(contact: keeper, anonymousID: message.anonymousID)
         return keeper
     }
 
@@ -189,15 +185,14 @@ final class IdentityResolver {
             try await merge(keep: min(from, to), merged: max(from, to), reason: "alias", messageID: message.messageID)
         case (let from?, nil):
             try await attach(.userID, userID, to: from)
-            try await backfill(contact: from, anonymousID: nil, userID: userID)
-        case (nil, let to?):
+                    case (nil, let to?):
             try await attach(.anonymousID, previous, to: to)
-            try await backfill(contact: to, anonymousID: previous, userID: nil)
+            try await backfill(contact: to, anonymousID: previous)
         case (nil, nil):
             let contact = try await createContact(email: nil)
             try await attach(.userID, userID, to: contact)
             try await attach(.anonymousID, previous, to: contact)
-            try await backfill(contact: contact, anonymousID: previous, userID: userID)
+            try await backfill(contact: contact, anonymousID: previous)
         default:
             break
         }

@@ -14,7 +14,9 @@ enum TextFolding {
 
     /// `raw` without leading and trailing white space (see `trimSet`).
     static func trim(_ raw: String) -> String {
-        raw.trimmingCharacters(in: trimSet)
+        // Most values have nothing to trim: check the ends before asking Foundation.
+        if let first = raw.utf8.first, let last = raw.utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 { return raw }
+        return raw.trimmingCharacters(in: trimSet)
     }
 
     /// True for white space of any kind, including NBSP and thin spaces.

@@ -1,4 +1,5 @@
 import Foundation
+import PitcrewIngest
 
 /// The OpenAPI 3.1 description of every route, served at `/api/v1/openapi.json`.
 /// A test compares it with the router, so a route cannot ship undocumented.
@@ -45,7 +46,31 @@ enum OpenAPIDocument {
         Operation(
             method: "get", path: "/api/v1/funnels", summary: "Funnel over ordered events or lifecycle stages, with monthly cohorts", tag: "measure",
             response: "Funnel", parameters: ["steps", "from", "to"]),
-    ]
+        Operation(method: "get", path: "/api/v1/sources", summary: "Event sources of the workspace", tag: "data", response: "Source", list: true),
+        Operation(
+            method: "post", path: "/api/v1/sources", summary: "Create a source; its write key is in this response only (admin)", tag: "data",
+            body: "SourceInput", response: "Source", status: 201),
+        Operation(
+            method: "post", path: "/api/v1/sources/{id}/rotate", summary: "Replace the write key; the old one stops working (admin)", tag: "data",
+            response: "Source"),
+        Operation(method: "delete", path: "/api/v1/sources/{id}", summary: "Revoke the write key; events stay (admin)", tag: "data", response: "Source"),
+        Operation(
+            method: "get", path: "/api/v1/sources/{id}/debugger", summary: "Live debugger: the last 100 messages with their validation result",
+            tag: "data", response: "DebuggerEntry", list: true),
+        Operation(
+            method: "get", path: "/api/v1/events", summary: "Stored events, newest first", tag: "data", response: "Event", list: true,
+            parameters: ["limit", "cursor", "type", "name", "contact_id", "anonymous_id", "user_id", "from", "to"]),
+        Operation(method: "get", path: "/api/v1/events/stats", summary: "Event totals by type", tag: "data", response: "EventStats"),
+    ] + CollectionController.paths.flatMap { path, type in
+        let what = type.map { "one \($0.rawValue) message" } ?? "a batch of messages (`{\"batch\": […]}`)"
+        return [
+            Operation(
+                method: "post", path: "/v1/\(path)",
+                summary: "Segment-compatible collection: \(what); write key as HTTP Basic user or `writeKey` in the body; 200 once committed",
+                tag: "collect", auth: false, body: "SegmentMessage", response: "Collected"),
+            Operation(method: "options", path: "/v1/\(path)", summary: "CORS preflight for browsers", tag: "collect", auth: false, status: 204),
+        ]
+    }
 
     static func string(_ type: String = "string", format: String? = nil, nullable: Bool = false, values: [String]? = nil) -> [String: Any] {
         var schema: [String: Any] = ["type": nullable ? [type, "null"] : type]
@@ -116,6 +141,32 @@ enum OpenAPIDocument {
         ]),
         "Channel": object(["id": string(format: "uuid"), "name": string(), "kind": string(values: ["paid", "owned", "earned"]), "created_at": string(format: "date-time")]),
         "ChannelInput": object(["name": string(), "kind": string(values: ["paid", "owned", "earned"])], required: ["name", "kind"]),
+        "Source": object([
+            "id": string(format: "uuid"), "name": string(), "key_prefix": string(), "created_at": string(format: "date-time"),
+            "rotated_at": string(format: "date-time", nullable: true), "revoked_at": string(format: "date-time", nullable: true),
+            "last_event_at": string(format: "date-time", nullable: true), "write_key": string(),
+        ]),
+        "SourceInput": object(["name": string()], required: ["name"]),
+        "DebuggerEntry": object([
+            "at": string(format: "date-time"), "type": string(), "name": string(nullable: true), "message_id": string(nullable: true),
+            "user_id": string(nullable: true), "anonymous_id": string(nullable: true), "accepted": string("boolean"),
+            "notes": ["type": "array", "items": string()], "size": string("integer"),
+        ]),
+        "Event": object([
+            "id": string(format: "uuid"), "message_id": string(), "type": string(values: ["track", "identify", "page", "screen", "group", "alias"]),
+            "name": string(nullable: true), "anonymous_id": string(nullable: true), "user_id": string(nullable: true),
+            "contact_id": string(format: "uuid", nullable: true), "source_id": string(format: "uuid", nullable: true),
+            "occurred_at": string(format: "date-time"), "received_at": string(format: "date-time"),
+            "properties": ["type": ["object", "null"]], "traits": ["type": ["object", "null"]], "context": ["type": ["object", "null"]],
+        ]),
+        "EventStats": object(["total": string("integer"), "by_type": ["type": "object", "additionalProperties": string("integer")]]),
+        "SegmentMessage": [
+            "type": "object", "description": "A message of the Segment spec (https://segment.com/docs/connections/spec/), or {batch: [...]}",
+        ],
+        "Collected": object([
+            "success": string("boolean"),
+            "rejected": ["type": "array", "items": object(["index": string("integer", nullable: true), "field": string(), "message": string()])],
+        ]),
         "Summary": object([
             "contacts": string("integer"), "accounts": string("integer"), "events_last30_days": string("integer"), "tools": string("integer"),
             "campaigns": string("integer"), "spend_this_quarter": ["type": "array", "items": money],
@@ -142,6 +193,11 @@ enum OpenAPIDocument {
             "description": "bootstrap replicates for confidence intervals of markov and the Shapley models",
         ],
         "seed": ["name": "seed", "in": "query", "schema": ["type": "integer", "minimum": 0], "description": "bootstrap seed (same seed, same intervals)"],
+        "type": ["name": "type", "in": "query", "schema": ["type": "string", "enum": ["track", "identify", "page", "screen", "group", "alias"]]],
+        "name": ["name": "name", "in": "query", "schema": ["type": "string"], "description": "event or page name"],
+        "contact_id": ["name": "contact_id", "in": "query", "schema": ["type": "string", "format": "uuid"]],
+        "anonymous_id": ["name": "anonymous_id", "in": "query", "schema": ["type": "string"]],
+        "user_id": ["name": "user_id", "in": "query", "schema": ["type": "string"]],
         "steps": ["name": "steps", "in": "query", "schema": ["type": "string"], "description": "comma-separated event:NAME or stage:NAME"],
     ]
 

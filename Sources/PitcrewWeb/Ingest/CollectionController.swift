@@ -13,15 +13,16 @@ struct CollectionController {
 
     func addRoutes(to router: Router<AppRequestContext>) {
         let group = router.group("v1")
-        // Segment's analytics.js posts to the one-letter paths (`/v1/t`, `/v1/b`, …); both spellings are served.
-        let paths: [(String, MessageType?)] = MessageType.allCases.flatMap { type in
-            [(type.rawValue, type), (String(type.rawValue.prefix(1)), type)]
-        } + [("batch", nil), ("b", nil)]
-        for (path, type) in paths {
+        for (path, type) in Self.paths {
             group.post(RouterPath(stringLiteral: path)) { request, context in try await collect(request, context: context, type: type) }
             group.on(RouterPath(stringLiteral: path), method: .options) { request, _ in Self.preflight(request) }
         }
     }
+
+    /// Segment's analytics.js posts to the one-letter paths (`/v1/t`, `/v1/b`, …); both spellings are served.
+    static let paths: [(String, MessageType?)] = MessageType.allCases.flatMap { type in
+        [(type.rawValue, type), (String(type.rawValue.prefix(1)), type)]
+    } + [("batch", nil), ("b", nil)]
 
     static func preflight(_ request: Request) -> Response {
         var headers = corsHeaders
