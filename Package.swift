@@ -36,10 +36,12 @@ let package = Package(
     targets: [
         .target(name: "PitcrewCore", swiftSettings: swiftSettings),
         .target(name: "PitcrewAnalytics", swiftSettings: swiftSettings),
+        .target(name: "CSQLiteShim"),
         .target(
             name: "PitcrewStore",
             dependencies: [
                 "PitcrewCore",
+                "CSQLiteShim",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),

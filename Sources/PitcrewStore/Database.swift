@@ -23,7 +23,7 @@ public final class Database: Sendable, Service {
     let storage: Storage
 
     enum Storage: Sendable {
-        case sqlite(writer: SQLiteConnection, readers: [SQLiteConnection], writeLock: AsyncLock, next: ReaderCounter)
+        case sqlite(writer: SQLiteConnection, native: NativeSQLite, readers: [SQLiteConnection], writeLock: AsyncLock, next: ReaderCounter)
         case postgres(PostgresClient)
     }
 
@@ -45,11 +45,12 @@ public final class Database: Sendable, Service {
                 throw PitcrewError.invalid("database", "the folder \(directory) does not exist")
             }
             let writer = try await openSQLite(path: path, logger: logger)
+            let native = try NativeSQLite(path: path)
             var readerConnections: [SQLiteConnection] = []
             for _ in 0..<max(1, readers) { readerConnections.append(try await openSQLite(path: path, logger: logger)) }
             return Database(
                 backend: .sqlite, location: location, logger: logger,
-                storage: .sqlite(writer: writer, readers: readerConnections, writeLock: AsyncLock(), next: ReaderCounter()))
+                storage: .sqlite(writer: writer, native: native, readers: readerConnections, writeLock: AsyncLock(), next: ReaderCounter()))
         case .postgres(let url):
             let tls: PostgresClient.Configuration.TLS
             switch url.tls {
@@ -118,7 +119,10 @@ public final class Database: Sendable, Service {
 
     /// Closes SQLite connections (PostgreSQL closes when its `run()` task is cancelled).
     public func close() async throws {
-        if case .sqlite(let writer, let readers, _, _) = storage {
+        if case .sqlite(let writer, let native, let readers, let lock, _) = storage {
+            await lock.lock()
+            native.close()
+            await lock.unlock()
             for connection in [writer] + readers where !connection.isClosed { try await connection.close() }
         }
     }
@@ -126,7 +130,7 @@ public final class Database: Sendable, Service {
     /// Runs read-only work. SQLite readers see the last committed state (WAL snapshot).
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch storage {
-        case .sqlite(_, let readers, _, let next):
+        case .sqlite(_, _, let readers, _, let next):
             return try await body(readers[next.next() % readers.count].sql())
         case .postgres(let client):
             return try await client.withConnection { connection in try await body(connection.sql()) }
@@ -136,7 +140,7 @@ public final class Database: Sendable, Service {
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch storage {
-        case .sqlite(let writer, _, let lock, _):
+        case .sqlite(let writer, _, _, let lock, _):
             await lock.lock()
             do {
                 let result = try await Database.inTransaction(writer.sql(), begin: "BEGIN IMMEDIATE", body)
@@ -172,6 +176,9 @@ public final class Database: Sendable, Service {
         if let sqlite = error as? SQLiteError, sqlite.reason == .constraintUniqueFailed || sqlite.reason == .constraintPrimaryKeyFailed {
             return PitcrewError(.conflict, "The record clashes with one that exists (\(sqlite.message)).")
         }
+        if let native = error as? NativeSQLite.Failure, native.isUniqueViolation {
+            return PitcrewError(.conflict, "The record clashes with one that exists (\(native.message)).")
+        }
         if let postgres = error as? PSQLError, postgres.serverInfo?[.sqlState] == "23505" {
             return PitcrewError(.conflict, "The record clashes with one that exists (\(postgres.serverInfo?[.detail] ?? "unique key")).")
         }
@@ -181,7 +188,7 @@ public final class Database: Sendable, Service {
     /// Runs read-only work on one consistent snapshot (several statements see the same committed state).
     public func snapshot<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch storage {
-        case .sqlite(_, let readers, _, let next):
+        case .sqlite(_, _, let readers, _, let next):
             return try await Database.inTransaction(readers[next.next() % readers.count].sql(), begin: "BEGIN DEFERRED", body)
         case .postgres(let client):
             return try await client.withConnection { connection in

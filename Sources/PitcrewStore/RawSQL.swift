@@ -40,7 +40,10 @@ public enum SQLValue: Sendable, Hashable {
 /// SQL is written once with `?` placeholders; PostgreSQL gets them renumbered to `$1…`.
 public struct RawSQL: Sendable {
     enum Connection: Sendable {
+        /// SQLite readers (SQLiteNIO).
         case sqlite(SQLiteConnection)
+        /// The SQLite write path (C API, cached statements).
+        case native(NativeSQLite)
         case postgres(PostgresConnection)
     }
 
@@ -52,7 +55,7 @@ public struct RawSQL: Sendable {
 
     public var backend: Database.Backend {
         switch connection {
-        case .sqlite: .sqlite
+        case .sqlite, .native: .sqlite
         case .postgres: .postgres
         }
     }
@@ -64,6 +67,8 @@ public struct RawSQL: Sendable {
     /// Runs a statement and returns its rows as values in column order.
     public func rows(_ sql: String, _ binds: [SQLValue] = []) async throws -> [[SQLValue]] {
         switch connection {
+        case .native(let native):
+            return try native.rows(sql, binds)
         case .sqlite(let connection):
             let data: [SQLiteData] = binds.map {
                 switch $0 {
@@ -140,15 +145,36 @@ public struct RawSQL: Sendable {
     }
 }
 
+extension RawSQL {
+    /// Inserts rows (`values` holds `columns.count` values per row): on SQLite one prepared single-row INSERT run per
+    /// row, on PostgreSQL multi-row INSERTs under the bind limit. `suffix` is appended (e.g. `ON CONFLICT … DO NOTHING`).
+    public func insert(_ table: String, columns: [String], values: [SQLValue], suffix: String = "") async throws {
+        guard !values.isEmpty else { return }
+        let head = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+        if case .native(let native) = connection {
+            try native.run(head + RawSQL.valuesList(rows: 1, columns: columns.count) + suffix, rows: values, columns: columns.count)
+            return
+        }
+        let perRow = columns.count
+        let rowsPerStatement = min(1_000, RawSQL.maximumBinds / perRow)
+        let rowCount = values.count / perRow
+        var start = 0
+        while start < rowCount {
+            let end = min(rowCount, start + rowsPerStatement)
+            try await run(head + RawSQL.valuesList(rows: end - start, columns: perRow) + suffix, Array(values[(start * perRow)..<(end * perRow)]))
+            start = end
+        }
+    }
+}
+
 extension Database {
-    /// Runs `body` in one write transaction with both a raw executor and SQLKit on the same connection.
-    public func rawTransaction<T: Sendable>(_ body: @Sendable (RawSQL, any SQLDatabase) async throws -> T) async throws -> T {
+    /// Runs `body` in one write transaction on the raw executor (on SQLite, the C-API writer connection).
+    public func rawTransaction<T: Sendable>(_ body: @Sendable (RawSQL) async throws -> T) async throws -> T {
         switch storage {
-        case .sqlite(let writer, _, let lock, _):
+        case .sqlite(_, let native, _, let lock, _):
             await lock.lock()
             do {
-                let result = try await Database.inRawTransaction(
-                    RawSQL(connection: .sqlite(writer), logger: logger), sql: writer.sql(), begin: "BEGIN IMMEDIATE", body)
+                let result = try await Database.inRawTransaction(RawSQL(connection: .native(native), logger: logger), begin: "BEGIN IMMEDIATE", body)
                 await lock.unlock()
                 return result
             } catch {
@@ -157,7 +183,7 @@ extension Database {
             }
         case .postgres(let client):
             return try await client.withConnection { connection in
-                try await Database.inRawTransaction(RawSQL(connection: .postgres(connection), logger: logger), sql: connection.sql(), begin: "BEGIN", body)
+                try await Database.inRawTransaction(RawSQL(connection: .postgres(connection), logger: logger), begin: "BEGIN", body)
             }
         }
     }
@@ -165,7 +191,7 @@ extension Database {
     /// Runs read-only raw statements on a reader connection.
     public func rawRead<T: Sendable>(_ body: @Sendable (RawSQL) async throws -> T) async throws -> T {
         switch storage {
-        case .sqlite(_, let readers, _, let next):
+        case .sqlite(_, _, let readers, _, let next):
             return try await body(RawSQL(connection: .sqlite(readers[next.next() % readers.count]), logger: logger))
         case .postgres(let client):
             return try await client.withConnection { connection in try await body(RawSQL(connection: .postgres(connection), logger: logger)) }
@@ -173,11 +199,11 @@ extension Database {
     }
 
     private static func inRawTransaction<T: Sendable>(
-        _ raw: RawSQL, sql: any SQLDatabase, begin: String, _ body: @Sendable (RawSQL, any SQLDatabase) async throws -> T
+        _ raw: RawSQL, begin: String, _ body: @Sendable (RawSQL) async throws -> T
     ) async throws -> T {
         try await raw.run(begin)
         do {
-            let result = try await body(raw, sql)
+            let result = try await body(raw)
             try await raw.run("COMMIT")
             return result
         } catch {

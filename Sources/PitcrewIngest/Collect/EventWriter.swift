@@ -39,7 +39,7 @@ struct EventWriter: Sendable {
         for workspaceID in byWorkspace.keys { workspaceSettings[workspaceID] = try await settings.settings(for: workspaceID) }
         let resolved = workspaceSettings
         let cache = self.cache
-        let (outcomes, staged) = try await database.rawTransaction { raw, _ in
+        let (outcomes, staged) = try await database.rawTransaction { raw in
             var outcomes = Array(repeating: CommitOutcome(), count: submissions.count)
             var staged: [IdentityCache.Key: String] = [:]
             for (workspaceID, indices) in byWorkspace.sorted(by: { $0.key < $1.key }) {
@@ -202,18 +202,7 @@ struct EventWriter: Sendable {
         return result
     }
 
-    /// Multi-row INSERTs under the bind limit.
     static func insert(raw: RawSQL, table: String, columns: [String], values: [SQLValue]) async throws {
-        let perRow = columns.count
-        let rowsPerStatement = min(500, RawSQL.maximumBinds / perRow)
-        let rowCount = values.count / perRow
-        var start = 0
-        let head = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
-        while start < rowCount {
-            let end = min(rowCount, start + rowsPerStatement)
-            try await raw.run(
-                head + RawSQL.valuesList(rows: end - start, columns: perRow), Array(values[(start * perRow)..<(end * perRow)]))
-            start = end
-        }
+        try await raw.insert(table, columns: columns, values: values)
     }
 }

@@ -1,0 +1,74 @@
+#include "CSQLiteShim.h"
+#include <stddef.h>
+
+// Declarations of SQLiteNIO's vendored SQLite (see CSQLiteShim.h); opaque pointers stand for its types.
+typedef struct sqlite3 sqlite3;
+typedef struct sqlite3_stmt sqlite3_stmt;
+int sqlite_nio_sqlite3_open_v2(const char *filename, sqlite3 **db, int flags, const char *vfs);
+int sqlite_nio_sqlite3_close_v2(sqlite3 *db);
+int sqlite_nio_sqlite3_prepare_v3(sqlite3 *db, const char *sql, int bytes, unsigned int flags, sqlite3_stmt **statement, const char **tail);
+int sqlite_nio_sqlite3_bind_text64(sqlite3_stmt *statement, int index, const char *text, uint64_t bytes, void (*destructor)(void *), unsigned char encoding);
+int sqlite_nio_sqlite3_bind_int64(sqlite3_stmt *statement, int index, int64_t value);
+int sqlite_nio_sqlite3_bind_null(sqlite3_stmt *statement, int index);
+int sqlite_nio_sqlite3_step(sqlite3_stmt *statement);
+int sqlite_nio_sqlite3_reset(sqlite3_stmt *statement);
+int sqlite_nio_sqlite3_clear_bindings(sqlite3_stmt *statement);
+int sqlite_nio_sqlite3_finalize(sqlite3_stmt *statement);
+int sqlite_nio_sqlite3_column_count(sqlite3_stmt *statement);
+int sqlite_nio_sqlite3_column_type(sqlite3_stmt *statement, int column);
+int64_t sqlite_nio_sqlite3_column_int64(sqlite3_stmt *statement, int column);
+const unsigned char *sqlite_nio_sqlite3_column_text(sqlite3_stmt *statement, int column);
+int sqlite_nio_sqlite3_column_bytes(sqlite3_stmt *statement, int column);
+const char *sqlite_nio_sqlite3_errmsg(sqlite3 *db);
+int sqlite_nio_sqlite3_extended_errcode(sqlite3 *db);
+int sqlite_nio_sqlite3_extended_result_codes(sqlite3 *db, int on);
+
+#define SQLITE_OPEN_READWRITE 0x00000002
+#define SQLITE_OPEN_CREATE 0x00000004
+#define SQLITE_OPEN_NOMUTEX 0x00008000
+#define SQLITE_PREPARE_PERSISTENT 0x01
+#define SQLITE_UTF8 1
+#define SQLITE_TRANSIENT ((void (*)(void *))-1)
+
+int pitcrew_sqlite_open(const char *path, pitcrew_sqlite3 **db) {
+    sqlite3 *handle = NULL;
+    int rc = sqlite_nio_sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (handle) sqlite_nio_sqlite3_extended_result_codes(handle, 1);
+    *db = (pitcrew_sqlite3 *)handle;
+    return rc;
+}
+
+int pitcrew_sqlite_close(pitcrew_sqlite3 *db) { return sqlite_nio_sqlite3_close_v2((sqlite3 *)db); }
+
+int pitcrew_sqlite_prepare(pitcrew_sqlite3 *db, const char *sql, int bytes, pitcrew_sqlite3_stmt **statement) {
+    return sqlite_nio_sqlite3_prepare_v3((sqlite3 *)db, sql, bytes, SQLITE_PREPARE_PERSISTENT, (sqlite3_stmt **)statement, NULL);
+}
+
+int pitcrew_sqlite_bind_text(pitcrew_sqlite3_stmt *statement, int index, const char *text, int64_t bytes) {
+    return sqlite_nio_sqlite3_bind_text64((sqlite3_stmt *)statement, index, text, (uint64_t)bytes, SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+
+int pitcrew_sqlite_bind_int64(pitcrew_sqlite3_stmt *statement, int index, int64_t value) {
+    return sqlite_nio_sqlite3_bind_int64((sqlite3_stmt *)statement, index, value);
+}
+
+int pitcrew_sqlite_bind_null(pitcrew_sqlite3_stmt *statement, int index) { return sqlite_nio_sqlite3_bind_null((sqlite3_stmt *)statement, index); }
+int pitcrew_sqlite_step(pitcrew_sqlite3_stmt *statement) { return sqlite_nio_sqlite3_step((sqlite3_stmt *)statement); }
+
+int pitcrew_sqlite_reset(pitcrew_sqlite3_stmt *statement) {
+    sqlite_nio_sqlite3_clear_bindings((sqlite3_stmt *)statement);
+    return sqlite_nio_sqlite3_reset((sqlite3_stmt *)statement);
+}
+
+int pitcrew_sqlite_finalize(pitcrew_sqlite3_stmt *statement) { return sqlite_nio_sqlite3_finalize((sqlite3_stmt *)statement); }
+int pitcrew_sqlite_column_count(pitcrew_sqlite3_stmt *statement) { return sqlite_nio_sqlite3_column_count((sqlite3_stmt *)statement); }
+int pitcrew_sqlite_column_type(pitcrew_sqlite3_stmt *statement, int column) { return sqlite_nio_sqlite3_column_type((sqlite3_stmt *)statement, column); }
+int64_t pitcrew_sqlite_column_int64(pitcrew_sqlite3_stmt *statement, int column) { return sqlite_nio_sqlite3_column_int64((sqlite3_stmt *)statement, column); }
+
+const unsigned char *pitcrew_sqlite_column_text(pitcrew_sqlite3_stmt *statement, int column) {
+    return sqlite_nio_sqlite3_column_text((sqlite3_stmt *)statement, column);
+}
+
+int pitcrew_sqlite_column_bytes(pitcrew_sqlite3_stmt *statement, int column) { return sqlite_nio_sqlite3_column_bytes((sqlite3_stmt *)statement, column); }
+const char *pitcrew_sqlite_errmsg(pitcrew_sqlite3 *db) { return sqlite_nio_sqlite3_errmsg((sqlite3 *)db); }
+int pitcrew_sqlite_extended_errcode(pitcrew_sqlite3 *db) { return sqlite_nio_sqlite3_extended_errcode((sqlite3 *)db); }

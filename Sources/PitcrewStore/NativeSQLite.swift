@@ -1,0 +1,132 @@
+import CSQLiteShim
+import PitcrewCore
+
+/// A SQLite connection driven through the C API with prepared statements kept for reuse: the write path of event
+/// collection and imports, where SQLiteNIO's per-query thread hop and re-preparation cost more than the insert itself.
+/// Calls run synchronously on the caller's thread; `Database` serializes them with its write lock (the same lock its
+/// SQLiteNIO writer uses, so the two writer connections never wait on each other inside SQLite).
+final class NativeSQLite: @unchecked Sendable {
+    private var handle: OpaquePointer?
+    private var statements: [String: OpaquePointer] = [:]
+    static let statementCacheLimit = 512
+
+    struct Failure: Error, CustomStringConvertible {
+        let code: Int32
+        let message: String
+        var description: String { "SQLite error \(code): \(message)" }
+        /// SQLITE_CONSTRAINT_UNIQUE, SQLITE_CONSTRAINT_PRIMARYKEY
+        var isUniqueViolation: Bool { code == 2067 || code == 1555 }
+    }
+
+    init(path: String) throws {
+        var db: OpaquePointer?
+        let rc = pitcrew_sqlite_open(path, &db)
+        handle = db
+        guard rc == PITCREW_SQLITE_OK else {
+            let failure = Failure(code: rc, message: db.map { String(cString: pitcrew_sqlite_errmsg($0)) } ?? "cannot open \(path)")
+            _ = pitcrew_sqlite_close(db)
+            throw failure
+        }
+        for pragma in [
+            "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000",
+            "PRAGMA cache_size=-65536", "PRAGMA temp_store=MEMORY",
+        ] {
+            _ = try rows(pragma, [], cache: false)
+        }
+    }
+
+    func close() {
+        for statement in statements.values { pitcrew_sqlite_finalize(statement) }
+        statements.removeAll()
+        if let handle { _ = pitcrew_sqlite_close(handle) }
+        handle = nil
+    }
+
+    deinit { close() }
+
+    private func failure() -> Failure {
+        Failure(code: pitcrew_sqlite_extended_errcode(handle), message: String(cString: pitcrew_sqlite_errmsg(handle)))
+    }
+
+    private func statement(_ sql: String, cache: Bool) throws -> OpaquePointer {
+        if let statement = statements[sql] { return statement }
+        var statement: OpaquePointer?
+        let rc = sql.withCString { pitcrew_sqlite_prepare(handle, $0, -1, &statement) }
+        guard rc == PITCREW_SQLITE_OK, let statement else { throw failure() }
+        if cache {
+            if statements.count >= Self.statementCacheLimit {
+                for cached in statements.values { pitcrew_sqlite_finalize(cached) }
+                statements.removeAll()
+            }
+            statements[sql] = statement
+        }
+        return statement
+    }
+
+    /// Runs one statement (`?` placeholders) and returns its rows.
+    func rows(_ sql: String, _ binds: [SQLValue], cache: Bool = true) throws -> [[SQLValue]] {
+        let statement = try statement(sql, cache: cache)
+        defer {
+            if cache { pitcrew_sqlite_reset(statement) } else { pitcrew_sqlite_finalize(statement) }
+        }
+        try bind(statement, binds)
+        var result: [[SQLValue]] = []
+        let columns = pitcrew_sqlite_column_count(statement)
+        while true {
+            let rc = pitcrew_sqlite_step(statement)
+            if rc == PITCREW_SQLITE_DONE { break }
+            guard rc == PITCREW_SQLITE_ROW else { throw failure() }
+            var row: [SQLValue] = []
+            row.reserveCapacity(Int(columns))
+            for column in 0..<columns {
+                switch pitcrew_sqlite_column_type(statement, column) {
+                case PITCREW_SQLITE_INTEGER, PITCREW_SQLITE_FLOAT: row.append(.integer(pitcrew_sqlite_column_int64(statement, column)))
+                case PITCREW_SQLITE_NULL: row.append(.null)
+                default:
+                    let count = Int(pitcrew_sqlite_column_bytes(statement, column))
+                    if let text = pitcrew_sqlite_column_text(statement, column) {
+                        row.append(.text(String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)))
+                    } else {
+                        row.append(.text(""))
+                    }
+                }
+            }
+            result.append(row)
+        }
+        return result
+    }
+
+    /// Runs one statement for each row of values (a prepared INSERT executed many times).
+    func run(_ sql: String, rows values: [SQLValue], columns: Int) throws {
+        let statement = try statement(sql, cache: true)
+        var start = 0
+        while start + columns <= values.count {
+            defer { pitcrew_sqlite_reset(statement) }
+            try bind(statement, values[start..<(start + columns)])
+            guard pitcrew_sqlite_step(statement) == PITCREW_SQLITE_DONE else { throw failure() }
+            start += columns
+        }
+    }
+
+    private func bind(_ statement: OpaquePointer, _ binds: some Collection<SQLValue>) throws {
+        var index: Int32 = 1
+        for value in binds {
+            let rc: Int32
+            switch value {
+            case .text(var text):
+                rc = text.withUTF8 { buffer in
+                    buffer.withMemoryRebound(to: CChar.self) { chars in
+                        // An empty string has no buffer; bind it from a C literal (still the empty text, not NULL).
+                        guard let base = chars.baseAddress else { return "".withCString { pitcrew_sqlite_bind_text(statement, index, $0, 0) } }
+                        return pitcrew_sqlite_bind_text(statement, index, base, Int64(chars.count))
+                    }
+                }
+            case .integer(let number): rc = pitcrew_sqlite_bind_int64(statement, index, number)
+            case .bool(let flag): rc = pitcrew_sqlite_bind_int64(statement, index, flag ? 1 : 0)
+            case .null: rc = pitcrew_sqlite_bind_null(statement, index)
+            }
+            guard rc == PITCREW_SQLITE_OK else { throw failure() }
+            index += 1
+        }
+    }
+}
