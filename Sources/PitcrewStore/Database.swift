@@ -21,17 +21,19 @@ public final class Database: Sendable, Service {
     public let location: DatabaseLocation
     let logger: Logger
     let storage: Storage
+    let checkpointer: WALCheckpointer?
 
     enum Storage: Sendable {
         case sqlite(writer: SQLiteConnection, native: NativeSQLite, readers: [SQLiteConnection], writeLock: AsyncLock, next: ReaderCounter)
         case postgres(PostgresClient)
     }
 
-    private init(backend: Backend, location: DatabaseLocation, logger: Logger, storage: Storage) {
+    private init(backend: Backend, location: DatabaseLocation, logger: Logger, storage: Storage, checkpointer: WALCheckpointer? = nil) {
         self.backend = backend
         self.location = location
         self.logger = logger
         self.storage = storage
+        self.checkpointer = checkpointer
     }
 
     /// Opens the database. For PostgreSQL the returned handle must be `run()` (it is a Service) before queries complete.
@@ -48,9 +50,12 @@ public final class Database: Sendable, Service {
             let native = try NativeSQLite(path: path)
             var readerConnections: [SQLiteConnection] = []
             for _ in 0..<max(1, readers) { readerConnections.append(try await openSQLite(path: path, logger: logger)) }
+            let checkpointer = WALCheckpointer(databasePath: path, connection: try await openSQLite(path: path, logger: logger), logger: logger)
+            checkpointer.start()
             return Database(
                 backend: .sqlite, location: location, logger: logger,
-                storage: .sqlite(writer: writer, native: native, readers: readerConnections, writeLock: AsyncLock(), next: ReaderCounter()))
+                storage: .sqlite(writer: writer, native: native, readers: readerConnections, writeLock: AsyncLock(), next: ReaderCounter()),
+                checkpointer: checkpointer)
         case .postgres(let url):
             let tls: PostgresClient.Configuration.TLS
             switch url.tls {
@@ -79,6 +84,8 @@ public final class Database: Sendable, Service {
         _ = try await connection.query("PRAGMA cache_size=-65536")
         _ = try await connection.query("PRAGMA mmap_size=268435456")
         _ = try await connection.query("PRAGMA temp_store=MEMORY")
+        // Checkpoints run in the background (WALCheckpointer), not inside whichever commit crosses the threshold.
+        _ = try await connection.query("PRAGMA wal_autocheckpoint=0")
         return connection
     }
 
@@ -124,6 +131,7 @@ public final class Database: Sendable, Service {
             native.close()
             await lock.unlock()
             for connection in [writer] + readers where !connection.isClosed { try await connection.close() }
+            await checkpointer?.stop()
         }
     }
 

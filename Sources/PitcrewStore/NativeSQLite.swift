@@ -29,7 +29,7 @@ final class NativeSQLite: @unchecked Sendable {
         }
         for pragma in [
             "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000",
-            "PRAGMA cache_size=-65536", "PRAGMA temp_store=MEMORY",
+            "PRAGMA cache_size=-65536", "PRAGMA temp_store=MEMORY", "PRAGMA wal_autocheckpoint=0",
         ] {
             _ = try rows(pragma, [], cache: false)
         }
