@@ -22,6 +22,7 @@ int sqlite_nio_sqlite3_column_bytes(sqlite3_stmt *statement, int column);
 const char *sqlite_nio_sqlite3_errmsg(sqlite3 *db);
 int sqlite_nio_sqlite3_extended_errcode(sqlite3 *db);
 int sqlite_nio_sqlite3_extended_result_codes(sqlite3 *db, int on);
+int sqlite_nio_sqlite3_changes(sqlite3 *db);
 
 #define SQLITE_OPEN_READWRITE 0x00000002
 #define SQLITE_OPEN_CREATE 0x00000004
@@ -72,3 +73,4 @@ const unsigned char *pitcrew_sqlite_column_text(pitcrew_sqlite3_stmt *statement,
 int pitcrew_sqlite_column_bytes(pitcrew_sqlite3_stmt *statement, int column) { return sqlite_nio_sqlite3_column_bytes((sqlite3_stmt *)statement, column); }
 const char *pitcrew_sqlite_errmsg(pitcrew_sqlite3 *db) { return sqlite_nio_sqlite3_errmsg((sqlite3 *)db); }
 int pitcrew_sqlite_extended_errcode(pitcrew_sqlite3 *db) { return sqlite_nio_sqlite3_extended_errcode((sqlite3 *)db); }
+int pitcrew_sqlite_changes(pitcrew_sqlite3 *db) { return sqlite_nio_sqlite3_changes((sqlite3 *)db); }

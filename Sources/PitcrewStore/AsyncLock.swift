@@ -1,10 +1,12 @@
 /// A fair async mutex: one holder at a time, waiters resumed in arrival order.
 /// SQLite allows one writer; this keeps writers queued without blocking threads.
-actor AsyncLock {
+public actor AsyncLock {
     private var locked = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
-    func lock() async {
+    public init() {}
+
+    public func lock() async {
         if !locked {
             locked = true
             return
@@ -12,7 +14,7 @@ actor AsyncLock {
         await withCheckedContinuation { waiters.append($0) }
     }
 
-    func unlock() {
+    public func unlock() {
         if waiters.isEmpty {
             locked = false
         } else {

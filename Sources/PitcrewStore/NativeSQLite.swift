@@ -29,7 +29,10 @@ final class NativeSQLite: @unchecked Sendable {
         }
         for pragma in [
             "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000",
-            "PRAGMA cache_size=-65536", "PRAGMA temp_store=MEMORY", "PRAGMA wal_autocheckpoint=0",
+            "PRAGMA temp_store=MEMORY", "PRAGMA wal_autocheckpoint=0",
+            // The writer keeps the hot index pages of large tables (a random message id touches one leaf of a big index)
+            // in a 256 MiB cache and reads the rest through a memory map rather than a read() per page.
+            "PRAGMA cache_size=-262144", "PRAGMA mmap_size=1073741824",
         ] {
             _ = try rows(pragma, [], cache: false)
         }
@@ -96,16 +99,22 @@ final class NativeSQLite: @unchecked Sendable {
         return result
     }
 
-    /// Runs one statement for each row of values (a prepared INSERT executed many times).
-    func run(_ sql: String, rows values: [SQLValue], columns: Int) throws {
+    /// Runs one statement for each row of values (a prepared INSERT executed many times); returns, per row, whether
+    /// it changed anything (false for a row an `ON CONFLICT DO NOTHING` skipped).
+    @discardableResult
+    func run(_ sql: String, rows values: [SQLValue], columns: Int) throws -> [Bool] {
         let statement = try statement(sql, cache: true)
+        var changed: [Bool] = []
+        changed.reserveCapacity(values.count / max(columns, 1))
         var start = 0
         while start + columns <= values.count {
             defer { pitcrew_sqlite_reset(statement) }
             try bind(statement, values[start..<(start + columns)])
             guard pitcrew_sqlite_step(statement) == PITCREW_SQLITE_DONE else { throw failure() }
+            changed.append(pitcrew_sqlite_changes(handle) > 0)
             start += columns
         }
+        return changed
     }
 
     private func bind(_ statement: OpaquePointer, _ binds: some Collection<SQLValue>) throws {

@@ -167,6 +167,36 @@ extension RawSQL {
     }
 }
 
+extension RawSQL {
+    /// Inserts rows, skipping those that clash with a unique key (`conflictColumns`), and says which rows were new.
+    /// `keyColumn` is the position of a column unique within `values` (e.g. the message id) used to match PostgreSQL's
+    /// RETURNING rows back to the input.
+    public func insertNew(
+        _ table: String, columns: [String], values: [SQLValue], conflictColumns: [String], keyColumn: Int
+    ) async throws -> [Bool] {
+        guard !values.isEmpty else { return [] }
+        let perRow = columns.count
+        let head = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+        let conflict = " ON CONFLICT (\(conflictColumns.joined(separator: ", "))) DO NOTHING"
+        if case .native(let native) = connection {
+            return try native.run(head + RawSQL.valuesList(rows: 1, columns: perRow) + conflict, rows: values, columns: perRow)
+        }
+        let rowCount = values.count / perRow
+        var inserted = Set<String>()
+        let rowsPerStatement = min(1_000, RawSQL.maximumBinds / perRow)
+        var start = 0
+        while start < rowCount {
+            let end = min(rowCount, start + rowsPerStatement)
+            let returned = try await rows(
+                head + RawSQL.valuesList(rows: end - start, columns: perRow) + conflict + " RETURNING \(columns[keyColumn])",
+                Array(values[(start * perRow)..<(end * perRow)]))
+            for row in returned { if let key = row.first?.text { inserted.insert(key) } }
+            start = end
+        }
+        return (0..<rowCount).map { inserted.contains(values[$0 * perRow + keyColumn].text ?? "") }
+    }
+}
+
 extension Database {
     /// Runs `body` in one write transaction on the raw executor (on SQLite, the C-API writer connection).
     public func rawTransaction<T: Sendable>(_ body: @Sendable (RawSQL) async throws -> T) async throws -> T {

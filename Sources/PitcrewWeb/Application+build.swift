@@ -42,11 +42,12 @@ public func buildApplication(_ config: AppConfiguration, database: Database, log
     let router = try await buildRouter(config, services: services)
     var app = Application(
         router: router, configuration: .init(address: .hostname(config.host, port: config.port), serverName: "pitcrew"), logger: logger)
-    app.addServices(database)
+    app.addServices(database, services.collection.processor)
     app.beforeServerStarts {
         // Migrations need the PostgreSQL pool running, which starts with the services; so they run here.
         let applied = try await Migrator.migrate(database)
         if !applied.isEmpty { logger.info("Applied migrations", metadata: ["names": "\(applied)"]) }
+        services.collection.processor.start()
     }
     return app
 }

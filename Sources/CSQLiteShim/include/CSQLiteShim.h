@@ -25,6 +25,7 @@ const unsigned char *pitcrew_sqlite_column_text(pitcrew_sqlite3_stmt *statement,
 int pitcrew_sqlite_column_bytes(pitcrew_sqlite3_stmt *statement, int column);
 const char *pitcrew_sqlite_errmsg(pitcrew_sqlite3 *db);
 int pitcrew_sqlite_extended_errcode(pitcrew_sqlite3 *db);
+int pitcrew_sqlite_changes(pitcrew_sqlite3 *db);
 
 #define PITCREW_SQLITE_OK 0
 #define PITCREW_SQLITE_ROW 100

@@ -3,30 +3,38 @@ public import PitcrewCore
 public import PitcrewStore
 import Synchronization
 
-/// The collection endpoints' work: authenticate the write key, read the body as Segment's API does, wait for the
-/// durable commit, and keep the live debugger's last events per source.
+/// The collection endpoints' work. A request is authenticated by its write key, read as Segment's API reads it, and
+/// appended to the collection log; the 200 follows the log's commit (group commit). `IngestProcessor` then turns the
+/// log into events, identities and touchpoints. The live debugger keeps each source's last messages.
 public final class CollectionService: Sendable {
     public let sources: SourceService
-    let committer: GroupCommitter
-    let settings: WorkspaceSettingsCache
     public let debugger: EventDebugger
+    public let processor: IngestProcessor
+    let appender: LogAppender
+    let backlog: Backlog
+    let database: Database
 
-    public init(database: Database, sources: SourceService, logger: Logger = Logger(label: "pitcrew.collect")) {
+    public init(database: Database, sources: SourceService, backlogLimit: Int = 2_000_000, logger: Logger = Logger(label: "pitcrew.collect")) {
+        self.database = database
         self.sources = sources
-        let settings = WorkspaceSettingsCache(database: database)
-        self.settings = settings
-        self.committer = GroupCommitter(writer: EventWriter(database: database, cache: IdentityCache(), settings: settings), logger: logger)
-        self.debugger = EventDebugger()
+        let debugger = EventDebugger()
+        self.debugger = debugger
+        let backlog = Backlog(limit: backlogLimit)
+        self.backlog = backlog
+        self.appender = LogAppender(database: database, logger: logger)
+        self.processor = IngestProcessor(
+            database: database, cache: IdentityCache(), settings: WorkspaceSettingsCache(database: database), debugger: debugger, backlog: backlog,
+            logger: logger)
     }
 
     public struct Result: Sendable {
-        public var stored: Int
-        public var duplicates: Int
+        /// Messages accepted (durably logged; stored as events by the processor, duplicates skipped).
+        public var accepted: Int
         public var rejected: [MessageProblem]
     }
 
-    /// Accepts a request body for `/v1/{type}` (`type` given) or `/v1/batch`. `basicUser` is the HTTP Basic user.
-    /// Throws `PitcrewError` (unauthenticated, invalid with the field) when the request is refused whole.
+    /// Accepts a request body for `/v1/{type}` (`type` given) or `/v1/batch` (`type` nil). `basicUser` is the HTTP Basic user.
+    /// Throws `PitcrewError` (unauthenticated; invalid with the field; unavailable when the backlog is full).
     public func collect(_ body: [UInt8], type: MessageType?, basicUser: String?) async throws -> Result {
         let receivedAt = Timestamp.now()
         let parsed: SegmentPayload.Parsed
@@ -41,28 +49,23 @@ public final class CollectionService: Sendable {
         guard let source = try await sources.authenticate(writeKey: key) else {
             throw PitcrewError(.unauthenticated, "The write key is unknown or revoked.")
         }
-        for problem in parsed.problems { debugger.record(source: source.id, problem: problem, at: receivedAt) }
+        for problem in parsed.problems.suffix(EventDebugger.capacity) { debugger.record(source: source.id, problem: problem, at: receivedAt) }
         if type != nil, let problem = parsed.problems.first {
             throw PitcrewError(.invalid, "The message was not accepted.", fieldErrors: [FieldError(field: problem.field, message: problem.message)])
         }
-        var outcome = CommitOutcome()
-        var messages = parsed.messages
-        if !messages.isEmpty {
-            // Work that needs no database happens here, in parallel across requests; the commit stays short.
-            let settings = try await settings.settings(for: source.workspaceID)
-            for index in messages.indices where messages[index].type == .page || messages[index].type == .screen {
-                let message = messages[index]
-                let signal = TouchSignal.from(
-                    url: message.pageURL, referrer: message.referrer, campaign: message.campaign,
-                    siteHost: message.pageURL.flatMap(TouchSignal.host))
-                if signal.isTouch { messages[index].touch = PreparedTouch(signal: signal, channel: settings.classifier.classify(signal)) }
+        if !parsed.messages.isEmpty {
+            guard try await backlog.pending(database) < backlog.limit else {
+                throw PitcrewError(.unavailable, "Pitcrew is behind on processing events; send them again in a minute.")
             }
-            outcome = try await committer.commit(Submission(workspaceID: source.workspaceID, sourceID: source.id, messages: messages))
+            let stored = SegmentPayload.masked(body, parsed.secretRanges)
+            try await appender.append(LogEntry(
+                workspaceID: source.workspaceID, sourceID: source.id, receivedAt: receivedAt, kind: type?.rawValue ?? "batch",
+                messages: parsed.messages.count, body: String(decoding: stored, as: UTF8.self)))
+            backlog.accepted(parsed.messages.count)
         }
-        debugger.record(source: source.id, messages: messages.suffix(EventDebugger.capacity), warnings: outcome.warnings, at: receivedAt)
-        return Result(stored: outcome.stored, duplicates: outcome.duplicates, rejected: parsed.problems)
+        return Result(accepted: parsed.messages.count, rejected: parsed.problems)
     }
 
     /// Forgets cached workspace settings (after the grouping or default country changed).
-    public func settingsChanged(workspaceID: String) { settings.invalidate(workspaceID) }
+    public func settingsChanged(workspaceID: String) { processor.settings.invalidate(workspaceID) }
 }

@@ -2,28 +2,26 @@ import Foundation
 import PitcrewCore
 import PitcrewStore
 
-/// Messages of one source, accepted and waiting for their commit.
+/// Messages of one accepted request.
 struct Submission: Sendable {
     let workspaceID: String
     let sourceID: String
+    let receivedAt: Int64
     let messages: [SegmentMessage]
 }
 
-/// What a commit did with each message id: stored, or already there (a retry).
-public struct CommitOutcome: Sendable, Equatable {
-    public var stored = 0
-    public var duplicates = 0
+/// What processing did with a request's messages: stored, or already there (a retry).
+struct CommitOutcome: Sendable, Equatable {
+    var stored = 0
+    var duplicates = 0
     /// Notes about values that were kept but not as sent (e.g. a phone number that is not one), by message id.
-    public var warnings: [String: [String]] = [:]
+    var warnings: [String: [String]] = [:]
 }
 
-/// Writes a group of submissions in one transaction: deduplicates by message id, resolves identities, inserts the
-/// events and the touchpoints page views carry, keeps per-type counts, and notes when each source last sent.
-struct EventWriter: Sendable {
-    let database: Database
-    let cache: IdentityCache
-    let settings: WorkspaceSettingsCache
-
+/// Turns accepted messages into stored rows inside the caller's transaction: deduplicates by message id, resolves
+/// identities, inserts the events and the touchpoints page views carry, keeps per-type counts, and notes when each
+/// source last sent. Identity mappings learned are returned, to be applied to the cache after the commit.
+enum EventWriter {
     static let eventColumns = [
         "id", "workspace_id", "message_id", "type", "name", "anonymous_id", "user_id", "contact_id", "occurred_at", "received_at",
         "properties", "context", "source_id", "sent_at",
@@ -33,28 +31,21 @@ struct EventWriter: Sendable {
         "landing_url", "campaign_id", "event_id", "offline", "anonymous_id", "referrer", "click_id",
     ]
 
-    func write(_ submissions: [Submission], receivedAt: Int64) async throws -> [CommitOutcome] {
+    static func write(
+        raw: RawSQL, submissions: [Submission], settings: [String: WorkspaceSettings], cache: IdentityCache, now: Int64
+    ) async throws -> (outcomes: [CommitOutcome], staged: [IdentityCache.Key: String]) {
         let byWorkspace = Dictionary(grouping: submissions.indices, by: { submissions[$0].workspaceID })
-        var workspaceSettings: [String: WorkspaceSettings] = [:]
-        for workspaceID in byWorkspace.keys { workspaceSettings[workspaceID] = try await settings.settings(for: workspaceID) }
-        let resolved = workspaceSettings
-        let cache = self.cache
-        let (outcomes, staged) = try await database.rawTransaction { raw in
-            var outcomes = Array(repeating: CommitOutcome(), count: submissions.count)
-            var staged: [IdentityCache.Key: String] = [:]
-            for (workspaceID, indices) in byWorkspace.sorted(by: { $0.key < $1.key }) {
-                let settings = resolved[workspaceID] ?? WorkspaceSettings()
-                let resolver = IdentityResolver(
-                    raw: raw, workspaceID: workspaceID, cache: cache, now: receivedAt, defaultCountry: settings.defaultCountry)
-                try await Self.writeWorkspace(
-                    raw: raw, resolver: resolver, settings: settings, submissions: indices.map { ($0, submissions[$0]) }, receivedAt: receivedAt,
-                    outcomes: &outcomes)
-                staged.merge(resolver.staged) { _, new in new }
-            }
-            return (outcomes, staged)
+        var outcomes = Array(repeating: CommitOutcome(), count: submissions.count)
+        var staged: [IdentityCache.Key: String] = [:]
+        for (workspaceID, indices) in byWorkspace.sorted(by: { $0.key < $1.key }) {
+            let settings = settings[workspaceID] ?? WorkspaceSettings()
+            let resolver = IdentityResolver(raw: raw, workspaceID: workspaceID, cache: cache, now: now, defaultCountry: settings.defaultCountry)
+            try await writeWorkspace(
+                raw: raw, resolver: resolver, settings: settings, submissions: indices.map { ($0, submissions[$0]) }, receivedAt: now,
+                outcomes: &outcomes)
+            staged.merge(resolver.staged) { _, new in new }
         }
-        cache.apply(staged)
-        return outcomes
+        return (outcomes, staged)
     }
 
     private static func writeWorkspace(
@@ -64,17 +55,20 @@ struct EventWriter: Sendable {
         let workspaceID = resolver.workspaceID
         // 1. Deduplicate: within the group, then against what is stored.
         var seen = Set<String>()
-        var fresh: [(submission: Int, source: String, message: SegmentMessage)] = []
+        var fresh: [(submission: Int, source: String, receivedAt: Int64, message: SegmentMessage)] = []
         for (index, submission) in submissions {
             for message in submission.messages {
                 if seen.insert(message.messageID).inserted {
-                    fresh.append((index, submission.sourceID, message))
+                    fresh.append((index, submission.sourceID, submission.receivedAt, message))
                 } else {
                     outcomes[index].duplicates += 1
                 }
             }
         }
-        let stored = try await storedMessageIDs(raw: raw, workspaceID: workspaceID, candidates: fresh.map(\.message.messageID))
+        // Messages that change identities are checked against what is stored before they act (a retried identify must
+        // not merge twice); the rest are deduplicated by the insert itself (ON CONFLICT DO NOTHING) below.
+        let identityMessages = fresh.filter { [.identify, .alias, .group].contains($0.message.type) }.map(\.message.messageID)
+        let stored = try await storedMessageIDs(raw: raw, workspaceID: workspaceID, candidates: identityMessages)
         if !stored.isEmpty {
             fresh.removeAll { entry in
                 guard stored.contains(entry.message.messageID) else { return false }
@@ -123,26 +117,34 @@ struct EventWriter: Sendable {
         var eventIDs: [String] = []
         var rows: [SQLValue] = []
         rows.reserveCapacity(fresh.count * eventColumns.count)
-        var counts: [MessageType: Int64] = [:]
         for (position, entry) in fresh.enumerated() {
             let message = entry.message
             let id = Identifier.make()
             eventIDs.append(id)
-            counts[message.type, default: 0] += 1
-            outcomes[entry.submission].stored += 1
             rows += [
                 .text(id), .text(workspaceID), .text(message.messageID), .text(message.type.rawValue), .optional(message.name),
                 .optional(message.anonymousID), .optional(message.userID), .optional(contacts[position]), .integer(message.occurredAt),
-                .integer(receivedAt), .optional(message.type == .identify || message.type == .group ? message.traits : message.properties),
+                .integer(entry.receivedAt), .optional(message.type == .identify || message.type == .group ? message.traits : message.properties),
                 .optional(message.context), .text(entry.source), .optional(message.sentAt),
             ]
         }
-        try await insert(raw: raw, table: "events", columns: eventColumns, values: rows)
+        let inserted = try await raw.insertNew(
+            "events", columns: eventColumns, values: rows, conflictColumns: ["workspace_id", "message_id"], keyColumn: 2)
+        var counts: [MessageType: Int64] = [:]
+        for (position, entry) in fresh.enumerated() {
+            if inserted[position] {
+                counts[entry.message.type, default: 0] += 1
+                outcomes[entry.submission].stored += 1
+            } else {
+                outcomes[entry.submission].duplicates += 1
+            }
+        }
+        guard !counts.isEmpty else { return }
         // 4. Touchpoints from page views that carry a campaign, a click id or another site's referrer (prepared per request).
         var touches: [SQLValue] = []
-        let touchContacts = Set(fresh.indices.compactMap { fresh[$0].message.touch == nil ? nil : contacts[$0] })
+        let touchContacts = Set(fresh.indices.compactMap { fresh[$0].message.touch == nil || !inserted[$0] ? nil : contacts[$0] })
         let accounts = touchContacts.isEmpty ? [:] : try await accountsOf(raw: raw, contacts: touchContacts)
-        for (position, entry) in fresh.enumerated() {
+        for (position, entry) in fresh.enumerated() where inserted[position] {
             guard let touch = entry.message.touch else { continue }
             let message = entry.message
             let contact = contacts[position]

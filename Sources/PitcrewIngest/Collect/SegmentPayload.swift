@@ -21,12 +21,24 @@ public enum SegmentPayload {
         public var problems: [MessageProblem] = []
         /// `writeKey` from the body (browsers cannot send Basic auth without a preflight).
         public var writeKey: String?
+        /// Where write keys sit in the body (string tokens with their quotes), to blank them before the body is stored.
+        var secretRanges: [Range<Int>] = []
     }
 
     /// A body refused whole.
     public struct Refusal: Error, Sendable, Equatable {
         public var field: String
         public var message: String
+    }
+
+    /// The body with every write key it carries blanked (`"xxxx"`, same length, still valid JSON): what is stored.
+    static func masked(_ body: [UInt8], _ ranges: [Range<Int>]) -> [UInt8] {
+        guard !ranges.isEmpty else { return body }
+        var copy = body
+        for range in ranges where range.count >= 2 {
+            for index in (range.lowerBound + 1)..<(range.upperBound - 1) { copy[index] = UInt8(ascii: "x") }
+        }
+        return copy
     }
 
     /// Parses the body of `/v1/{type}` (`type` given) or `/v1/batch` (`type` nil).
@@ -46,9 +58,10 @@ public enum SegmentPayload {
                 }
                 if let type {
                     let start = scanner.index
-                    var message = try readMessage(&scanner, index: nil, impliedType: type, batchSentAt: nil, receivedAt: receivedAt)
+                    let message = try readMessage(&scanner, index: nil, impliedType: type, batchSentAt: nil, receivedAt: receivedAt)
                     try trailing(&scanner)
                     message.writeKey.map { parsed.writeKey = $0 }
+                    parsed.secretRanges += message.secretRanges
                     switch message.result {
                     case .success(var accepted):
                         accepted.size = scanner.index - start
@@ -73,7 +86,12 @@ public enum SegmentPayload {
                     case "sentAt":
                         if case .string(let text) = try scanner.value() { batchSentAt = text }
                     case "writeKey":
-                        if case .string(let text) = try scanner.value() { parsed.writeKey = text }
+                        scanner.skipWhitespace()
+                        let start = scanner.index
+                        if case .string(let text) = try scanner.value() {
+                            parsed.writeKey = text
+                            parsed.secretRanges.append(start..<scanner.index)
+                        }
                     default:
                         try scanner.skip()
                     }
@@ -97,6 +115,7 @@ public enum SegmentPayload {
                         return
                     }
                     let read = try readMessage(&items, index: position, impliedType: nil, batchSentAt: sentAt, receivedAt: receivedAt)
+                    parsed.secretRanges += read.secretRanges
                     let size = items.index - start
                     if size > messageLimit {
                         throw Refusal(field: "batch[\(position)]", message: "Message \(position) is \(size) bytes; the limit is 32 KB per message.")
@@ -128,6 +147,7 @@ public enum SegmentPayload {
     private struct Read {
         var result: Result<SegmentMessage, MessageProblem>
         var writeKey: String?
+        var secretRanges: [Range<Int>] = []
     }
 
     /// Reads one message object; JSON syntax errors throw (the body is refused), spec violations are a problem.
@@ -136,6 +156,7 @@ public enum SegmentPayload {
     ) throws -> Read {
         var fields = Fields()
         var writeKey: String?
+        var secretRanges: [Range<Int>] = []
         let buffer = scanner.bytes
         try scanner.object { scanner, key in
             switch key {
@@ -154,12 +175,18 @@ public enum SegmentPayload {
             case "traits": fields.traits = try scanner.value()
             case "context": fields.context = try scanner.value()
             case "writeKey":
-                if case .string(let text) = try scanner.value() { writeKey = text }
+                scanner.skipWhitespace()
+                let start = scanner.index
+                if case .string(let text) = try scanner.value() {
+                    writeKey = text
+                    secretRanges.append(start..<scanner.index)
+                }
             default: try scanner.skip()
             }
         }
         let reader = MessageValidator(scanner: JSONScanner(buffer), index: index, receivedAt: receivedAt)
-        return Read(result: reader.validate(fields, impliedType: impliedType, batchSentAt: batchSentAt), writeKey: writeKey)
+        return Read(
+            result: reader.validate(fields, impliedType: impliedType, batchSentAt: batchSentAt), writeKey: writeKey, secretRanges: secretRanges)
     }
 
     struct Fields {

@@ -1,11 +1,18 @@
-/// Data in (issue #3): sources with write keys, identities and their merges, typed custom fields, imports, and the
+/// Data in (issue #3): the collection log, sources with write keys, identities and their merges, typed custom fields, imports, and the
 /// columns collection needs on events and touchpoints.
 /// - `event_counts` holds per-type totals (kept in the same transaction as the events they count).
 /// - `events_unresolved` is partial (anonymous events only), so stitching an anonymous id on identify is an index
 ///   lookup while identified traffic pays nothing for it.
 enum Migration0004Ingest {
-    static let migration = Migration(name: "0004_ingest") { _ in
+    static let migration = Migration(name: "0004_ingest") { backend in
         [
+            // The collection log: each accepted request, committed before the 200; processed into events in order.
+            """
+            CREATE TABLE ingest_log (
+                seq \(backend == .postgres ? "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY" : "INTEGER PRIMARY KEY"),
+                workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE, source_id TEXT NOT NULL,
+                received_at BIGINT NOT NULL, kind TEXT NOT NULL, messages BIGINT NOT NULL, body TEXT NOT NULL)
+            """,
             """
             CREATE TABLE sources (
                 id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,

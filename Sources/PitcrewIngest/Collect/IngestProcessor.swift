@@ -1,0 +1,179 @@
+public import Logging
+import PitcrewCore
+public import PitcrewStore
+public import ServiceLifecycle
+import Synchronization
+
+/// Turns the collection log into events, contacts and touchpoints, in arrival order, exactly once: the rows written
+/// and the log entries they came from are deleted in one transaction. Runs as a service of the server; commands and
+/// tests call `processPending()`.
+public final class IngestProcessor: Service, Sendable {
+    let database: Database
+    let cache: IdentityCache
+    let settings: WorkspaceSettingsCache
+    let debugger: EventDebugger
+    let logger: Logger
+    /// Log entries per transaction and the most messages they may hold (bounds how long the write lock is held).
+    static let entriesPerBatch = 400
+    static let messagesPerBatch = 4_000
+    static let idleWait: Duration = .milliseconds(20)
+    private let processing = AsyncLock()
+    private let started = Mutex(false)
+    let backlog: Backlog
+
+    init(database: Database, cache: IdentityCache, settings: WorkspaceSettingsCache, debugger: EventDebugger, backlog: Backlog, logger: Logger) {
+        self.database = database
+        self.cache = cache
+        self.settings = settings
+        self.debugger = debugger
+        self.backlog = backlog
+        self.logger = logger
+    }
+
+    /// Lets `run()` begin (the server calls it once migrations are applied).
+    public func start() { started.withLock { $0 = true } }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled, !self.started.withLock({ $0 }) { try? await Task.sleep(for: .milliseconds(20)) }
+            while !Task.isCancelled {
+                do {
+                    if try await self.processBatch() == 0 { try? await Task.sleep(for: Self.idleWait) }
+                } catch {
+                    self.logger.error("Processing collected events failed; retrying", metadata: ["error": "\(error)"])
+                    self.cache.removeAll()
+                    try? await Task.sleep(for: .seconds(1))
+                }
+            }
+        }
+    }
+
+    /// Processes everything in the log now (returns when it is empty).
+    public func processPending() async throws {
+        while try await processBatch() > 0 {}
+    }
+
+    struct Entry {
+        let seq: Int64
+        let submission: Submission
+    }
+
+    /// Processes the oldest entries; returns how many log entries it took.
+    func processBatch() async throws -> Int {
+        await processing.lock()
+        do {
+            let count = try await processOldest()
+            await processing.unlock()
+            return count
+        } catch {
+            await processing.unlock()
+            throw error
+        }
+    }
+
+    private func processOldest() async throws -> Int {
+        let select = "SELECT seq, workspace_id, source_id, received_at, kind, body, messages FROM ingest_log ORDER BY seq LIMIT ?"
+        let result: (entries: [Entry], outcomes: [CommitOutcome], staged: [IdentityCache.Key: String])
+        switch database.backend {
+        case .sqlite:
+            // One processor per process on SQLite: read and parse outside the write lock, then write and delete.
+            let rows = try await database.rawRead { raw in try await raw.rows(select, [.integer(Int64(Self.entriesPerBatch))]) }
+            let entries = try await prepare(rows)
+            guard let first = entries.first?.seq, let last = entries.last?.seq else { return 0 }
+            let lookups = try await workspaceSettings(entries)
+            let cache = self.cache
+            let written = try await database.rawTransaction { raw in
+                let written = try await EventWriter.write(
+                    raw: raw, submissions: entries.map(\.submission), settings: lookups, cache: cache, now: Timestamp.now())
+                try await raw.run("DELETE FROM ingest_log WHERE seq >= ? AND seq <= ?", [.integer(first), .integer(last)])
+                return written
+            }
+            result = (entries, written.outcomes, written.staged)
+        case .postgres:
+            // Several nodes may process: each locks the entries it takes and skips those another holds.
+            let cache = self.cache
+            let processor = self
+            let done = try await database.rawTransaction { raw -> (entries: [Entry], outcomes: [CommitOutcome], staged: [IdentityCache.Key: String]) in
+                let rows = try await raw.rows(select + " FOR UPDATE SKIP LOCKED", [.integer(Int64(Self.entriesPerBatch))])
+                let entries = try await processor.prepare(rows)
+                guard !entries.isEmpty else { return ([], [], [:]) }
+                let lookups = try await processor.workspaceSettings(entries)
+                let written = try await EventWriter.write(
+                    raw: raw, submissions: entries.map(\.submission), settings: lookups, cache: cache, now: Timestamp.now())
+                let seqs = entries.map { SQLValue.integer($0.seq) }
+                try await raw.run("DELETE FROM ingest_log WHERE seq IN (\(Array(repeating: "?", count: seqs.count).joined(separator: ", ")))", seqs)
+                return (entries, written.outcomes, written.staged)
+            }
+            result = done
+        }
+        cache.apply(result.staged)
+        backlog.processed(result.entries.reduce(0) { $0 + $1.submission.messages.count })
+        for (entry, outcome) in zip(result.entries, result.outcomes) {
+            debugger.record(
+                source: entry.submission.sourceID, messages: entry.submission.messages.suffix(EventDebugger.capacity), warnings: outcome.warnings,
+                at: entry.submission.receivedAt)
+        }
+        return result.entries.count
+    }
+
+    /// Parses log rows back into messages (the same reading as when they were accepted) and prepares their touches.
+    func prepare(_ rows: [[SQLValue]]) async throws -> [Entry] {
+        var entries: [Entry] = []
+        var messageCount = 0
+        for row in rows {
+            guard let seq = row[0].integer, let workspaceID = row[1].text, let sourceID = row[2].text, let receivedAt = row[3].integer,
+                let kind = row[4].text, let body = row[5].text
+            else { continue }
+            // Keep transactions short: stop at the message budget (the first entry is always taken).
+            if !entries.isEmpty, messageCount + Int(row[6].integer ?? 0) > Self.messagesPerBatch { break }
+            var messages: [SegmentMessage] = []
+            do {
+                messages = try SegmentPayload.parse(Array(body.utf8), type: kind == "batch" ? nil : MessageType(rawValue: kind), receivedAt: receivedAt)
+                    .messages
+            } catch {
+                // Accepted bodies parse again; if one does not (a bug), it is logged and skipped rather than blocking the log.
+                logger.error("A logged request could not be read again; skipped", metadata: ["seq": "\(seq)", "error": "\(error)"])
+            }
+            let settings = try await settings.settings(for: workspaceID)
+            for index in messages.indices where messages[index].type == .page || messages[index].type == .screen {
+                let message = messages[index]
+                let signal = TouchSignal.from(
+                    url: message.pageURL, referrer: message.referrer, campaign: message.campaign, siteHost: message.pageURL.flatMap(TouchSignal.host))
+                if signal.isTouch { messages[index].touch = PreparedTouch(signal: signal, channel: settings.classifier.classify(signal)) }
+            }
+            messageCount += messages.count
+            entries.append(Entry(seq: seq, submission: Submission(workspaceID: workspaceID, sourceID: sourceID, receivedAt: receivedAt, messages: messages)))
+        }
+        return entries
+    }
+
+    func workspaceSettings(_ entries: [Entry]) async throws -> [String: WorkspaceSettings] {
+        var result: [String: WorkspaceSettings] = [:]
+        for workspaceID in Set(entries.map(\.submission.workspaceID)) { result[workspaceID] = try await settings.settings(for: workspaceID) }
+        return result
+    }
+}
+
+/// Messages accepted and not yet processed. Past `limit` the collection API answers 503 (SDKs retry later) rather than
+/// let the log grow without bound.
+final class Backlog: Sendable {
+    let limit: Int
+    private let state = Mutex<Int?>(nil)
+
+    init(limit: Int = 2_000_000) { self.limit = limit }
+
+    /// The current count, read from the log the first time.
+    func pending(_ database: Database) async throws -> Int {
+        if let known = state.withLock({ $0 }) { return known }
+        let stored = try await database.rawRead { raw in
+            try await raw.rows("SELECT CAST(COALESCE(SUM(messages), 0) AS BIGINT) FROM ingest_log").first?.first?.integer ?? 0
+        }
+        return state.withLock { state in
+            if state == nil { state = Int(stored) }
+            return state!
+        }
+    }
+
+    func accepted(_ count: Int) { state.withLock { $0 = $0.map { $0 + count } } }
+    func processed(_ count: Int) { state.withLock { $0 = $0.map { max(0, $0 - count) } } }
+}
