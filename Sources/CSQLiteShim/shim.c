@@ -74,3 +74,16 @@ int pitcrew_sqlite_column_bytes(pitcrew_sqlite3_stmt *statement, int column) { r
 const char *pitcrew_sqlite_errmsg(pitcrew_sqlite3 *db) { return sqlite_nio_sqlite3_errmsg((sqlite3 *)db); }
 int pitcrew_sqlite_extended_errcode(pitcrew_sqlite3 *db) { return sqlite_nio_sqlite3_extended_errcode((sqlite3 *)db); }
 int pitcrew_sqlite_changes(pitcrew_sqlite3 *db) { return sqlite_nio_sqlite3_changes((sqlite3 *)db); }
+
+// Not SQLite, but the one other C call Pitcrew needs: lower the calling thread's scheduling priority (Linux nice
+// values are per thread). Used by the background ingest processor.
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+int pitcrew_lower_thread_priority(int niceness) {
+#ifdef SYS_gettid
+    return setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), niceness);
+#else
+    return -1;
+#endif
+}

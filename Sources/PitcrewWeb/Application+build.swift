@@ -17,6 +17,7 @@ public struct AppServices: Sendable {
     public let measure: MeasureService
     public let collection: CollectionService
     public let events: EventService
+    public let imports: ImportService
 
     public init(database: Database, bcryptCost: UInt8 = 12) {
         self.database = database
@@ -26,6 +27,7 @@ public struct AppServices: Sendable {
         self.measure = MeasureService(database: database)
         self.collection = CollectionService(database: database, sources: SourceService(database: database))
         self.events = EventService(database: database)
+        self.imports = ImportService(database: database)
     }
 }
 

@@ -27,6 +27,8 @@ const char *pitcrew_sqlite_errmsg(pitcrew_sqlite3 *db);
 int pitcrew_sqlite_extended_errcode(pitcrew_sqlite3 *db);
 int pitcrew_sqlite_changes(pitcrew_sqlite3 *db);
 
+int pitcrew_lower_thread_priority(int niceness);
+
 #define PITCREW_SQLITE_OK 0
 #define PITCREW_SQLITE_ROW 100
 #define PITCREW_SQLITE_DONE 101

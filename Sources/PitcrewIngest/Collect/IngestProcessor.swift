@@ -14,8 +14,8 @@ public final class IngestProcessor: Service, Sendable {
     let debugger: EventDebugger
     let logger: Logger
     /// Log entries per transaction and the most messages they may hold (bounds how long the write lock is held).
-    static let entriesPerBatch = 400
-    static let messagesPerBatch = 4_000
+    static let entriesPerBatch = 200
+    static let messagesPerBatch = 2_000
     static let idleWait: Duration = .milliseconds(20)
     private let processing = AsyncLock()
     private let started = Mutex(false)
@@ -33,7 +33,15 @@ public final class IngestProcessor: Service, Sendable {
     /// Lets `run()` begin (the server calls it once migrations are applied).
     public func start() { started.withLock { $0 = true } }
 
+    /// The processor's own thread, at a lower priority: under a burst, accepting requests comes first and
+    /// processing catches up from the log afterwards.
+    static let executor = DedicatedThreadExecutor(name: "pitcrew-ingest", niceness: 5)
+
     public func run() async throws {
+        try await withTaskExecutorPreference(Self.executor) { try await self.loop() }
+    }
+
+    private func loop() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled, !self.started.withLock({ $0 }) { try? await Task.sleep(for: .milliseconds(20)) }
             while !Task.isCancelled {

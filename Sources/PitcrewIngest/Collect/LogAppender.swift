@@ -31,6 +31,8 @@ final class LogAppender: Sendable {
     let database: Database
     let logger: Logger
     private let state = Mutex(State())
+    /// Commits run on a thread of their own (SQLite is called synchronously), not on the request threads.
+    static let executor = DedicatedThreadExecutor(name: "pitcrew-log")
 
     init(database: Database, logger: Logger) {
         self.database = database
@@ -46,7 +48,7 @@ final class LogAppender: Sendable {
                 state.running = true
                 return true
             }
-            if start { Task { await self.drain() } }
+            if start { Task(executorPreference: Self.executor) { await self.drain() } }
         }
     }
 

@@ -38,6 +38,9 @@ public struct DelimitedReader: RecordReader {
     public let shortRows: ShortRowPolicy
 
     private var window: ByteWindow
+
+    /// Bytes of the input consumed so far (for progress).
+    public var bytesRead: Int { window.bufferFileOffset + window.start }
     private var line = 1
     private var spans: [FieldSpan] = []
     private var scratch: [UInt8] = []

@@ -22,6 +22,9 @@ public struct JSONLinesReader: RecordReader {
     public let unknownKeys: UnknownKeyPolicy
 
     private var window: ByteWindow
+
+    /// Bytes of the input consumed so far (for progress).
+    public var bytesRead: Int { window.bufferFileOffset + window.start }
     private var line = 1
     private var columnIndex: [String: Int] = [:]
     private var pending: Record?
@@ -57,10 +60,18 @@ public struct JSONLinesReader: RecordReader {
                       chunkSize: chunkSize, maxLineBytes: maxLineBytes)
     }
 
-    private init(source: any ByteSource, unknownKeys: UnknownKeyPolicy, chunkSize: Int, maxLineBytes: Int) throws {
+    private init(source: any ByteSource, unknownKeys: UnknownKeyPolicy, chunkSize: Int, maxLineBytes: Int, keys: [String]? = nil) throws {
         window = ByteWindow(source: source, chunkSize: chunkSize, maxRecordBytes: maxLineBytes)
         self.unknownKeys = unknownKeys
         try skipByteOrderMark()
+        if let keys {
+            // The header is given (every key of the file, from `keys(in:)`): lines may carry any subset of it.
+            for key in keys where columnIndex[key] == nil {
+                columnIndex[key] = header.count
+                header.append(key)
+            }
+            return
+        }
         guard let (row, pairs) = try nextObject() else {
             throw JSONLinesReaderError(row: line, kind: .emptyFile)
         }
@@ -70,6 +81,33 @@ public struct JSONLinesReader: RecordReader {
             header.append(key)
         }
         pending = Record(row: row, fields: pairs.map(\.value))
+    }
+
+    /// A reader whose header is every key used anywhere in the file (exporters often leave out empty keys), found by a
+    /// first pass over the file that keeps only the keys.
+    public static func allKeys(path: String) throws -> JSONLinesReader {
+        var scan = try JSONLinesReader(path: path, unknownKeys: .ignore)
+        let keys = try scan.keysOfAllLines()
+        return try JSONLinesReader(
+            source: try FileByteSource(path: path), unknownKeys: .reject, chunkSize: DelimitedReader.defaultChunkSize, maxLineBytes: DelimitedReader.defaultMaxRecordBytes,
+            keys: keys)
+    }
+
+    public static func allKeys(bytes: [UInt8]) throws -> JSONLinesReader {
+        var scan = try JSONLinesReader(bytes: bytes, unknownKeys: .ignore)
+        let keys = try scan.keysOfAllLines()
+        return try JSONLinesReader(
+            source: MemoryByteSource(bytes: bytes), unknownKeys: .reject, chunkSize: DelimitedReader.defaultChunkSize, maxLineBytes: DelimitedReader.defaultMaxRecordBytes,
+            keys: keys)
+    }
+
+    private mutating func keysOfAllLines() throws -> [String] {
+        var keys = header
+        var known = Set(header)
+        while let (_, pairs) = try nextObject() {
+            for (key, _) in pairs where known.insert(key).inserted { keys.append(key) }
+        }
+        return keys
     }
 
     /// The next record (the first line's object comes first), or nil at the end.

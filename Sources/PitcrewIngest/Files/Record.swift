@@ -28,6 +28,8 @@ public struct Record: Sendable, Hashable {
 /// Readers hold an open file and a cursor, so they are consumed with `mutating next()`
 /// and are deliberately not `Sendable`: move one into a task (`sending`) instead of sharing it.
 public protocol RecordReader {
+    /// Bytes of the input consumed so far.
+    var bytesRead: Int { get }
     /// Column names in file order, trimmed of surrounding whitespace.
     var header: [String] { get }
 

@@ -1,0 +1,343 @@
+public import Foundation
+public import PitcrewCore
+public import PitcrewStore
+import SQLKit
+import Synchronization
+
+/// What to import and how.
+public struct ImportRequest: Sendable {
+    public enum Format: String, Sendable { case csv, jsonl }
+
+    public var kind: ImportKind?
+    /// An explicit mapping (a mapping file); nil detects one from the header.
+    public var mapping: ImportMapping?
+    public var fileName: String
+    public var format: Format
+    /// Validate and count, write nothing.
+    public var dryRun: Bool
+    /// Import the good rows and report the bad ones (default: all or nothing).
+    public var skipBadRows: Bool
+
+    public init(kind: ImportKind?, mapping: ImportMapping? = nil, fileName: String, format: Format? = nil, dryRun: Bool = false, skipBadRows: Bool = false) {
+        self.kind = kind ?? mapping?.kind
+        self.mapping = mapping
+        self.fileName = fileName
+        self.format = format ?? (fileName.lowercased().hasSuffix(".jsonl") || fileName.lowercased().hasSuffix(".ndjson") ? .jsonl : .csv)
+        self.dryRun = dryRun
+        self.skipBadRows = skipBadRows
+    }
+}
+
+/// Where the rows come from.
+public enum ImportInput: Sendable {
+    case file(path: String)
+    case bytes([UInt8])
+}
+
+/// What an import did, row by row where it went wrong.
+public struct ImportReport: Sendable, Codable, Equatable {
+    public enum Status: String, Sendable, Codable { case running, succeeded, partial, failed, validated }
+
+    public var id: String
+    public var kind: ImportKind?
+    public var fileName: String
+    public var preset: String?
+    public var status: Status
+    public var dryRun: Bool
+    public var skipBadRows: Bool
+    public var rowsRead = 0
+    public var rowsBad = 0
+    public var inserted = 0
+    public var updated = 0
+    /// The first `ImportService.problemLimit` problems (row, column, value, reason).
+    public var problems: [ImportProblem] = []
+    public var problemsTruncated = false
+    public var message = ""
+    public var columns: [String] = []
+    public var createdAt: Int64
+    public var finishedAt: Int64?
+}
+
+/// Imports contacts, accounts, opportunities, spend and offline touchpoints from CSV or JSON Lines.
+/// The file streams through in chunks (memory does not grow with it). All or nothing by default: the whole import is
+/// one transaction, and any bad row (or a broken file) rolls it back, after reading on to report every bad row.
+/// A dry run does the same work and always rolls back, so its counts of inserts and updates are exact.
+public final class ImportService: Sendable {
+    public static let problemLimit = 1_000
+    static let chunkRows = 2_000
+    public let database: Database
+    private let progress = Mutex<[String: Int]>([:])
+
+    public init(database: Database) { self.database = database }
+
+    /// Rows read so far by a running import of this process.
+    public func rowsRead(importID: String) -> Int? { progress.withLock { $0[importID] } }
+
+    struct Rollback: Error { let report: ImportReport }
+
+    /// Runs an import. `onProgress` gets rows read and, for files, the fraction of bytes read.
+    public func run(
+        _ scope: AccessScope, _ input: ImportInput, _ request: ImportRequest, onProgress: @Sendable (Int, Double?) -> Void = { _, _ in }
+    ) async throws -> ImportReport {
+        try scope.require(request.dryRun ? .read : .write)
+        var report = ImportReport(
+            id: Identifier.make(), kind: request.kind, fileName: request.fileName, status: .running, dryRun: request.dryRun,
+            skipBadRows: request.skipBadRows, createdAt: Timestamp.now())
+        if !request.dryRun { try await record(scope, report) }
+        progress.withLock { $0[report.id] = 0 }
+        defer { progress.withLock { _ = $0.removeValue(forKey: report.id) } }
+        do {
+            report = try await execute(scope, input, request, report: report, onProgress: onProgress)
+        } catch let rollback as Rollback {
+            report = rollback.report
+        } catch let failure as FileFailure {
+            report.status = .failed
+            report.problems = [failure.problem]
+            report.message = failure.problem.description
+        }
+        report.finishedAt = Timestamp.now()
+        if !request.dryRun { try await record(scope, report) }
+        return report
+    }
+
+    struct FileFailure: Error { let problem: ImportProblem }
+
+    private func reader(_ input: ImportInput, _ format: ImportRequest.Format, delimiter: Delimiter?) throws(FileFailure) -> any RecordReader {
+        do {
+            switch (input, format) {
+            case (.file(let path), .csv): return try DelimitedReader(path: path, delimiter: delimiter)
+            case (.bytes(let bytes), .csv): return try DelimitedReader(bytes: bytes, delimiter: delimiter)
+            case (.file(let path), .jsonl): return try JSONLinesReader.allKeys(path: path)
+            case (.bytes(let bytes), .jsonl): return try JSONLinesReader.allKeys(bytes: bytes)
+            }
+        } catch {
+            throw FileFailure(problem: Self.problem(error))
+        }
+    }
+
+    static func problem(_ error: any Error) -> ImportProblem {
+        if let error = error as? DelimitedReaderError {
+            return ImportProblem(row: error.row, column: error.columnName ?? error.column.map { "column \($0)" }, reason: error.reason)
+        }
+        if let error = error as? JSONLinesReaderError {
+            return ImportProblem(row: error.row, column: error.key, reason: error.description)
+        }
+        return ImportProblem(row: 0, reason: "\(error)")
+    }
+
+    private func execute(
+        _ scope: AccessScope, _ input: ImportInput, _ request: ImportRequest, report start: ImportReport, onProgress: @Sendable (Int, Double?) -> Void
+    ) async throws -> ImportReport {
+        var report = start
+        var reader = try reader(input, request.format, delimiter: request.mapping?.delimiter)
+        // The mapping: the one given, or one detected from the header (a known export, or column names).
+        let mapping: ImportMapping
+        if let given = request.mapping {
+            mapping = given
+        } else {
+            let detected = ImportMapping.detect(kind: request.kind, header: reader.header)
+            report.preset = detected.presetName
+            mapping = detected.mapping
+            report.columns = detected.notes.map(\.description)
+        }
+        report.kind = mapping.kind
+        if let kind = request.kind, kind != mapping.kind {
+            throw FileFailure(problem: ImportProblem(row: 1, reason: "the mapping is for \(mapping.kind) but the import is of \(kind)"))
+        }
+        let mapper: RowMapper
+        do {
+            mapper = try RowMapper(mapping: mapping, header: reader.header)
+        } catch {
+            throw FileFailure(problem: ImportProblem(row: 1, column: error.path, reason: error.reason))
+        }
+        let workspaceID = scope.workspace.id
+        let settings = try await database.rawRead { raw -> (country: String, currency: String, campaigns: [String: String], names: [String: String], grouping: ChannelGrouping) in
+            let row = try await raw.rows("SELECT default_country, channel_grouping, currency FROM workspaces WHERE id = ?", [.text(workspaceID)]).first
+            var grouping = ChannelGrouping.defaultGA4
+            if let json = row?[1].text, let custom = try? JSONDecoder().decode(ChannelGrouping.self, from: Data(json.utf8)) { grouping = custom }
+            var utm: [String: String] = [:]
+            var names: [String: String] = [:]
+            for campaign in try await raw.rows("SELECT id, utm_campaign, name FROM campaigns WHERE workspace_id = ? ORDER BY id", [.text(workspaceID)]) {
+                if let value = campaign[1].text?.lowercased(), utm[value] == nil { utm[value] = campaign[0].text }
+                if let value = campaign[2].text?.lowercased(), names[value] == nil { names[value] = campaign[0].text }
+            }
+            return (row?[0].text ?? "US", row?[2].text ?? "USD", utm, names, grouping)
+        }
+        let normalizer = RowNormalizer(
+            kind: mapping.kind, mapper: mapper, dayOrder: mapping.dayOrder ?? .monthFirst, defaultCountry: settings.country,
+            currency: mapping.currency ?? settings.currency)
+        let totalBytes: Int? = {
+            if case .file(let path) = input { return (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil }
+            return nil
+        }()
+        let requestCopy = request
+        let id = report.id
+        let kind = mapping.kind
+        // The reader is used by the transaction body only, one record at a time.
+        let source = ReaderBox(reader)
+        let finished = try await database.rawTransaction { [report] raw -> ImportReport in
+            var report = report
+            let writer = ImportWriter(
+                raw: raw, workspaceID: workspaceID, kind: kind, now: Timestamp.now(), grouping: settings.grouping.compiled(),
+                campaignsByUTM: settings.campaigns, campaignsByName: settings.names)
+            var duplicates = DuplicateRowDetector(kind: kind)
+            var chunk: [TypedRow] = []
+            var writing = true
+            func note(_ problems: [ImportProblem]) {
+                for problem in problems {
+                    if report.problems.count < Self.problemLimit { report.problems.append(problem) } else { report.problemsTruncated = true }
+                }
+            }
+            while true {
+                let record: Record?
+                do {
+                    record = try source.reader.next()
+                } catch {
+                    // A broken file (bad quoting, not UTF-8): nothing of it is written, whatever the mode.
+                    report.status = .failed
+                    note([Self.problem(error)])
+                    report.message = "The file could not be read past row \(Self.problem(error).row): \(Self.problem(error).reason). Nothing was imported."
+                    report.inserted = 0
+                    report.updated = 0
+                    throw Rollback(report: report)
+                }
+                guard let record else { break }
+                report.rowsRead += 1
+                let mapped = mapper.map(record)
+                var typed = normalizer.normalize(mapped)
+                if kind == .touchpoints, let duplicate = duplicates.check(mapped) { typed.problems.append(duplicate) }
+                if !typed.problems.isEmpty {
+                    report.rowsBad += 1
+                    note(typed.problems)
+                    if !requestCopy.skipBadRows { writing = false }
+                    continue
+                }
+                guard writing else { continue }
+                chunk.append(typed)
+                if chunk.count >= Self.chunkRows {
+                    try await writer.write(chunk)
+                    chunk.removeAll(keepingCapacity: true)
+                    let rows = report.rowsRead
+                    self.progress.withLock { $0[id] = rows }
+                    onProgress(rows, totalBytes.map { total in Double(source.reader.bytesRead) / Double(max(total, 1)) })
+                }
+            }
+            if writing { try await writer.write(chunk) }
+            onProgress(report.rowsRead, totalBytes == nil ? nil : 1)
+            report.inserted = writer.inserted
+            report.updated = writer.updated
+            if !writing {
+                report.status = .failed
+                report.inserted = 0
+                report.updated = 0
+                report.message = "\(report.rowsBad) of \(report.rowsRead) rows have problems; nothing was imported (use skip bad rows to import the \(report.rowsRead - report.rowsBad) good rows)."
+                throw Rollback(report: report)
+            }
+            if requestCopy.dryRun {
+                report.status = .validated
+                report.message = "Dry run: \(report.rowsRead) rows read, \(report.rowsBad) with problems; it would insert \(report.inserted) and update \(report.updated). Nothing was written."
+                throw Rollback(report: report)
+            }
+            report.status = report.rowsBad > 0 ? .partial : .succeeded
+            report.message = "\(report.rowsRead) rows read: \(report.inserted) inserted, \(report.updated) updated"
+                + (report.rowsBad > 0 ? ", \(report.rowsBad) skipped for problems." : ".")
+            return report
+        }
+        return finished
+    }
+
+    // MARK: History
+
+    private func record(_ scope: AccessScope, _ report: ImportReport) async throws {
+        let problems = String(decoding: try JSONEncoder().encode(report.problems), as: UTF8.self)
+        try await database.transaction { db in
+            try await db.raw(
+                """
+                INSERT INTO imports (id, workspace_id, kind, file_name, preset, status, dry_run, skip_bad_rows, rows_read, rows_bad, inserted, updated,
+                                     problems, message, created_by, created_at, finished_at)
+                VALUES (\(bind: report.id), \(bind: scope.workspace.id), \(bind: report.kind?.rawValue ?? "unknown"), \(bind: report.fileName),
+                        \(bind: report.preset), \(bind: report.status.rawValue), \(bind: report.dryRun), \(bind: report.skipBadRows),
+                        \(bind: report.rowsRead), \(bind: report.rowsBad), \(bind: report.inserted), \(bind: report.updated), \(bind: problems),
+                        \(bind: report.message), \(bind: scope.actor.id), \(bind: report.createdAt), \(bind: report.finishedAt))
+                ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, preset = excluded.preset, status = excluded.status,
+                    rows_read = excluded.rows_read, rows_bad = excluded.rows_bad, inserted = excluded.inserted, updated = excluded.updated,
+                    problems = excluded.problems, message = excluded.message, finished_at = excluded.finished_at
+                """
+            ).run()
+            if report.status != .running {
+                try await AuditLog.record(
+                    db, workspaceID: scope.workspace.id, actor: scope.actor, action: "import.\(report.status.rawValue)", entity: "import",
+                    entityID: report.id, after: ImportSummary(report))
+            }
+        }
+    }
+
+    struct ImportSummary: Encodable {
+        var kind: String?
+        var fileName: String
+        var rowsRead, rowsBad, inserted, updated: Int
+
+        init(_ report: ImportReport) {
+            kind = report.kind?.rawValue
+            fileName = report.fileName
+            rowsRead = report.rowsRead
+            rowsBad = report.rowsBad
+            inserted = report.inserted
+            updated = report.updated
+        }
+    }
+
+    /// The workspace's imports, newest first.
+    public func imports(_ scope: AccessScope, limit: Int = 50) async throws -> [ImportReport] {
+        try scope.require(.read)
+        let rows = try await database.rawRead { raw in
+            try await raw.rows(
+                """
+                SELECT id, kind, file_name, preset, status, dry_run, skip_bad_rows, rows_read, rows_bad, inserted, updated, problems, message,
+                       created_at, finished_at FROM imports WHERE workspace_id = ? ORDER BY id DESC LIMIT ?
+                """, [.text(scope.workspace.id), .integer(Int64(limit))])
+        }
+        return rows.map { row in
+            var report = ImportReport(
+                id: row[0].text ?? "", kind: row[1].text.flatMap(ImportKind.init), fileName: row[2].text ?? "", preset: row[3].text,
+                status: ImportReport.Status(rawValue: row[4].text ?? "") ?? .failed, dryRun: row[5].integer == 1, skipBadRows: row[6].integer == 1,
+                createdAt: row[13].integer ?? 0)
+            report.rowsRead = Int(row[7].integer ?? 0)
+            report.rowsBad = Int(row[8].integer ?? 0)
+            report.inserted = Int(row[9].integer ?? 0)
+            report.updated = Int(row[10].integer ?? 0)
+            report.problems = (row[11].text.flatMap { try? JSONDecoder().decode([ImportProblem].self, from: Data($0.utf8)) }) ?? []
+            report.message = row[12].text ?? ""
+            report.finishedAt = row[14].integer
+            if report.status == .running, let read = rowsRead(importID: report.id) {
+                report.rowsRead = read
+            } else if report.status == .running {
+                report.status = .failed
+                report.message = "Interrupted (the server stopped during the import); nothing of it was written."
+            }
+            return report
+        }
+    }
+
+    public func report(_ scope: AccessScope, id: String) async throws -> ImportReport {
+        guard let report = try await imports(scope, limit: 500).first(where: { $0.id == id }) else { throw PitcrewError.notFound("Import") }
+        return report
+    }
+}
+
+extension ColumnNote: CustomStringConvertible {
+    /// How the column was read: `"E-mail" → email`, `"Zip" → trait zip`, `"Notes": ignored (why)`.
+    public var description: String {
+        switch outcome {
+        case .mapped(let field): "\"\(header)\" → \(field)"
+        case .keptAsTrait(let name): "\"\(header)\" → trait \(name)"
+        case .ignored(let reason): "\"\(header)\": ignored (\(reason))"
+        }
+    }
+}
+
+/// Hands a (non-Sendable) reader to the transaction that reads it; only that transaction uses it.
+final class ReaderBox: @unchecked Sendable {
+    var reader: any RecordReader
+    init(_ reader: any RecordReader) { self.reader = reader }
+}

@@ -1,0 +1,289 @@
+import PitcrewCore
+import PitcrewStore
+
+/// Writes chunks of normalized rows of one import inside its transaction: upserts by key, links accounts, contacts and
+/// campaigns, and counts what was inserted and updated.
+final class ImportWriter {
+    let raw: RawSQL
+    let workspaceID: String
+    let kind: ImportKind
+    let now: Int64
+    let grouping: CompiledChannelGrouping
+    let campaignsByUTM: [String: String]
+    let campaignsByName: [String: String]
+    private(set) var inserted = 0
+    private(set) var updated = 0
+
+    init(
+        raw: RawSQL, workspaceID: String, kind: ImportKind, now: Int64, grouping: CompiledChannelGrouping, campaignsByUTM: [String: String],
+        campaignsByName: [String: String]
+    ) {
+        self.raw = raw
+        self.workspaceID = workspaceID
+        self.kind = kind
+        self.now = now
+        self.grouping = grouping
+        self.campaignsByUTM = campaignsByUTM
+        self.campaignsByName = campaignsByName
+    }
+
+    func write(_ rows: [TypedRow]) async throws {
+        guard !rows.isEmpty else { return }
+        switch kind {
+        case .contacts: try await writeContacts(rows)
+        case .accounts: try await writeAccounts(rows)
+        case .opportunities: try await writeOpportunities(rows)
+        case .spend: try await writeSpend(rows)
+        case .touchpoints: try await writeTouchpoints(rows)
+        }
+    }
+
+    // MARK: Lookups
+
+    /// `column value → id` for rows of `table` in this workspace whose `column` is one of `values`.
+    func ids(_ table: String, _ column: String, _ values: Set<String>) async throws -> [String: String] {
+        var found: [String: String] = [:]
+        let list = Array(values)
+        var start = 0
+        while start < list.count {
+            let slice = list[start..<min(list.count, start + 900)]
+            let rows = try await raw.rows(
+                "SELECT \(column), id FROM \(table) WHERE workspace_id = ? AND \(column) IN (\(Array(repeating: "?", count: slice.count).joined(separator: ", "))) ORDER BY id",
+                [.text(workspaceID)] + slice.map(SQLValue.text))
+            for row in rows { if let key = row[0].text, let id = row[1].text, found[key] == nil { found[key] = id } }
+            start += 900
+        }
+        return found
+    }
+
+    func insert(_ table: String, _ columns: [String], _ values: [SQLValue]) async throws {
+        try await EventWriter.insert(raw: raw, table: table, columns: columns, values: values)
+    }
+
+    func update(_ table: String, id: String, _ assignments: [(String, SQLValue)]) async throws {
+        guard !assignments.isEmpty else { return }
+        try await raw.run(
+            "UPDATE \(table) SET \(assignments.map { "\($0.0) = ?" }.joined(separator: ", ")), updated_at = ? WHERE id = ?",
+            assignments.map(\.1) + [.integer(now), .text(id)])
+    }
+
+    /// Finds or creates accounts by domain (the company of contacts); returns domain → account id.
+    func accountsByDomain(_ wanted: [String: String]) async throws -> [String: String] {
+        guard !wanted.isEmpty else { return [:] }
+        var found = try await ids("accounts", "domain", Set(wanted.keys))
+        var values: [SQLValue] = []
+        for (domain, name) in wanted.sorted(by: { $0.key < $1.key }) where found[domain] == nil {
+            let id = Identifier.make()
+            found[domain] = id
+            values += [.text(id), .text(workspaceID), .text(name), .text(domain), .integer(now), .integer(now)]
+        }
+        try await insert("accounts", ["id", "workspace_id", "name", "domain", "created_at", "updated_at"], values)
+        return found
+    }
+
+    // MARK: Kinds
+
+    static let contactFields = ["email", "external_id", "first_name", "last_name", "title", "phone", "country", "lifecycle_stage"]
+
+    func writeContacts(_ rows: [TypedRow]) async throws {
+        let existingByEmail = try await ids("contacts", "email", Set(rows.compactMap { $0.text("email") }))
+        let existingByExternal = try await ids(
+            "contacts", "external_id", Set(rows.filter { $0.text("email") == nil }.compactMap { $0.text("external_id") }))
+        var companies: [String: String] = [:]
+        for row in rows {
+            if let domain = row.text("company_domain") ?? row.text("website").flatMap(CompanyDomain.fromWebsite)
+                ?? row.text("email").flatMap(CompanyDomain.fromEmail)
+            {
+                companies[domain] = companies[domain] ?? row.text("company") ?? domain
+            }
+        }
+        let accounts = try await accountsByDomain(companies)
+        var inserts: [SQLValue] = []
+        var identities: [SQLValue] = []
+        var seen: [String: String] = [:]
+        for row in rows {
+            let key = row.text("email").map { "e:" + $0 } ?? row.text("external_id").map { "x:" + $0 } ?? ""
+            let existing = seen[key] ?? row.text("email").flatMap { existingByEmail[$0] } ?? (row.text("email") == nil ? row.text("external_id").flatMap { existingByExternal[$0] } : nil)
+            let domain = row.text("company_domain") ?? row.text("website").flatMap(CompanyDomain.fromWebsite) ?? row.text("email").flatMap(CompanyDomain.fromEmail)
+            let account = domain.flatMap { accounts[$0] }
+            let traits = row.traits.isEmpty ? nil : TraitMapping.merged(nil, with: row.traits)
+            if let existing {
+                var assignments = Self.contactFields.compactMap { field in row.values[field].map { (field, $0) } }
+                if let account { assignments.append(("account_id", .text(account))) }
+                if !row.traits.isEmpty {
+                    let stored = try await raw.rows("SELECT traits FROM contacts WHERE id = ?", [.text(existing)]).first?[0].text
+                    assignments.append(("traits", .optional(TraitMapping.merged(stored, with: row.traits))))
+                }
+                try await update("contacts", id: existing, assignments)
+                updated += 1
+                continue
+            }
+            let id = Identifier.make()
+            seen[key] = id
+            let created = row.integer("created_at") ?? now
+            inserts += Self.contactFields.map { row.values[$0] ?? .null } + [
+                .text(id), .text(workspaceID), .optional(account), .optional(traits), .integer(created), .integer(now),
+            ]
+            if let email = row.text("email") { identities += [.text(workspaceID), .text("email"), .text(email), .text(id), .integer(now)] }
+            if let external = row.text("external_id") {
+                identities += [.text(workspaceID), .text("external_id"), .text(external), .text(id), .integer(now)]
+            }
+            inserted += 1
+        }
+        try await insert("contacts", Self.contactFields + ["id", "workspace_id", "account_id", "traits", "created_at", "updated_at"], inserts)
+        if !identities.isEmpty {
+            var start = 0
+            let perRow = 5
+            let count = identities.count / perRow
+            while start < count {
+                let end = min(count, start + 500)
+                try await raw.run(
+                    "INSERT INTO identities (workspace_id, kind, value, contact_id, created_at) VALUES "
+                        + RawSQL.valuesList(rows: end - start, columns: perRow) + " ON CONFLICT (workspace_id, kind, value) DO NOTHING",
+                    Array(identities[(start * perRow)..<(end * perRow)]))
+                start = end
+            }
+        }
+    }
+
+    static let accountFields = ["name", "domain", "industry", "employees", "country", "external_id"]
+
+    func writeAccounts(_ rows: [TypedRow]) async throws {
+        let byExternal = try await ids("accounts", "external_id", Set(rows.compactMap { $0.text("external_id") }))
+        let byDomain = try await ids("accounts", "domain", Set(rows.compactMap { $0.text("domain") ?? $0.text("website").flatMap(CompanyDomain.fromWebsite) }))
+        let byName = try await ids("accounts", "name", Set(rows.filter { $0.text("external_id") == nil && $0.text("domain") == nil }.compactMap { $0.text("name") }))
+        var inserts: [SQLValue] = []
+        var seen: [String: String] = [:]
+        for var row in rows {
+            if row.values["domain"] == nil, let domain = row.text("website").flatMap(CompanyDomain.fromWebsite) { row.values["domain"] = .text(domain) }
+            let key = row.text("external_id").map { "x:" + $0 } ?? row.text("domain").map { "d:" + $0 } ?? "n:" + (row.text("name") ?? "")
+            let existing = seen[key] ?? row.text("external_id").flatMap { byExternal[$0] } ?? row.text("domain").flatMap { byDomain[$0] }
+                ?? (row.text("external_id") == nil && row.text("domain") == nil ? row.text("name").flatMap { byName[$0] } : nil)
+            if let existing {
+                try await update("accounts", id: existing, Self.accountFields.compactMap { field in row.values[field].map { (field, $0) } })
+                updated += 1
+                continue
+            }
+            let id = Identifier.make()
+            seen[key] = id
+            inserts += Self.accountFields.map { row.values[$0] ?? .null } + [.text(id), .text(workspaceID), .integer(now), .integer(now)]
+            inserted += 1
+        }
+        try await insert("accounts", Self.accountFields + ["id", "workspace_id", "created_at", "updated_at"], inserts)
+    }
+
+    func writeOpportunities(_ rows: [TypedRow]) async throws {
+        let existing = try await ids("opportunities", "external_id", Set(rows.compactMap { $0.text("external_id") }))
+        let accountsByExternal = try await ids("accounts", "external_id", Set(rows.compactMap { $0.text("account_external_id") }))
+        let accountsByDomain = try await ids("accounts", "domain", Set(rows.compactMap { $0.text("account_domain") }))
+        let accountsByName = try await ids("accounts", "name", Set(rows.compactMap { $0.text("account_name") }))
+        let contacts = try await ids("contacts", "email", Set(rows.compactMap { $0.text("contact_email") }))
+        var inserts: [SQLValue] = []
+        var seen: [String: String] = [:]
+        for row in rows {
+            guard let external = row.text("external_id") else { continue }
+            let account = row.text("account_external_id").flatMap { accountsByExternal[$0] } ?? row.text("account_domain").flatMap { accountsByDomain[$0] }
+                ?? row.text("account_name").flatMap { accountsByName[$0] }
+            let contact = row.text("contact_email").flatMap { contacts[$0] }
+            let won = row.bool("won") ?? false
+            let closed = row.bool("is_closed") ?? won
+            let closedAt: SQLValue = closed ? (row.values["closed_at"] ?? .null) : .null
+            let values: [(String, SQLValue)] = [
+                ("name", row.values["name"] ?? .text(external)), ("stage", row.values["stage"] ?? .text("unknown")),
+                ("amount_minor", row.values["amount"] ?? .integer(0)), ("currency", row.values["currency"] ?? .text("USD")),
+                ("created_at", row.values["created_at"] ?? .integer(now)), ("closed_at", closedAt), ("won", .bool(won)),
+                ("account_id", .optional(account)), ("contact_id", .optional(contact)),
+            ]
+            if let id = seen[external] ?? existing[external] {
+                try await raw.run(
+                    "UPDATE opportunities SET \(values.map { "\($0.0) = ?" }.joined(separator: ", ")) WHERE id = ?", values.map(\.1) + [.text(id)])
+                updated += 1
+                continue
+            }
+            let id = Identifier.make()
+            seen[external] = id
+            inserts += [.text(id), .text(workspaceID), .text(external)] + values.map(\.1)
+            inserted += 1
+        }
+        try await insert(
+            "opportunities", ["id", "workspace_id", "external_id", "name", "stage", "amount_minor", "currency", "created_at", "closed_at", "won",
+                              "account_id", "contact_id"], inserts)
+    }
+
+    func campaignID(_ campaign: String?) -> String? {
+        guard let campaign else { return nil }
+        return campaignsByUTM[campaign.lowercased()] ?? campaignsByName[campaign.lowercased()]
+    }
+
+    func writeSpend(_ rows: [TypedRow]) async throws {
+        let days = Set(rows.compactMap { $0.text("day") })
+        var existing: [String: String] = [:]
+        let list = Array(days)
+        var start = 0
+        while start < list.count {
+            let slice = list[start..<min(list.count, start + 900)]
+            for row in try await raw.rows(
+                "SELECT id, day, channel, campaign_id, source FROM spend WHERE workspace_id = ? AND day IN (\(Array(repeating: "?", count: slice.count).joined(separator: ", ")))",
+                [.text(workspaceID)] + slice.map(SQLValue.text))
+            {
+                existing[[row[1].text ?? "", row[2].text ?? "", row[3].text ?? "", row[4].text ?? ""].joined(separator: "\u{1F}")] = row[0].text
+            }
+            start += 900
+        }
+        var inserts: [SQLValue] = []
+        for row in rows {
+            let campaign = campaignID(row.text("campaign"))
+            let key = [row.text("day") ?? "", row.text("channel") ?? "", campaign ?? "", row.text("source") ?? ""].joined(separator: "\u{1F}")
+            let values: [SQLValue] = [
+                row.values["cost"] ?? .integer(0), row.values["currency"] ?? .text("USD"), row.values["impressions"] ?? .integer(0),
+                row.values["clicks"] ?? .integer(0),
+            ]
+            if let id = existing[key] {
+                try await raw.run(
+                    "UPDATE spend SET cost_minor = ?, currency = ?, impressions = ?, clicks = ? WHERE id = ?", values + [.text(id)])
+                updated += 1
+                continue
+            }
+            let id = Identifier.make()
+            existing[key] = id
+            inserts += [.text(id), .text(workspaceID), row.values["day"] ?? .null, row.values["channel"] ?? .text("Unassigned"), .optional(campaign)]
+                + values + [.optional(row.text("source"))]
+            inserted += 1
+        }
+        try await insert(
+            "spend", ["id", "workspace_id", "day", "channel", "campaign_id", "cost_minor", "currency", "impressions", "clicks", "source"], inserts)
+    }
+
+    func writeTouchpoints(_ rows: [TypedRow]) async throws {
+        var byEmail = try await ids("contacts", "email", Set(rows.compactMap { $0.text("contact_email") }))
+        let byExternal = try await ids("contacts", "external_id", Set(rows.compactMap { $0.text("contact_external_id") }))
+        // Offline touches of people Pitcrew has not met yet create the contact (by email), as a list upload would.
+        var newContacts: [SQLValue] = []
+        for email in Set(rows.compactMap { $0.text("contact_email") }).sorted() where byEmail[email] == nil {
+            let id = Identifier.make()
+            byEmail[email] = id
+            newContacts += [.text(id), .text(workspaceID), .text(email), .integer(now), .integer(now)]
+        }
+        try await insert("contacts", ["id", "workspace_id", "email", "created_at", "updated_at"], newContacts)
+        let contactIDs = Set(rows.compactMap { row in row.text("contact_email").flatMap { byEmail[$0] } ?? row.text("contact_external_id").flatMap { byExternal[$0] } })
+        let accounts = try await EventWriter.accountsOf(raw: raw, contacts: contactIDs)
+        var inserts: [SQLValue] = []
+        for row in rows {
+            let contact = row.text("contact_email").flatMap { byEmail[$0] } ?? row.text("contact_external_id").flatMap { byExternal[$0] }
+            let signal = TouchSignal(
+                source: row.text("source")?.lowercased() ?? "(offline)", medium: row.text("medium")?.lowercased() ?? "offline",
+                campaign: row.text("campaign"), term: row.text("term"), content: row.text("content"), landingURL: row.text("landing_url"))
+            let channel = row.text("channel") ?? grouping.classify(signal)
+            inserts += [
+                .text(Identifier.make()), .text(workspaceID), .optional(contact), .optional(contact.flatMap { accounts[$0] }),
+                row.values["occurred_at"] ?? .integer(now), .text(channel), .optional(row.text("source")), .optional(row.text("medium")),
+                .optional(row.text("campaign")), .optional(row.text("content")), .optional(row.text("term")), .optional(row.text("landing_url")),
+                .optional(campaignID(row.text("campaign"))), .bool(true),
+            ]
+            inserted += 1
+        }
+        try await insert(
+            "touchpoints", ["id", "workspace_id", "contact_id", "account_id", "occurred_at", "channel", "source", "medium", "campaign", "content", "term",
+                            "landing_url", "campaign_id", "offline"], inserts)
+    }
+}

@@ -1,0 +1,119 @@
+import PitcrewCore
+import PitcrewStore
+
+/// A mapped row with every field normalized to its type (emails lower-cased and checked, phones in E.164, countries as
+/// ISO codes, days as `YYYY-MM-DD`, instants as epoch ms, money in minor units), or the problems that stop it.
+struct TypedRow {
+    var row: Int
+    var values: [String: SQLValue] = [:]
+    var traits: [String: String] = [:]
+    var problems: [ImportProblem] = []
+
+    func text(_ field: String) -> String? { values[field]?.text }
+    func integer(_ field: String) -> Int64? { values[field]?.integer }
+    func bool(_ field: String) -> Bool? {
+        if case .bool(let value)? = values[field] { return value }
+        return nil
+    }
+}
+
+/// Normalizes mapped rows field by field. Settings come from the mapping and the workspace.
+struct RowNormalizer {
+    let kind: ImportKind
+    let mapper: RowMapper
+    let dayOrder: DayOrder
+    let defaultCountry: String
+    let currency: String
+    private let types: [String: ImportFieldType]
+
+    init(kind: ImportKind, mapper: RowMapper, dayOrder: DayOrder, defaultCountry: String, currency: String) {
+        self.kind = kind
+        self.mapper = mapper
+        self.dayOrder = dayOrder
+        self.defaultCountry = defaultCountry
+        self.currency = currency
+        var types: [String: ImportFieldType] = [:]
+        for field in kind.fields { types[field.name] = field.type }
+        self.types = types
+    }
+
+    func normalize(_ mapped: MappedRow) -> TypedRow {
+        var typed = TypedRow(row: mapped.row, traits: mapped.traits, problems: mapped.problems)
+        // The row's currency first: money fields are read in it.
+        var rowCurrency = currency
+        if let raw = mapped["currency"] {
+            if let code = Currency.code(from: raw, dollarDefault: currency) {
+                rowCurrency = code
+                typed.values["currency"] = .text(code)
+            } else {
+                typed.problems.append(problem(mapped, "currency", raw, "is not an ISO 4217 currency"))
+            }
+        }
+        // Fields in the kind's order, so a row's problems are always reported in the same order.
+        for definition in kind.fields where definition.name != "currency" {
+            guard let raw = mapped.values[definition.name], !raw.isEmpty else { continue }
+            let field = definition.name
+            let type = types[field] ?? .text
+            switch type {
+            case .text:
+                typed.values[field] = .text(String(raw.prefix(1000)))
+            case .email:
+                switch EmailAddress.normalize(raw) {
+                case .success(let email): typed.values[field] = .text(email)
+                case .failure(let failure): typed.problems.append(problem(mapped, field, raw, failure.reason))
+                }
+            case .phone:
+                switch PhoneNumber.e164(raw, defaultCountry: defaultCountry) {
+                case .success(let phone): typed.values[field] = .text(phone)
+                case .failure(let failure): typed.problems.append(problem(mapped, field, raw, failure.reason))
+                }
+            case .domain:
+                if let domain = CompanyDomain.fromWebsite(raw) {
+                    typed.values[field] = .text(domain)
+                } else {
+                    typed.problems.append(problem(mapped, field, raw, "is not a web domain"))
+                }
+            case .country:
+                if let code = Country.alpha2(raw) {
+                    typed.values[field] = .text(code)
+                } else {
+                    typed.problems.append(problem(mapped, field, raw, "is not a country name or ISO 3166 code"))
+                }
+            case .date:
+                switch FlexibleDate.parseDay(raw, order: dayOrder) {
+                case .success(let day): typed.values[field] = .text(day)
+                case .failure(let failure): typed.problems.append(problem(mapped, field, raw, failure.reason))
+                }
+            case .instant:
+                switch FlexibleDate.parseInstant(raw, order: dayOrder) {
+                case .success(let instant): typed.values[field] = .integer(instant)
+                case .failure(let failure): typed.problems.append(problem(mapped, field, raw, failure.reason))
+                }
+            case .money:
+                switch Currency.parseAmount(raw, currency: rowCurrency) {
+                case .success(let minor): typed.values[field] = .integer(minor)
+                case .failure(let failure): typed.problems.append(problem(mapped, field, raw, failure.reason))
+                }
+            case .integer:
+                let digits = raw.filter { $0 != "," && $0 != " " && $0 != "_" }
+                if let value = Int64(digits), value >= 0 {
+                    typed.values[field] = .integer(value)
+                } else {
+                    typed.problems.append(problem(mapped, field, raw, "is not a whole number"))
+                }
+            case .boolean:
+                switch raw.lowercased() {
+                case "true", "yes", "y", "1", "won", "closed won": typed.values[field] = .bool(true)
+                case "false", "no", "n", "0", "lost", "closed lost": typed.values[field] = .bool(false)
+                default: typed.problems.append(problem(mapped, field, raw, "is not true/false or yes/no"))
+                }
+            }
+        }
+        if kind == .opportunities || kind == .spend, typed.values["currency"] == nil { typed.values["currency"] = .text(rowCurrency) }
+        return typed
+    }
+
+    func problem(_ mapped: MappedRow, _ field: String, _ value: String, _ reason: String) -> ImportProblem {
+        ImportProblem(row: mapped.row, column: mapper.column(of: field), field: field, value: value, reason: reason)
+    }
+}

@@ -1,0 +1,139 @@
+import PitcrewCore
+import PitcrewIngest
+import PitcrewStore
+import PitcrewTestSupport
+import Testing
+import Foundation
+
+@Suite struct ImportServiceTests {
+    static let hubspot = """
+        Record ID,First Name,Last Name,Email,Phone Number,Company Name,Country/Region,Job Title,Lifecycle Stage,Create Date,Favorite Color
+        101,Ann,Lee,ann@acme.example,(415) 555-0132,Acme,United States,VP Marketing,lead,2026-01-05 10:00,blue
+        102,Bo,"Park, Jr.",BO@Globex.example ,+44 20 7946 0958,Globex,UK,CMO,customer,2026-02-07,green
+        103,Cy,Diaz,not-an-email,555,Initech,Narnia,Analyst,lead,2026-13-45,red
+
+        """
+
+    func count(_ database: Database, _ table: String) async throws -> Int64 {
+        try await database.rawRead { raw in try await raw.rows("SELECT COUNT(*) FROM \(table)")[0][0].integer ?? -1 }
+    }
+
+    func run(_ service: ImportService, _ scope: AccessScope, _ text: String, kind: ImportKind?, file: String = "file.csv", dryRun: Bool = false,
+             skip: Bool = false, mapping: ImportMapping? = nil) async throws -> ImportReport {
+        try await service.run(scope, .bytes(Array(text.utf8)), ImportRequest(kind: kind, mapping: mapping, fileName: file, dryRun: dryRun, skipBadRows: skip))
+    }
+
+    @Test(arguments: TestBackend.available)
+    func allOrNothingThenSkipBadRowsThenUpsert(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let acme = try await SeededWorkspace.make(AccessService.forTests(database), slug: "acme")
+            let service = ImportService(database: database)
+            let failed = try await run(service, acme.scope, Self.hubspot, kind: .contacts)
+            #expect(failed.status == .failed && failed.preset == "hubspot_contacts" && failed.rowsRead == 3 && failed.rowsBad == 1)
+            #expect(failed.problems.map(\.description) == [
+                #"row 4, column "Email" (email), value "not-an-email": is not an email address: missing @"#,
+                #"row 4, column "Phone Number" (phone), value "555": is not a phone number: North American numbers need 10 digits"#,
+                #"row 4, column "Country/Region" (country), value "Narnia": is not a country name or ISO 3166 code"#,
+                #"row 4, column "Create Date" (created_at), value "2026-13-45": is not a valid date: month 13 is out of range"#,
+            ])
+            #expect(try await count(database, "contacts") == 0)
+            #expect(try await count(database, "accounts") == 0)
+
+            let dry = try await run(service, acme.scope, Self.hubspot, kind: .contacts, dryRun: true, skip: true)
+            #expect(dry.status == .validated && dry.inserted == 2 && dry.updated == 0)
+            #expect(try await count(database, "contacts") == 0)
+
+            let partial = try await run(service, acme.scope, Self.hubspot, kind: .contacts, skip: true)
+            #expect(partial.status == .partial && partial.inserted == 2 && partial.rowsBad == 1)
+            let rows = try await database.rawRead { raw in
+                try await raw.rows("SELECT email, last_name, phone, country, traits, account_id FROM contacts ORDER BY email")
+            }
+            #expect(rows.map { $0[0] } == [.text("ann@acme.example"), .text("bo@globex.example")])
+            #expect(rows[1][1] == .text("Park, Jr.") && rows[1][2] == .text("+442079460958") && rows[1][3] == .text("GB"))
+            #expect(rows[0][4] == .text(#"{"favorite_color":"blue"}"#) && rows[0][5] != .null)
+            #expect(try await count(database, "accounts") == 2)
+            // Email identities make imported contacts the ones identify calls find.
+            #expect(try await count(database, "identities") >= 2)
+
+            let again = try await run(service, acme.scope, Self.hubspot.replacingOccurrences(of: "VP Marketing", with: "CMO"), kind: .contacts, skip: true)
+            #expect(again.inserted == 0 && again.updated == 2)
+            #expect(try await count(database, "contacts") == 2)
+            #expect(try await service.imports(acme.scope).map(\.status) == [.partial, .partial, .failed])
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func brokenFileWritesNothingEvenWhenSkippingBadRows(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let acme = try await SeededWorkspace.make(AccessService.forTests(database), slug: "acme")
+            let service = ImportService(database: database)
+            var text = "email,first_name\n"
+            for index in 0..<4_500 { text += "p\(index)@example.com,P\(index)\n" }
+            text += "\"broken@example.com,Oops\n"
+            let report = try await run(service, acme.scope, text, kind: .contacts, skip: true)
+            #expect(report.status == .failed && report.inserted == 0)
+            #expect(report.problems.first?.row == 4_502 && report.message.contains("Nothing was imported"))
+            #expect(try await count(database, "contacts") == 0)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func opportunitiesSpendAndTouchpointsFromKnownExports(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let acme = try await SeededWorkspace.make(AccessService.forTests(database), slug: "acme")
+            let service = ImportService(database: database)
+            _ = try await run(service, acme.scope, "Account Name,Website,Industry,Employees\nGlobex,https://www.globex.example,Energy,\"1,200\"\n", kind: .accounts)
+            let opportunities = """
+                Opportunity ID,Opportunity Name,Account Name,Stage,Amount,Opportunity Currency,Close Date,Created Date,Won,Closed
+                006A,Globex renewal,Globex,Closed Won,"12,500.50",EUR,3/31/2026,1/15/2026,true,true
+                006B,Globex upsell,Globex,Negotiation,8000,USD,6/30/2026,2/1/2026,false,false
+
+                """
+            let report = try await run(service, acme.scope, opportunities, kind: nil)
+            #expect(report.kind == .opportunities && report.preset == "salesforce_opportunities" && report.inserted == 2)
+            let deals = try await database.rawRead { raw in
+                try await raw.rows("SELECT external_id, amount_minor, currency, won, closed_at IS NOT NULL, account_id IS NOT NULL FROM opportunities ORDER BY external_id")
+            }
+            #expect(deals[0][1] == .integer(1_250_050) && deals[0][2] == .text("EUR") && deals[0][3].integer == 1 && deals[0][4].integer == 1)
+            #expect(deals[1][4].integer == 0 && deals[0][5].integer == 1)
+
+            let googleAds = """
+                Day,Campaign,Currency code,Cost,Impr.,Clicks
+                2026-03-01,Brand Search,USD,"1,234.56","10,000",420
+                2026-03-02,Brand Search,USD,99.10,900,30
+
+                """
+            let spend = try await run(service, acme.scope, googleAds, kind: .spend)
+            #expect(spend.preset == "google_ads_campaigns" && spend.inserted == 2)
+            let rows = try await database.rawRead { raw in
+                try await raw.rows("SELECT day, channel, cost_minor, impressions, clicks, source FROM spend ORDER BY day")
+            }
+            #expect(rows[0] == [.text("2026-03-01"), .text("Paid Search"), .integer(123_456), .integer(10_000), .integer(420), .text("google_ads")])
+            // Re-importing the same report updates the same days.
+            #expect(try await run(service, acme.scope, googleAds, kind: .spend).updated == 2)
+
+            let touches = """
+                {"occurred_at": "2026-04-02T15:00:00Z", "contact_email": "visitor@booth.example", "channel": "Events", "campaign": "SaaStr 2026"}
+                {"occurred_at": "2026-04-03T09:30:00Z", "contact_email": "visitor@booth.example", "source": "newsletter", "medium": "email"}
+
+                """
+            let offline = try await run(service, acme.scope, touches, kind: .touchpoints, file: "booth.jsonl")
+            #expect(offline.status == .succeeded && offline.inserted == 2)
+            let stored = try await database.rawRead { raw in try await raw.rows("SELECT channel, offline FROM touchpoints ORDER BY occurred_at") }
+            #expect(stored.map { $0[0] } == [.text("Events"), .text("Email")] && stored.allSatisfy { $0[1].integer == 1 })
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func explicitMappingFileAndViewersCannotImport(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let acme = try await SeededWorkspace.make(AccessService.forTests(database), slug: "acme")
+            let service = ImportService(database: database)
+            let mapping = try ImportMapping.load(jsonData: Data(#"{"kind": "contacts", "columns": {"Correo": "email", "Nombre": "first_name", "Pais": "country"}, "delimiter": "semicolon"}"#.utf8))
+            let report = try await run(service, acme.scope, "Correo;Nombre;Pais\nana@ejemplo.es;Ana;España\n", kind: .contacts, mapping: mapping)
+            #expect(report.inserted == 1)
+            #expect(try await database.rawRead { raw in try await raw.rows("SELECT country FROM contacts")[0][0] } == .text("ES"))
+            await #expect(throws: PitcrewError.self) { _ = try await run(service, acme.scope(as: .viewer), Self.hubspot, kind: .contacts) }
+        }
+    }
+}
