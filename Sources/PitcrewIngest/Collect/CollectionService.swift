@@ -62,6 +62,7 @@ public final class CollectionService: Sendable {
                 workspaceID: source.workspaceID, sourceID: source.id, receivedAt: receivedAt, kind: type?.rawValue ?? "batch",
                 messages: parsed.messages.count, body: String(decoding: stored, as: UTF8.self)))
             backlog.accepted(parsed.messages.count)
+            debugger.record(source: source.id, messages: parsed.messages.suffix(EventDebugger.capacity), warnings: [:], at: receivedAt)
         }
         return Result(accepted: parsed.messages.count, rejected: parsed.problems)
     }

@@ -41,6 +41,17 @@ public final class EventDebugger: Sendable {
             notes: ["\(problem.field): \(problem.message)"], size: 0))
     }
 
+    /// Adds processing notes (values kept differently than sent) to the entries of these message ids.
+    func annotate(source: String, warnings: [String: [String]]) {
+        entries.withLock { entries in
+            guard var list = entries[source] else { return }
+            for index in list.indices {
+                if let id = list[index].messageID, let notes = warnings[id] { list[index].notes += notes }
+            }
+            entries[source] = list
+        }
+    }
+
     private func append(_ source: String, _ entry: DebuggerEntry) {
         entries.withLock { entries in
             var list = entries[source, default: []]

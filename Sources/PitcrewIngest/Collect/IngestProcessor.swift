@@ -116,10 +116,8 @@ public final class IngestProcessor: Service, Sendable {
         }
         cache.apply(result.staged)
         backlog.processed(result.entries.reduce(0) { $0 + $1.submission.messages.count })
-        for (entry, outcome) in zip(result.entries, result.outcomes) {
-            debugger.record(
-                source: entry.submission.sourceID, messages: entry.submission.messages.suffix(EventDebugger.capacity), warnings: outcome.warnings,
-                at: entry.submission.receivedAt)
+        for (entry, outcome) in zip(result.entries, result.outcomes) where !outcome.warnings.isEmpty {
+            debugger.annotate(source: entry.submission.sourceID, warnings: outcome.warnings)
         }
         return result.entries.count
     }

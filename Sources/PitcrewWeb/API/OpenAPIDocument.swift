@@ -61,6 +61,12 @@ enum OpenAPIDocument {
             method: "get", path: "/api/v1/events", summary: "Stored events, newest first", tag: "data", response: "Event", list: true,
             parameters: ["limit", "cursor", "type", "name", "contact_id", "anonymous_id", "user_id", "from", "to"]),
         Operation(method: "get", path: "/api/v1/events/stats", summary: "Event totals by type", tag: "data", response: "EventStats"),
+        Operation(
+            method: "post", path: "/api/v1/imports",
+            summary: "Import a CSV or JSON Lines file sent as the request body (marketer); all or nothing unless skip_bad_rows", tag: "data",
+            response: "ImportReport", status: 201, parameters: ["kind", "format", "file_name", "dry_run", "skip_bad_rows", "mapping"]),
+        Operation(method: "get", path: "/api/v1/imports", summary: "Imports of the workspace, newest first", tag: "data", response: "ImportReport", list: true),
+        Operation(method: "get", path: "/api/v1/imports/{id}", summary: "One import's report, with every problem (row, column, value, reason)", tag: "data", response: "ImportReport"),
     ] + CollectionController.paths.flatMap { path, type in
         let what = type.map { "one \($0.rawValue) message" } ?? "a batch of messages (`{\"batch\": […]}`)"
         return [
@@ -159,6 +165,17 @@ enum OpenAPIDocument {
             "occurred_at": string(format: "date-time"), "received_at": string(format: "date-time"),
             "properties": ["type": ["object", "null"]], "traits": ["type": ["object", "null"]], "context": ["type": ["object", "null"]],
         ]),
+        "ImportReport": object([
+            "id": string(format: "uuid"), "kind": string(nullable: true), "file_name": string(), "preset": string(nullable: true),
+            "status": string(values: ["running", "succeeded", "partial", "failed", "validated"]), "dry_run": string("boolean"),
+            "skip_bad_rows": string("boolean"), "rows_read": string("integer"), "rows_bad": string("integer"), "inserted": string("integer"),
+            "updated": string("integer"), "problems_truncated": string("boolean"), "message": string(), "columns": ["type": "array", "items": string()],
+            "problems": ["type": "array", "items": object([
+                "row": string("integer"), "column": string(nullable: true), "field": string(nullable: true), "value": string(nullable: true),
+                "reason": string(),
+            ])],
+            "created_at": string(format: "date-time"), "finished_at": string(format: "date-time", nullable: true),
+        ]),
         "EventStats": object(["total": string("integer"), "by_type": ["type": "object", "additionalProperties": string("integer")]]),
         "SegmentMessage": [
             "type": "object", "description": "A message of the Segment spec (https://segment.com/docs/connections/spec/), or {batch: [...]}",
@@ -198,6 +215,12 @@ enum OpenAPIDocument {
         "contact_id": ["name": "contact_id", "in": "query", "schema": ["type": "string", "format": "uuid"]],
         "anonymous_id": ["name": "anonymous_id", "in": "query", "schema": ["type": "string"]],
         "user_id": ["name": "user_id", "in": "query", "schema": ["type": "string"]],
+        "kind": ["name": "kind", "in": "query", "schema": ["type": "string", "enum": ["contacts", "accounts", "opportunities", "spend", "touchpoints"]], "description": "detected from the header when absent"],
+        "format": ["name": "format", "in": "query", "schema": ["type": "string", "enum": ["csv", "jsonl"]]],
+        "file_name": ["name": "file_name", "in": "query", "schema": ["type": "string"]],
+        "dry_run": ["name": "dry_run", "in": "query", "schema": ["type": "boolean"]],
+        "skip_bad_rows": ["name": "skip_bad_rows", "in": "query", "schema": ["type": "boolean"]],
+        "mapping": ["name": "mapping", "in": "query", "schema": ["type": "string"], "description": "a mapping file's JSON"],
         "steps": ["name": "steps", "in": "query", "schema": ["type": "string"], "description": "comma-separated event:NAME or stage:NAME"],
     ]
 

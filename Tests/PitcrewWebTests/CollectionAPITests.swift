@@ -1,0 +1,100 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import PitcrewCore
+import PitcrewIngest
+import PitcrewStore
+import PitcrewTestSupport
+import PitcrewWeb
+import Testing
+
+@Suite struct CollectionAPITests {
+    static func basic(_ key: String) -> HTTPFields {
+        [.authorization: "Basic " + Data("\(key):".utf8).base64EncodedString(), .contentType: "application/json"]
+    }
+
+    @Test(arguments: TestBackend.available)
+    func segmentHTTPAPI(backend: TestBackend) async throws {
+        try await TestApp.with(backend) { client, fixture in
+            let created = try await client.call(.post, "/api/v1/sources", token: fixture.tokensA[.admin], json: #"{"name": "Website"}"#)
+            #expect(created.status == .created)
+            let key = try #require(created.object["write_key"] as? String)
+            // Marketers cannot create sources; keys are shown once.
+            #expect(try await client.call(.post, "/api/v1/sources", token: fixture.tokensA[.marketer], json: #"{"name": "X"}"#).status == .forbidden)
+            let listed = try await client.call(.get, "/api/v1/sources", token: fixture.tokensA[.viewer])
+            #expect(listed.items.count == 1 && listed.items[0]["write_key"] == nil)
+
+            let track = try await client.call(.post, "/v1/track", json: #"{"userId": "u1", "event": "Signed Up", "messageId": "m1"}"#, headers: Self.basic(key))
+            #expect(track.status == .ok && track.object["success"] as? Bool == true)
+            #expect(track.headers[.accessControlAllowOrigin] == "*")
+            // analytics.js spells the paths with one letter.
+            let page = try await client.call(.post, "/v1/p", json: #"{"anonymousId": "a1", "messageId": "m2"}"#, headers: Self.basic(key))
+            #expect(page.status == .ok)
+            let batch = try await client.call(
+                .post, "/v1/batch", json: #"{"batch": [{"type": "identify", "userId": "u1", "traits": {"email": "u1@example.com"}, "messageId": "m3"}, {"type": "track", "userId": "u1"}]}"#,
+                headers: Self.basic(key))
+            #expect(batch.status == .ok)
+            #expect((batch.object["rejected"] as? [[String: Any]])?.first?["field"] as? String == "batch[1].event")
+            let invalid = try await client.call(.post, "/v1/track", json: #"{"event": "No ids"}"#, headers: Self.basic(key))
+            #expect(invalid.status == .badRequest && invalid.isProblem && invalid.problemFields == ["userId"])
+            #expect(invalid.headers[.accessControlAllowOrigin] == "*")
+            let unauthenticated = try await client.call(.post, "/v1/track", json: #"{"userId": "u", "event": "E"}"#, headers: Self.basic("pcw_nope"))
+            #expect(unauthenticated.status == .unauthorized)
+            let oversized = try await client.call(
+                .post, "/v1/track", json: #"{"userId": "u", "event": "\#(String(repeating: "x", count: 40_000))"}"#, headers: Self.basic(key))
+            #expect(oversized.status == .badRequest && oversized.problemFields == ["body"])
+            let preflight = try await client.execute(
+                uri: "/v1/batch", method: .options, headers: [.accessControlRequestHeaders: "content-type, anonymousid"], body: nil)
+            #expect(preflight.status == .noContent && preflight.headers[.accessControlAllowHeaders] == "content-type, anonymousid")
+
+            try await fixture.services.collection.processor.processPending()
+            let events = try await client.call(.get, "/api/v1/events", token: fixture.tokensA[.viewer])
+            #expect(events.items.map { $0["message_id"] as? String } == ["m3", "m2", "m1"])
+            #expect((events.items[0]["traits"] as? [String: Any])?["email"] as? String == "u1@example.com")
+            #expect(events.items[2]["contact_id"] as? String != nil && events.items[0]["contact_id"] as? String == events.items[2]["contact_id"] as? String)
+            let filtered = try await client.call(.get, "/api/v1/events?type=page", token: fixture.tokensA[.viewer])
+            #expect(filtered.items.count == 1)
+            #expect(try await client.call(.get, "/api/v1/events?type=teleport", token: fixture.tokensA[.viewer]).problemFields == ["type"])
+            let stats = try await client.call(.get, "/api/v1/events/stats", token: fixture.tokensA[.viewer])
+            #expect(stats.object["total"] as? Int == 3 && (stats.object["by_type"] as? [String: Int]) == ["track": 1, "page": 1, "identify": 1])
+            // Another workspace sees none of it.
+            #expect(try await client.call(.get, "/api/v1/events/stats", token: fixture.tokenB).object["total"] as? Int == 0)
+            let sourceID = try #require(listed.items[0]["id"] as? String)
+            #expect(try await client.call(.get, "/api/v1/sources/\(sourceID)/debugger", token: fixture.tokenB).status == .notFound)
+            let debugger = try await client.call(.get, "/api/v1/sources/\(sourceID)/debugger", token: fixture.tokensA[.viewer])
+            #expect(debugger.items.contains { $0["accepted"] as? Bool == false })
+
+            let revoked = try await client.call(.delete, "/api/v1/sources/\(sourceID)", token: fixture.tokensA[.admin])
+            #expect(revoked.status == .ok && revoked.object["revoked_at"] as? String != nil)
+            #expect(try await client.call(.post, "/v1/track", json: #"{"userId": "u", "event": "E"}"#, headers: Self.basic(key)).status == .unauthorized)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func importsThroughTheAPI(backend: TestBackend) async throws {
+        try await TestApp.with(backend) { client, fixture in
+            let csv = "Email,First Name\nann@example.com,Ann\nbad-email,Bo\n"
+            let failed = try await client.execute(
+                uri: "/api/v1/imports?kind=contacts&file_name=people.csv", method: .post,
+                headers: [.authorization: "Bearer \(fixture.tokensA[.marketer]!)", .contentType: "text/csv"], body: ByteBuffer(string: csv))
+            #expect(failed.status == .created && failed.object["status"] as? String == "failed")
+            let problem = try #require((failed.object["problems"] as? [[String: Any]])?.first)
+            #expect(problem["row"] as? Int == 3 && problem["column"] as? String == "Email" && problem["value"] as? String == "bad-email")
+            let partial = try await client.execute(
+                uri: "/api/v1/imports?kind=contacts&skip_bad_rows=true", method: .post,
+                headers: [.authorization: "Bearer \(fixture.tokensA[.marketer]!)"], body: ByteBuffer(string: csv))
+            #expect(partial.object["status"] as? String == "partial" && partial.object["inserted"] as? Int == 1)
+            let viewer = try await client.execute(
+                uri: "/api/v1/imports?kind=contacts", method: .post, headers: [.authorization: "Bearer \(fixture.tokensA[.viewer]!)"],
+                body: ByteBuffer(string: csv))
+            #expect(viewer.status == .forbidden)
+            let bad = try await client.call(.post, "/api/v1/imports?kind=leads&dry_run=maybe", token: fixture.tokensA[.marketer])
+            #expect(bad.status == .badRequest)
+            let list = try await client.call(.get, "/api/v1/imports", token: fixture.tokensA[.viewer])
+            #expect(list.items.count == 2)
+            let id = try #require(list.items.first?["id"] as? String)
+            #expect(try await client.call(.get, "/api/v1/imports/\(id)", token: fixture.tokenB).status == .notFound)
+        }
+    }
+}
