@@ -36,12 +36,12 @@ let package = Package(
     targets: [
         .target(name: "PitcrewCore", swiftSettings: swiftSettings),
         .target(name: "PitcrewAnalytics", swiftSettings: swiftSettings),
-        .target(name: "CSQLiteShim"),
+        .target(name: "CPitcrew", linkerSettings: [.linkedLibrary("z")]),
         .target(
             name: "PitcrewStore",
             dependencies: [
                 "PitcrewCore",
-                "CSQLiteShim",
+                "CPitcrew",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
@@ -81,6 +81,7 @@ let package = Package(
                 "PitcrewMeasure",
                 "PitcrewAnalytics",
                 "PitcrewIngest",
+                "CPitcrew",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "Mustache", package: "swift-mustache"),

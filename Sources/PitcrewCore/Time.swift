@@ -40,7 +40,8 @@ public enum Timestamp {
                 index += 1
             }
             guard digits > 0 else { return nil }
-            for _ in digits..<3 where digits < 3 { fraction *= 10 }
+            // Fewer than 3 digits: scale up to milliseconds (more, e.g. microseconds from Python SDKs: already cut to 3).
+            if digits < 3 { for _ in digits..<3 { fraction *= 10 } }
             millis += Int64(fraction)
         }
         if index == bytes.count { return millis }

@@ -1,4 +1,4 @@
-import CSQLiteShim
+import CPitcrew
 import Foundation
 
 /// A task executor with a thread of its own. Work that calls SQLite synchronously (the collection log's commits, the

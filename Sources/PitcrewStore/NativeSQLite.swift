@@ -1,4 +1,4 @@
-import CSQLiteShim
+import CPitcrew
 import PitcrewCore
 
 /// A SQLite connection driven through the C API with prepared statements kept for reuse: the write path of event

@@ -18,6 +18,7 @@ public struct AppServices: Sendable {
     public let collection: CollectionService
     public let events: EventService
     public let imports: ImportService
+    public let contacts: ContactService
 
     public init(database: Database, bcryptCost: UInt8 = 12) {
         self.database = database
@@ -28,6 +29,7 @@ public struct AppServices: Sendable {
         self.collection = CollectionService(database: database, sources: SourceService(database: database))
         self.events = EventService(database: database)
         self.imports = ImportService(database: database)
+        self.contacts = ContactService(database: database)
     }
 }
 
@@ -81,6 +83,8 @@ public func buildRouter(_ config: AppConfiguration, services: AppServices) async
         access: services.access, campaigns: services.campaigns, summaries: services.summaries, pages: pages, secureCookies: config.secureCookies)
     web.addRoutes(to: router)
     AnalyticsPages(web: web, measure: services.measure).addRoutes(to: router)
+    DataPages(web: web, access: services.access, collection: services.collection, events: services.events, contacts: services.contacts)
+        .addRoutes(to: router)
     return router
 }
 

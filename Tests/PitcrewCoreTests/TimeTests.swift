@@ -94,3 +94,13 @@ import Testing
         #expect(!Identifier.isValid("1; DROP TABLE users"))
     }
 }
+
+@Suite struct ISO8601FractionTests {
+    @Test(arguments: [
+        ("2026-11-23T04:12:12.393918+00:00", Int64(1_795_407_132_393)), ("2026-11-23T04:12:12.3Z", 1_795_407_132_300),
+        ("2026-11-23T04:12:12.123456789Z", 1_795_407_132_123), ("2026-11-23T04:12:12Z", 1_795_407_132_000),
+    ])
+    func fractionsOfAnyLength(text: String, millis: Int64) {
+        #expect(Timestamp.parseISO8601(text) == millis)
+    }
+}

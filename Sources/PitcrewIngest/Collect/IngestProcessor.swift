@@ -98,11 +98,13 @@ public final class IngestProcessor: Service, Sendable {
             }
             result = (entries, written.outcomes, written.staged)
         case .postgres:
-            // Several nodes may process: each locks the entries it takes and skips those another holds.
+            // Several nodes (or processes) may run processors: they take turns on a transaction-scoped advisory lock, so the
+            // log is processed in order (identify before the events that follow it) and never by two at once.
             let cache = self.cache
             let processor = self
             let done = try await database.rawTransaction { raw -> (entries: [Entry], outcomes: [CommitOutcome], staged: [IdentityCache.Key: String]) in
-                let rows = try await raw.rows(select + " FOR UPDATE SKIP LOCKED", [.integer(Int64(Self.entriesPerBatch))])
+                try await raw.run("SELECT pg_advisory_xact_lock(7250002)")
+                let rows = try await raw.rows(select, [.integer(Int64(Self.entriesPerBatch))])
                 let entries = try await processor.prepare(rows)
                 guard !entries.isEmpty else { return ([], [], [:]) }
                 let lookups = try await processor.workspaceSettings(entries)

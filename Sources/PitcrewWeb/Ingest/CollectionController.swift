@@ -50,7 +50,12 @@ struct CollectionController {
             throw PitcrewError.invalid(type == nil ? "batch" : "body", "The request is larger than \(limit / 1024) KB, the limit"
                 + (type == nil ? " per batch." : " per message."))
         }
-        let bytes = buffer.getBytes(at: buffer.readerIndex, length: buffer.readableBytes) ?? []
+        var bytes = buffer.getBytes(at: buffer.readerIndex, length: buffer.readableBytes) ?? []
+        switch request.headers[.contentEncoding]?.lowercased() {
+        case nil, "identity": break
+        case "gzip", "x-gzip", "deflate": bytes = try Gzip.decompress(bytes, limit: limit + 1, field: type == nil ? "batch" : "body")
+        case let other?: throw PitcrewError.invalid("Content-Encoding", "\(other) is not supported; send gzip or no encoding.")
+        }
         let result = try await collection.collect(bytes, type: type, basicUser: Self.basicUser(request.headers[.authorization]))
         var body = "{\"success\":true"
         if !result.rejected.isEmpty {

@@ -33,7 +33,8 @@ struct WheelArea: Sendable {
             status: "Spend is recorded and summed on the home page; plan vs actual is not built.", built: false),
         WheelArea(
             key: "data", label: "Data Management", purpose: "Ingestion, imports, normalization, identity resolution, quality, governance.",
-            status: "Event collection, imports and identity stitching are planned (issue #3).", built: false),
+            status: "Sources with the Segment-compatible collection API and the live debugger, imports, contacts and accounts: see /data.",
+            built: true),
     ]
 }
 
@@ -100,6 +101,7 @@ struct AreaModel {
     var areaLabel: String
     var areaPurpose: String
     var areaStatus: String
+    var areaBuilt: Bool
 }
 
 struct CampaignRow {

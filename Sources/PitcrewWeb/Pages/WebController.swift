@@ -120,7 +120,7 @@ struct WebController {
         let key = try context.parameters.require("area")
         guard let area = WheelArea.all.first(where: { $0.key == key }) else { throw PitcrewError.notFound("Area \(key)") }
         let (shell, _) = try await shell(context, page: "area:" + key)
-        return pages.render("area", AreaModel(title: area.label, shell: shell, areaLabel: area.label, areaPurpose: area.purpose, areaStatus: area.status))
+        return pages.render("area", AreaModel(title: area.label, shell: shell, areaLabel: area.label, areaPurpose: area.purpose, areaStatus: area.status, areaBuilt: area.built))
     }
 
     @Sendable func campaignsPage(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -1,9 +1,10 @@
-// The few SQLite C functions Pitcrew's hot write path calls directly. They are the ones SQLiteNIO already links
+// Pitcrew's C: the few SQLite C functions Pitcrew's hot write path calls directly. They are the ones SQLiteNIO already links
 // (its vendored SQLite prefixes every symbol with sqlite_nio_), so the process keeps exactly one copy of SQLite:
 // two copies in one process would not see each other's file locks and could corrupt the database.
-#ifndef PITCREW_CSQLITE_SHIM_H
-#define PITCREW_CSQLITE_SHIM_H
+#ifndef PITCREW_CPITCREW_H
+#define PITCREW_CPITCREW_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct pitcrew_sqlite3 pitcrew_sqlite3;
@@ -28,6 +29,10 @@ int pitcrew_sqlite_extended_errcode(pitcrew_sqlite3 *db);
 int pitcrew_sqlite_changes(pitcrew_sqlite3 *db);
 
 int pitcrew_lower_thread_priority(int niceness);
+
+// Inflates a gzip or zlib stream (Content-Encoding: gzip bodies). Returns 0 and a malloc'd buffer (free() it) on
+// success, -1 for corrupt data, -2 when the output would pass `limit` bytes.
+int pitcrew_gunzip(const uint8_t *input, size_t length, size_t limit, uint8_t **output, size_t *output_length);
 
 #define PITCREW_SQLITE_OK 0
 #define PITCREW_SQLITE_ROW 100

@@ -1,7 +1,7 @@
-#include "CSQLiteShim.h"
+#include "CPitcrew.h"
 #include <stddef.h>
 
-// Declarations of SQLiteNIO's vendored SQLite (see CSQLiteShim.h); opaque pointers stand for its types.
+// Declarations of SQLiteNIO's vendored SQLite (see CPitcrew.h); opaque pointers stand for its types.
 typedef struct sqlite3 sqlite3;
 typedef struct sqlite3_stmt sqlite3_stmt;
 int sqlite_nio_sqlite3_open_v2(const char *filename, sqlite3 **db, int flags, const char *vfs);
@@ -86,4 +86,41 @@ int pitcrew_lower_thread_priority(int niceness) {
 #else
     return -1;
 #endif
+}
+
+#include <stdlib.h>
+#include <zlib.h>
+
+int pitcrew_gunzip(const uint8_t *input, size_t length, size_t limit, uint8_t **output, size_t *output_length) {
+    z_stream stream = {0};
+    if (inflateInit2(&stream, 15 + 32) != Z_OK) return -1;  // 15 + 32: gzip or zlib header, detected
+    size_t capacity = length * 4 + 1024;
+    if (capacity > limit + 1) capacity = limit + 1;
+    uint8_t *buffer = malloc(capacity);
+    if (!buffer) { inflateEnd(&stream); return -1; }
+    stream.next_in = (Bytef *)input;
+    stream.avail_in = (uInt)length;
+    int rc;
+    do {
+        if (stream.total_out >= capacity) {
+            if (capacity > limit) { free(buffer); inflateEnd(&stream); return -2; }
+            size_t grown = capacity * 2 > limit + 1 ? limit + 1 : capacity * 2;
+            uint8_t *bigger = realloc(buffer, grown);
+            if (!bigger) { free(buffer); inflateEnd(&stream); return -1; }
+            buffer = bigger;
+            capacity = grown;
+        }
+        stream.next_out = buffer + stream.total_out;
+        stream.avail_out = (uInt)(capacity - stream.total_out);
+        rc = inflate(&stream, Z_NO_FLUSH);
+    } while (rc == Z_OK);
+    if (rc != Z_STREAM_END || stream.total_out > limit) {
+        free(buffer);
+        inflateEnd(&stream);
+        return rc == Z_STREAM_END ? -2 : -1;
+    }
+    *output = buffer;
+    *output_length = stream.total_out;
+    inflateEnd(&stream);
+    return 0;
 }
