@@ -202,10 +202,11 @@ final class IdentityResolver {
     func group(_ message: SegmentMessage) async throws {
         guard let groupID = message.groupID else { return }
         let outcome = TraitMapping.account(scalars: message.traitScalars, objects: message.traitObjects)
+        // The oldest account with this group id (chosen here: ORDER BY id would let SQLite walk every account by id).
         let existing = try await raw.rows(
-            "SELECT id, traits FROM accounts WHERE workspace_id = ? AND external_id = ? ORDER BY id LIMIT 1", [.text(workspaceID), .text(groupID)])
+            "SELECT id, traits FROM accounts WHERE workspace_id = ? AND external_id = ?", [.text(workspaceID), .text(groupID)])
         let accountID: String
-        if let row = existing.first, let id = row[0].text {
+        if let row = existing.min(by: { ($0[0].text ?? "") < ($1[0].text ?? "") }), let id = row[0].text {
             accountID = id
             try await updateRow("accounts", id: id, columns: outcome.columns, traits: TraitMapping.merged(row[1].text, with: outcome.traits))
         } else {

@@ -48,9 +48,12 @@ final class ImportWriter {
         while start < list.count {
             let slice = list[start..<min(list.count, start + 900)]
             let rows = try await raw.rows(
-                "SELECT \(column), id FROM \(table) WHERE workspace_id = ? AND \(column) IN (\(Array(repeating: "?", count: slice.count).joined(separator: ", "))) ORDER BY id",
+                "SELECT \(column), id FROM \(table) WHERE workspace_id = ? AND \(column) IN (\(Array(repeating: "?", count: slice.count).joined(separator: ", ")))",
                 [.text(workspaceID)] + slice.map(SQLValue.text))
-            for row in rows { if let key = row[0].text, let id = row[1].text, found[key] == nil { found[key] = id } }
+            // The oldest record wins when several share a value (no ORDER BY: it would make SQLite walk the table by id).
+            for row in rows {
+                if let key = row[0].text, let id = row[1].text, found[key].map({ id < $0 }) ?? true { found[key] = id }
+            }
             start += 900
         }
         return found
