@@ -76,7 +76,10 @@ public func buildRouter(_ config: AppConfiguration, services: AppServices) async
     AccessController(access: services.access).addRoutes(to: api)
     CampaignController(access: services.access, campaigns: services.campaigns, summaries: services.summaries).addRoutes(to: api)
     MeasureController(access: services.access, measure: services.measure).addRoutes(to: api)
-    IngestController(access: services.access, collection: services.collection, events: services.events).addRoutes(to: api)
+    IngestController(
+        access: services.access, collection: services.collection, events: services.events,
+        settings: DataSettingsService(database: services.database, collection: services.collection)
+    ).addRoutes(to: api)
     ImportController(access: services.access, imports: services.imports).addRoutes(to: api)
     CollectionController(collection: services.collection).addRoutes(to: router)
     let web = WebController(

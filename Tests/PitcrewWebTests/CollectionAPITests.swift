@@ -98,3 +98,35 @@ import Testing
         }
     }
 }
+
+@Suite struct DataSettingsAPITests {
+    @Test(arguments: TestBackend.available)
+    func groupingCountryAndCustomFieldsApplyToCollection(backend: TestBackend) async throws {
+        try await TestApp.with(backend) { client, fixture in
+            let admin = fixture.tokensA[.admin]
+            let initial = try await client.call(.get, "/api/v1/data-settings", token: fixture.tokensA[.viewer])
+            #expect(((initial.object["channel_grouping"] as? [String: Any])?["rules"] as? [Any])?.isEmpty == false)
+            let grouping = #"{"rules": [{"channel": "Newsletter", "conditions": [{"field": "source", "equals": ["newsletter"]}]}]}"#
+            let patched = try await client.call(
+                .patch, "/api/v1/data-settings", token: admin, json: #"{"default_country": "Germany", "channel_grouping": \#(grouping)}"#)
+            #expect(patched.status == .ok && patched.object["default_country"] as? String == "DE")
+            #expect(try await client.call(.patch, "/api/v1/data-settings", token: admin, json: #"{"default_country": "Atlantis"}"#).problemFields == ["default_country"])
+            #expect(try await client.call(.patch, "/api/v1/data-settings", token: admin, json: #"{"channel_grouping": {"rules": 5}}"#).problemFields == ["channel_grouping"])
+            #expect(try await client.call(.patch, "/api/v1/data-settings", token: fixture.tokensA[.marketer], json: #"{"default_country": null}"#).status == .forbidden)
+            let field = try await client.call(.put, "/api/v1/custom-fields", token: admin, json: #"{"entity": "contact", "key": "seats", "label": "Seats", "type": "number"}"#)
+            #expect(field.status == .ok)
+            #expect(try await client.call(.put, "/api/v1/custom-fields", token: admin, json: #"{"entity": "deal", "key": "x y", "label": "", "type": "money"}"#).problemFields.sorted() == ["entity", "key", "label", "type"])
+
+            let (_, key) = try await fixture.services.collection.sources.create(fixture.a.scope, name: "Site")
+            let headers: HTTPFields = [.authorization: "Basic " + Data("\(key):".utf8).base64EncodedString(), .contentType: "application/json"]
+            let batch = #"{"batch": [{"type": "page", "anonymousId": "v1", "context": {"page": {"url": "https://a.example/?utm_source=Newsletter&utm_medium=email"}}}, {"type": "identify", "anonymousId": "v1", "traits": {"email": "v@a.example", "phone": "030 901820", "seats": "12"}}]}"#
+            #expect(try await client.call(.post, "/v1/batch", json: batch, headers: headers).status == .ok)
+            try await fixture.services.collection.processor.processPending()
+            let rows = try await fixture.database.rawRead { raw in
+                try await raw.rows("SELECT t.channel, c.phone, c.traits FROM touchpoints t JOIN contacts c ON c.id = t.contact_id WHERE t.workspace_id = ?", [.text(fixture.a.workspace.id)])
+            }
+            #expect(rows.count == 1 && rows[0][0] == .text("Newsletter") && rows[0][1] == .text("+4930901820"))
+            #expect(rows[0][2].text?.contains(#""seats":12"#) == true)
+        }
+    }
+}

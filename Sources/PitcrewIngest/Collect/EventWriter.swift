@@ -111,8 +111,14 @@ enum EventWriter {
                 contacts.append(contact)
             }
         }
-        // Contacts merged by a later message of the group are replaced by the contact they went into.
+        // Contacts merged by a later message of the group are replaced by the contact they went into, and anonymous
+        // messages whose anonymous id a later message identified get that contact (as stored ones are back-filled).
         contacts = contacts.map(resolver.current)
+        for position in contacts.indices where contacts[position] == nil {
+            if let anonymousID = fresh[position].message.anonymousID {
+                contacts[position] = resolver.current(resolver.staged[resolver.key(.anonymousID, anonymousID)])
+            }
+        }
         // 3. Events.
         var eventIDs: [String] = []
         var rows: [SQLValue] = []

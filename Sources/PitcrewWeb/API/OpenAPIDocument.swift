@@ -62,6 +62,15 @@ enum OpenAPIDocument {
             parameters: ["limit", "cursor", "type", "name", "contact_id", "anonymous_id", "user_id", "from", "to"]),
         Operation(method: "get", path: "/api/v1/events/stats", summary: "Event totals by type", tag: "data", response: "EventStats"),
         Operation(
+            method: "get", path: "/api/v1/data-settings", summary: "Default country, channel grouping (GA4's unless set) and custom fields",
+            tag: "data", response: "DataSettings"),
+        Operation(
+            method: "patch", path: "/api/v1/data-settings", summary: "Change the default country or the channel grouping; null resets (admin)",
+            tag: "data", body: "DataSettingsInput", response: "DataSettings"),
+        Operation(
+            method: "put", path: "/api/v1/custom-fields", summary: "Define a typed custom field for contact or account traits (admin)",
+            tag: "data", body: "CustomField", response: "CustomField"),
+        Operation(
             method: "post", path: "/api/v1/imports",
             summary: "Import a CSV or JSON Lines file sent as the request body (marketer); all or nothing unless skip_bad_rows", tag: "data",
             response: "ImportReport", status: 201, parameters: ["kind", "format", "file_name", "dry_run", "skip_bad_rows", "mapping"]),
@@ -165,6 +174,14 @@ enum OpenAPIDocument {
             "occurred_at": string(format: "date-time"), "received_at": string(format: "date-time"),
             "properties": ["type": ["object", "null"]], "traits": ["type": ["object", "null"]], "context": ["type": ["object", "null"]],
         ]),
+        "DataSettings": object([
+            "default_country": string(nullable: true), "channel_grouping": ["type": "object"],
+            "custom_fields": ["type": "array", "items": ref("CustomField")],
+        ]),
+        "DataSettingsInput": object(["default_country": string(nullable: true), "channel_grouping": ["type": ["object", "null"]]]),
+        "CustomField": object(
+            ["entity": string(values: ["contact", "account"]), "key": string(), "label": string(), "type": string(values: ["text", "number", "boolean", "date"])],
+            required: ["entity", "key", "label", "type"]),
         "ImportReport": object([
             "id": string(format: "uuid"), "kind": string(nullable: true), "file_name": string(), "preset": string(nullable: true),
             "status": string(values: ["running", "succeeded", "partial", "failed", "validated"]), "dry_run": string("boolean"),

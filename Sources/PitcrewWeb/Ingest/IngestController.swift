@@ -10,6 +10,7 @@ struct IngestController {
     let access: AccessService
     let collection: CollectionService
     let events: EventService
+    let settings: DataSettingsService
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("sources", use: sources)
@@ -19,6 +20,68 @@ struct IngestController {
         group.get("sources/{id}/debugger", use: debugger)
         group.get("events", use: listEvents)
         group.get("events/stats", use: stats)
+        group.get("data-settings", use: dataSettings)
+        group.patch("data-settings", use: updateDataSettings)
+        group.put("custom-fields", use: setCustomField)
+    }
+
+    @Sendable func dataSettings(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try Self.settingsResponse(try await settings.settings(try await context.scope(access)))
+    }
+
+    /// `{"default_country": "DE" | null, "channel_grouping": {rules: [...]} | null}`; absent keys stay as they are.
+    @Sendable func updateDataSettings(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let scope = try await context.scope(access)
+        var request = request
+        let buffer = try await request.collectBody(upTo: context.maxBodyBytes)
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView), options: [.fragmentsAllowed])) as? [String: Any] else {
+            throw PitcrewError.invalid("body", "must be a JSON object")
+        }
+        var validator = Validator()
+        for key in object.keys where !["default_country", "channel_grouping"].contains(key) { validator.add(key, "is not a field of data settings") }
+        var country: String?? = nil
+        if let value = object["default_country"] {
+            if value is NSNull { country = .some(nil) } else if let text = value as? String { country = .some(text) } else {
+                validator.add("default_country", "must be a string or null")
+            }
+        }
+        var grouping: String?? = nil
+        if let value = object["channel_grouping"] {
+            if value is NSNull {
+                grouping = .some(nil)
+            } else if value is [String: Any], let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]) {
+                grouping = .some(String(decoding: data, as: UTF8.self))
+            } else {
+                validator.add("channel_grouping", "must be an object ({\"rules\": [...]}) or null")
+            }
+        }
+        try validator.finish()
+        return try Self.settingsResponse(try await settings.update(scope, defaultCountry: country, channelGroupingJSON: grouping))
+    }
+
+    @Sendable func setCustomField(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<CustomFieldDTO> {
+        let scope = try await context.scope(access)
+        var body = try await JSONBody.read(request, context: context, allowed: ["entity", "key", "label", "type"])
+        let entity = body.requiredString("entity")
+        let key = body.requiredString("key")
+        let label = body.requiredString("label")
+        let type = body.requiredString("type")
+        try body.finish()
+        let field = try await settings.setCustomField(scope, entity: entity, key: key, label: label, type: type)
+        return JSONResponse(CustomFieldDTO(entity: field.entity, key: field.key, label: field.label, type: field.type.rawValue))
+    }
+
+    static func settingsResponse(_ settings: DataSettings) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let grouping = String(decoding: try encoder.encode(settings.channelGrouping), as: UTF8.self)
+        let fields = settings.customFields.map {
+            "{\"entity\":\(JSONText.string($0.entity)),\"key\":\(JSONText.string($0.key)),\"label\":\(JSONText.string($0.label)),\"type\":\"\($0.type.rawValue)\"}"
+        }
+        let body = "{\"default_country\":\(JSONText.optional(settings.defaultCountry)),\"channel_grouping\":\(grouping),\"custom_fields\":[\(fields.joined(separator: ","))]}"
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
     @Sendable func sources(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<ListResponse<SourceDTO>> {
@@ -104,6 +167,13 @@ struct IngestController {
             + "\"properties\":\(carriesTraits ? "null" : event.payload ?? "null"),\"traits\":\(carriesTraits ? event.payload ?? "null" : "null"),"
             + "\"context\":\(event.context ?? "null")}"
     }
+}
+
+struct CustomFieldDTO: Encodable, Sendable {
+    var entity: String
+    var key: String
+    var label: String
+    var type: String
 }
 
 struct SourceDTO: Encodable, Sendable {
