@@ -88,6 +88,7 @@ public func buildRouter(_ config: AppConfiguration, services: AppServices) async
     AnalyticsPages(web: web, measure: services.measure).addRoutes(to: router)
     DataPages(web: web, access: services.access, collection: services.collection, events: services.events, contacts: services.contacts)
         .addRoutes(to: router)
+    ImportPages(web: web, access: services.access, imports: services.imports).addRoutes(to: router)
     return router
 }
 

@@ -125,7 +125,7 @@ import Testing
             let rows = try await fixture.database.rawRead { raw in
                 try await raw.rows("SELECT t.channel, c.phone, c.traits FROM touchpoints t JOIN contacts c ON c.id = t.contact_id WHERE t.workspace_id = ?", [.text(fixture.a.workspace.id)])
             }
-            #expect(rows.count == 1 && rows[0][0] == .text("Newsletter") && rows[0][1] == .text("+4930901820"))
+            #expect(rows.count == 1 && rows[0][0] == .text("Newsletter") && rows[0][1] == .text("+4930901820"), "\(rows)")
             #expect(rows[0][2].text?.contains(#""seats":12"#) == true)
         }
     }

@@ -61,6 +61,8 @@ public final class IngestProcessor: Service, Sendable {
         while try await processBatch() > 0 {}
     }
 
+    struct Raced: Error {}
+
     struct Entry {
         let seq: Int64
         let submission: Submission
@@ -73,6 +75,9 @@ public final class IngestProcessor: Service, Sendable {
             let count = try await processOldest()
             await processing.unlock()
             return count
+        } catch is Raced {
+            await processing.unlock()
+            return 1
         } catch {
             await processing.unlock()
             throw error
@@ -91,6 +96,9 @@ public final class IngestProcessor: Service, Sendable {
             let lookups = try await workspaceSettings(entries)
             let cache = self.cache
             let written = try await database.rawTransaction { raw in
+                // Under the write lock: if another processor took these entries meanwhile, leave them to it.
+                let present = try await raw.rows("SELECT COUNT(*) FROM ingest_log WHERE seq >= ? AND seq <= ?", [.integer(first), .integer(last)])
+                guard present.first?.first?.integer == Int64(entries.count) else { throw Raced() }
                 let written = try await EventWriter.write(
                     raw: raw, submissions: entries.map(\.submission), settings: lookups, cache: cache, now: Timestamp.now())
                 try await raw.run("DELETE FROM ingest_log WHERE seq >= ? AND seq <= ?", [.integer(first), .integer(last)])
@@ -138,6 +146,8 @@ public final class IngestProcessor: Service, Sendable {
             do {
                 messages = try SegmentPayload.parse(Array(body.utf8), type: kind == "batch" ? nil : MessageType(rawValue: kind), receivedAt: receivedAt)
                     .messages
+                // A message sent without a messageId gets one from its place in the log, the same however often it is read.
+                for index in messages.indices where messages[index].generatedID { messages[index].messageID = "api-\(seq)-\(index)" }
             } catch {
                 // Accepted bodies parse again; if one does not (a bug), it is logged and skipped rather than blocking the log.
                 logger.error("A logged request could not be read again; skipped", metadata: ["seq": "\(seq)", "error": "\(error)"])

@@ -108,7 +108,8 @@ struct MessageValidator {
         default:
             break
         }
-        let messageID = try identifier(fields.messageID, "messageId", maximum: 256) ?? "api-" + Identifier.make()
+        let givenID = try identifier(fields.messageID, "messageId", maximum: 256)
+        let messageID = givenID ?? "api-" + Identifier.make()
         // Clock skew, as Segment: the sender's clock is off by (sentAt − its own timestamp's clock); received time is ours.
         let given = try instant(fields.timestamp, "timestamp") ?? instant(fields.originalTimestamp, "originalTimestamp")
         let sentAt = try instant(fields.sentAt, "sentAt") ?? batchSentAt
@@ -129,6 +130,7 @@ struct MessageValidator {
             type: type, messageID: messageID, userID: userID, anonymousID: anonymousID, name: name, groupID: groupID, previousID: previousID,
             occurredAt: occurredAt, sentAt: sentAt, properties: propertiesRange.map(scanner.text), traits: traitsRange.map(scanner.text),
             context: contextRange.map(scanner.text), size: 0)
+        message.generatedID = givenID == nil
         if let traitsRange { try readTraits(traitsRange, prefix: "traits", into: &message) }
         if let contextRange { try readContext(contextRange, into: &message) }
         if (type == .page || type == .screen), let propertiesRange {

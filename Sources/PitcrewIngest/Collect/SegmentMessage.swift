@@ -33,6 +33,8 @@ public struct SegmentMessage: Sendable, Equatable {
     public var userAgent: String?
     /// Size of the message's JSON in bytes.
     public var size: Int
+    /// True when the sender gave no messageId (Pitcrew made one).
+    var generatedID = false
     /// Worked out before the commit (in parallel, per request): the touch a page view makes, if any.
     var touch: PreparedTouch?
 }
