@@ -17,6 +17,8 @@ final class IdentityResolver {
     var customFields: [String: CustomFieldType]?
     /// Mappings learned or changed in this transaction; applied to the cache after commit.
     private(set) var staged: [IdentityCache.Key: String] = [:]
+    /// Identifiers `prefetch` looked up and found nowhere (until `attach` maps them).
+    private var absent = Set<IdentityCache.Key>()
     private(set) var warnings: [String: [String]] = [:]
     /// Contacts merged away in this transaction → the contact they were merged into.
     private(set) var mergedInto: [String: String] = [:]
@@ -57,9 +59,14 @@ final class IdentityResolver {
                 let rows = try await raw.rows(
                     "SELECT value, contact_id FROM identities WHERE workspace_id = ? AND kind = ? AND value IN (\(placeholders))",
                     [.text(workspaceID), .text(kind.rawValue)] + slice.map(SQLValue.text))
+                var found = Set<String>()
                 for row in rows {
-                    if let value = row[0].text, let contact = row[1].text { staged[key(kind, value)] = contact }
+                    if let value = row[0].text, let contact = row[1].text {
+                        staged[key(kind, value)] = contact
+                        found.insert(value)
+                    }
                 }
+                for value in slice where !found.contains(value) { absent.insert(key(kind, value)) }
                 start += 500
             }
         }
@@ -69,6 +76,7 @@ final class IdentityResolver {
     func contact(_ kind: IdentityKind, _ value: String) async throws -> String? {
         let key = key(kind, value)
         if let contact = staged[key] { return contact }
+        if absent.contains(key) { return nil }
         if let contact = cache.lookup(key) {
             staged[key] = contact
             return contact
@@ -96,6 +104,7 @@ final class IdentityResolver {
             """,
             [.text(workspaceID), .text(kind.rawValue), .text(value), .text(contact), .integer(now)])
         staged[key(kind, value)] = contact
+        absent.remove(key(kind, value))
     }
 
     func createContact(email: String?) async throws -> String {
