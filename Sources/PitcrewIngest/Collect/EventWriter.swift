@@ -88,6 +88,10 @@ enum EventWriter {
         contacts.reserveCapacity(fresh.count)
         for entry in fresh {
             let message = entry.message
+            if message.type == .identify || message.type == .alias || message.type == .group || !message.traitScalars.isEmpty {
+                // These read and change identities in the database: the new users before them must exist there.
+                try await resolver.flushNewUsers()
+            }
             switch message.type {
             case .identify:
                 contacts.append(try await resolver.identify(message))
@@ -99,8 +103,9 @@ enum EventWriter {
                 contacts.append(try await resolver.resolvedContact(userID: message.userID, anonymousID: message.anonymousID))
             case .track, .page, .screen:
                 var contact = try await resolver.resolvedContact(userID: message.userID, anonymousID: message.anonymousID)
-                if contact == nil, message.userID != nil {
-                    contact = try await resolver.identify(message)
+                if contact == nil, let userID = message.userID {
+                    // A user id seen for the first time is a contact: created in bulk unless the message carries traits.
+                    contact = message.traitScalars.isEmpty ? resolver.newUser(userID, anonymousID: message.anonymousID) : try await resolver.identify(message)
                 } else if let known = contact, message.userID != nil, let anonymousID = message.anonymousID,
                     try await resolver.contact(.anonymousID, anonymousID) == nil
                 {
@@ -111,6 +116,7 @@ enum EventWriter {
                 contacts.append(contact)
             }
         }
+        try await resolver.flushNewUsers()
         // Contacts merged by a later message of the group are replaced by the contact they went into, and anonymous
         // messages whose anonymous id a later message identified get that contact (as stored ones are back-filled).
         contacts = contacts.map(resolver.current)

@@ -107,6 +107,45 @@ final class IdentityResolver {
         absent.remove(key(kind, value))
     }
 
+    /// New contacts for user ids seen on track/page/screen calls, written together by `flushNewUsers` (one INSERT
+    /// per table instead of several statements per user).
+    private var newUsers: [(contact: String, userID: String, anonymousID: String?)] = []
+
+    /// The contact of a user id first seen now; created with the next flush.
+    func newUser(_ userID: String, anonymousID: String?) -> String {
+        let contact = Identifier.make()
+        newUsers.append((contact, userID, anonymousID))
+        staged[key(.userID, userID)] = contact
+        absent.remove(key(.userID, userID))
+        if let anonymousID, staged[key(.anonymousID, anonymousID)] == nil {
+            staged[key(.anonymousID, anonymousID)] = contact
+            absent.remove(key(.anonymousID, anonymousID))
+        }
+        return contact
+    }
+
+    func flushNewUsers() async throws {
+        guard !newUsers.isEmpty else { return }
+        let users = newUsers
+        newUsers.removeAll()
+        try await raw.insert(
+            "contacts", columns: ["id", "workspace_id", "created_at", "updated_at"],
+            values: users.flatMap { [SQLValue.text($0.contact), .text(workspaceID), .integer(now), .integer(now)] })
+        var identities: [SQLValue] = []
+        for user in users {
+            identities += [.text(workspaceID), .text(IdentityKind.userID.rawValue), .text(user.userID), .text(user.contact), .integer(now)]
+            if let anonymousID = user.anonymousID, staged[key(.anonymousID, anonymousID)] == user.contact {
+                identities += [.text(workspaceID), .text(IdentityKind.anonymousID.rawValue), .text(anonymousID), .text(user.contact), .integer(now)]
+            }
+        }
+        try await raw.insert(
+            "identities", columns: ["workspace_id", "kind", "value", "contact_id", "created_at"], values: identities,
+            suffix: " ON CONFLICT (workspace_id, kind, value) DO UPDATE SET contact_id = excluded.contact_id")
+        for user in users where user.anonymousID != nil && staged[key(.anonymousID, user.anonymousID!)] == user.contact {
+            try await backfill(contact: user.contact, anonymousID: user.anonymousID)
+        }
+    }
+
     func createContact(email: String?) async throws -> String {
         let id = Identifier.make()
         try await raw.run(
