@@ -1,7 +1,7 @@
 -- wrk script: Segment-format messages with unique messageIds, as analytics-python sends them.
 -- BATCH (env, default 100) messages per request to /v1/batch; BATCH=1 posts single messages to /v1/track.
 -- The mix per 100 messages: 60 track by a known user, 30 page views by anonymous visitors (one in ten with UTM
--- parameters), 8 screen views, 2 identify calls.
+-- parameters, one in five arriving from Google), 8 screen views, 2 identify calls.
 local batch = tonumber(os.getenv("BATCH") or "100")
 local key = os.getenv("WRITE_KEY")
 local run = os.getenv("RUN_ID") or tostring(os.time())
@@ -29,8 +29,18 @@ setup = function(thread)
   thread_id = thread_id + 1
 end
 
+init = function()
+  math.randomseed(os.time() * 1000 + thread_id * 7919 + tonumber(tostring({}):sub(8), 16) % 100000)
+end
+
+-- messageIds are random like the UUIDs SDKs send (random ids are the costly case for the dedup index).
+local function uuid()
+  return string.format("%08x-%04x-4%03x-%04x-%06x%06x", math.random(0, 0xffffffff), math.random(0, 0xffff), math.random(0, 0xfff),
+    math.random(0x8000, 0xbfff), math.random(0, 0xffffff), math.random(0, 0xffffff))
+end
+
 local function message(n)
-  local id = run .. "-" .. thread_id .. "-" .. n
+  local id = uuid()
   local slot = n % 100
   local user = "user-" .. (n * 7919 % 20000)
   if slot < 60 then
@@ -38,9 +48,11 @@ local function message(n)
       '","timestamp":"' .. ts .. '","properties":{"product_id":"p-' .. (n % 500) .. '","price":49.5,"currency":"USD","category":"Plans"},' .. ctx .. '}'
   elseif slot < 90 then
     local utm = (slot % 10 == 0) and "?utm_source=newsletter&utm_medium=email&utm_campaign=spring_launch" or ""
+    -- One page view in five starts a visit (from Google); the others follow a link on the site.
+    local referrer = (slot % 5 == 1) and "https://www.google.com/" or "https://www.acme.example/"
     return '{"type":"page","name":"Pricing","anonymousId":"anon-' .. (n * 104729 % 200000) .. '","messageId":"' .. id ..
       '","timestamp":"' .. ts .. '","properties":{"path":"/pricing","title":"Pricing"},"context":{"page":{"url":"https://www.acme.example/pricing' .. utm ..
-      '","referrer":"https://www.google.com/"},"userAgent":"Mozilla/5.0","library":{"name":"analytics.js","version":"4.1.0"}}}'
+      '","referrer":"' .. referrer .. '"},"userAgent":"Mozilla/5.0","library":{"name":"analytics.js","version":"4.1.0"}}}'
   elseif slot < 98 then
     return '{"type":"screen","name":"Dashboard","userId":"' .. user .. '","messageId":"' .. id .. '","timestamp":"' .. ts .. '",' .. ctx .. '}'
   else

@@ -2,7 +2,9 @@
 # Benchmark: the Segment-compatible collection API under load, durable commit (SQLite synchronous=FULL; PostgreSQL
 # default fsync), the load generator (wrk, a separate process) over loopback.
 #   batched: POST /v1/batch with 100 messages per request;  single: POST /v1/{type} with one message per request.
-# Appends to Benchmarks/results/collect.csv and checks that the stored count equals what got 200s.
+# Appends to Benchmarks/results/collect.csv: accepted events/s (200s: durably logged), and processed events/s (stored as
+# events end to end: the run's new events over the run plus the time the processor needed to drain the log), and checks
+# that the stored count equals what got 200s.
 # Usage: Benchmarks/collect/run.sh [sqlite|postgres URL] [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -24,7 +26,7 @@ server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
 results=Benchmarks/results/collect.csv
-[ -f "$results" ] || echo "date,database,mode,connections,seconds,requests_per_s,events_per_s,p50_ms,p99_ms,non_200,stored_check" > "$results"
+[ -f "$results" ] || echo "date,database,mode,connections,seconds,requests_per_s,accepted_events_per_s,p50_ms,p99_ms,non_200,processed_events_per_s,stored_check" > "$results"
 stored_before=0
 run() {  # run MODE BATCH CONNECTIONS
   local mode="$1" batch="$2" connections="$3"
@@ -38,13 +40,22 @@ run() {  # run MODE BATCH CONNECTIONS
   p99="$(awk '$1=="99%" {print $2}' "$work/wrk.txt")"
   non200="$(awk '/Non-2xx/ {print $5}' "$work/wrk.txt")"; non200="${non200:-0}"
   events="$(python3 -c "print(round($rps * $batch))")"
-  stored="$(curl -fsS -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/events/stats" | python3 -c "import json,sys; print(json.load(sys.stdin)['total'])")"
+  # Wait until the processor has turned the whole log into events (the total stops moving), timing it.
+  local drain_start drained previous=-1
+  drain_start="$(date +%s.%N)"
+  while true; do
+    stored="$(curl -fsS -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/events/stats" | python3 -c "import json,sys; print(json.load(sys.stdin)['total'])")"
+    [ "$stored" = "$previous" ] && break
+    previous="$stored"; sleep 1
+  done
+  drained="$(python3 -c "print(max(0.0, $(date +%s.%N) - $drain_start - 1))")"
+  local processed; processed="$(python3 -c "print(round(($stored - $stored_before) / ($seconds + $drained)))")"
   # Every 200 stored exactly once: the new rows equal the accepted requests × messages. wrk stops counting at the
   # deadline while up to one request per connection is still in flight (committed, but not counted by wrk).
   local expected=$(( (requests - non200) * batch )) new=$((stored - stored_before))
   local check="ok"; { [ "$new" -ge "$expected" ] && [ "$new" -le $((expected + connections * batch)) ]; } || check="mismatch:$new/$expected"
   stored_before="$stored"
-  echo "$(date -u +%F),$label,$mode,$connections,$seconds,$rps,$events,$(to_ms "$p50"),$(to_ms "$p99"),$non200,$check" | tee -a "$results"
+  echo "$(date -u +%F),$label,$mode,$connections,$seconds,$rps,$events,$(to_ms "$p50"),$(to_ms "$p99"),$non200,$processed,$check" | tee -a "$results"
 }
 to_ms() { python3 -c "
 import re,sys; v=sys.argv[1]; m=re.match(r'([0-9.]+)(us|ms|s)', v)
