@@ -119,28 +119,6 @@ enum TraitMapping {
         return raw
     }
 
-    /// A JSON string literal (escaping quotes, backslashes and control characters; `/` is left alone).
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
-
     static func jsonObject(_ text: String) -> [String: Any]? {
         (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]
     }
@@ -150,7 +128,7 @@ enum TraitMapping {
         guard !traits.isEmpty else { return stored }
         // New records with text-only traits (imports): written directly, sorted like JSONSerialization's .sortedKeys.
         if stored == nil, let texts = traits as? [String: String] {
-            return "{" + texts.sorted { $0.key < $1.key }.map { jsonString($0.key) + ":" + jsonString($0.value) }.joined(separator: ",") + "}"
+            return "{" + texts.sorted { $0.key < $1.key }.map { JSONText.string($0.key) + ":" + JSONText.string($0.value) }.joined(separator: ",") + "}"
         }
         var object = stored.flatMap(jsonObject) ?? [:]
         object.merge(traits) { _, new in new }

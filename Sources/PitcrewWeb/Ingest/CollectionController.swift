@@ -80,29 +80,3 @@ struct CollectionController {
         return String(text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
     }
 }
-
-/// Minimal JSON text building for responses that embed stored JSON as-is.
-enum JSONText {
-    static func string(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "<": out += "\\u003c"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
-
-    static func optional(_ text: String?) -> String { text.map(string) ?? "null" }
-}
