@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import PitcrewCore
+import PitcrewIngest
 import PitcrewDemo
 import PitcrewStore
 import PitcrewWeb
@@ -63,19 +64,30 @@ struct DemoCommand: AsyncParsableCommand {
         let bar = ProgressBar()
         let started = ContinuousClock.now
         let demoOptions = options
-        let result = try await Database.with(location) { database in
+        let demo = try await Database.with(location) { database in
             try await Migrator.migrate(database)
             let services = AppServices(database: database)
             let generator = DemoGenerator(database: database, access: services.access, campaigns: services.campaigns)
-            return try await generator.generate(demoOptions) { phase, fraction in bar.update(phase, fraction) }
+            let result = try await generator.generate(demoOptions) { phase, fraction in bar.update(phase, fraction) }
+            // A website source, so the collection API and the live debugger can be tried on the demo at once.
+            let scope = AccessScope(workspace: result.workspace, actor: .system("demo"), role: .owner)
+            let sources = services.collection.sources
+            if let existing = try await sources.sources(scope).first(where: { $0.name == "Website" && $0.revokedAt == nil }) {
+                return (result, try await sources.rotate(scope, id: existing.id).writeKey)
+            }
+            return (result, try await sources.create(scope, name: "Website").writeKey)
         }
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let (result, writeKey) = demo
         let summary = result.counts.map { "\($0.rows) \($0.table)" }.joined(separator: ", ")
         print("Demo workspace '\(result.workspace.slug)' ready in \(String(format: "%.1f", seconds)) s: \(summary).")
         print("Rows per second: \(Int(Double(result.totalRows) / max(seconds, 0.001)))")
+        let base = "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)"
+        print("Send events to the demo's Website source: curl -u \(writeKey): -H 'Content-Type: application/json' "
+            + "-d '{\"userId\":\"u1\",\"event\":\"Signed Up\"}' \(base)/v1/track")
         guard !noServe else { return }
-        print("Open http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)/ and sign in as \(result.ownerEmail) / \(result.ownerPassword)")
+        print("Open \(base)/ and sign in as \(result.ownerEmail) / \(result.ownerPassword)")
         let app = try await buildApplication(AppConfiguration(database: location, host: host, port: port))
         try await app.runService()
     }
