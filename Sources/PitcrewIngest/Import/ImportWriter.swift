@@ -92,22 +92,21 @@ final class ImportWriter {
         let existingByEmail = try await ids("contacts", "email", Set(rows.compactMap { $0.text("email") }))
         let existingByExternal = try await ids(
             "contacts", "external_id", Set(rows.filter { $0.text("email") == nil }.compactMap { $0.text("external_id") }))
+        // Each row's company domain, worked out once: given, or from the website, or from a business email.
+        let domains = rows.map { row in
+            row.text("company_domain") ?? row.text("website").flatMap(CompanyDomain.fromWebsite) ?? row.text("email").flatMap(CompanyDomain.fromEmail)
+        }
         var companies: [String: String] = [:]
-        for row in rows {
-            if let domain = row.text("company_domain") ?? row.text("website").flatMap(CompanyDomain.fromWebsite)
-                ?? row.text("email").flatMap(CompanyDomain.fromEmail)
-            {
-                companies[domain] = companies[domain] ?? row.text("company") ?? domain
-            }
+        for (row, domain) in zip(rows, domains) {
+            if let domain { companies[domain] = companies[domain] ?? row.text("company") ?? domain }
         }
         let accounts = try await accountsByDomain(companies)
         var inserts: [SQLValue] = []
         var identities: [SQLValue] = []
         var seen: [String: String] = [:]
-        for row in rows {
+        for (row, domain) in zip(rows, domains) {
             let key = row.text("email").map { "e:" + $0 } ?? row.text("external_id").map { "x:" + $0 } ?? ""
             let existing = seen[key] ?? row.text("email").flatMap { existingByEmail[$0] } ?? (row.text("email") == nil ? row.text("external_id").flatMap { existingByExternal[$0] } : nil)
-            let domain = row.text("company_domain") ?? row.text("website").flatMap(CompanyDomain.fromWebsite) ?? row.text("email").flatMap(CompanyDomain.fromEmail)
             let account = domain.flatMap { accounts[$0] }
             let traits = row.traits.isEmpty ? nil : TraitMapping.merged(nil, with: row.traits)
             if let existing {
@@ -134,19 +133,9 @@ final class ImportWriter {
             inserted += 1
         }
         try await insert("contacts", Self.contactFields + ["id", "workspace_id", "account_id", "traits", "created_at", "updated_at"], inserts)
-        if !identities.isEmpty {
-            var start = 0
-            let perRow = 5
-            let count = identities.count / perRow
-            while start < count {
-                let end = min(count, start + 500)
-                try await raw.run(
-                    "INSERT INTO identities (workspace_id, kind, value, contact_id, created_at) VALUES "
-                        + RawSQL.valuesList(rows: end - start, columns: perRow) + " ON CONFLICT (workspace_id, kind, value) DO NOTHING",
-                    Array(identities[(start * perRow)..<(end * perRow)]))
-                start = end
-            }
-        }
+        try await raw.insert(
+            "identities", columns: ["workspace_id", "kind", "value", "contact_id", "created_at"], values: identities,
+            suffix: " ON CONFLICT (workspace_id, kind, value) DO NOTHING")
     }
 
     static let accountFields = ["name", "domain", "industry", "employees", "country", "external_id"]
