@@ -13,7 +13,7 @@ BASE, OUT = sys.argv[1], sys.argv[2]
 PAGES = [
     "/", "/campaigns", "/analytics", "/analytics?model=shapley&dimension=campaign", "/analytics/funnel",
     "/analytics/funnel?steps=event:Page%20Viewed,event:Email%20Clicked,event:Webinar%20Attended", "/settings/members", "/settings/tokens",
-    "/data/sources", "/data/events", "/data/contacts", "/data/imports",
+    "/data/sources", "/data/events", "/data/contacts", "/data/imports", "/data/settings",
     *[f"/areas/{area}" for area in ["martech", "enablement", "pmo", "planning", "ai", "analytics", "budgeting", "data"]],
 ]
 

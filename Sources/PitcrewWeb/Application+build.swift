@@ -76,10 +76,9 @@ public func buildRouter(_ config: AppConfiguration, services: AppServices) async
     AccessController(access: services.access).addRoutes(to: api)
     CampaignController(access: services.access, campaigns: services.campaigns, summaries: services.summaries).addRoutes(to: api)
     MeasureController(access: services.access, measure: services.measure).addRoutes(to: api)
-    IngestController(
-        access: services.access, collection: services.collection, events: services.events,
-        settings: DataSettingsService(database: services.database, collection: services.collection)
-    ).addRoutes(to: api)
+    let dataSettings = DataSettingsService(database: services.database, collection: services.collection)
+    IngestController(access: services.access, collection: services.collection, events: services.events, settings: dataSettings)
+        .addRoutes(to: api)
     ImportController(access: services.access, imports: services.imports).addRoutes(to: api)
     CollectionController(collection: services.collection).addRoutes(to: router)
     let web = WebController(
@@ -88,6 +87,7 @@ public func buildRouter(_ config: AppConfiguration, services: AppServices) async
     AnalyticsPages(web: web, measure: services.measure).addRoutes(to: router)
     DataPages(web: web, access: services.access, collection: services.collection, events: services.events, contacts: services.contacts)
         .addRoutes(to: router)
+    DataSettingsPages(web: web, settings: dataSettings).addRoutes(to: router)
     ImportPages(web: web, access: services.access, imports: services.imports).addRoutes(to: router)
     return router
 }
