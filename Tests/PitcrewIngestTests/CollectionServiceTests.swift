@@ -163,4 +163,16 @@ import Testing
             #expect(try await f.events.stats(f.acme.scope).total == 0)
         }
     }
+
+    @Test(arguments: TestBackend.available)
+    func messagesWithoutIdsAreNeverTakenForEachOther(backend: TestBackend) async throws {
+        try await Self.with(backend) { f in
+            // Each request is processed (and the log emptied) before the next: ids made for id-less messages must differ,
+            // and a sender must not be able to claim them in advance.
+            try await Self.send(f, Array(#"{"batch": [{"type": "track", "userId": "u", "event": "A", "messageId": "api-1-0"}]}"#.utf8))
+            for _ in 0..<3 { try await Self.send(f, Array(#"{"userId": "u", "event": "No id"}"#.utf8), type: .track) }
+            #expect(try await rows(f.database, "SELECT COUNT(*) FROM events WHERE name = 'No id'")[0][0].integer == 3)
+            #expect(try await rows(f.database, "SELECT COUNT(DISTINCT message_id) FROM events")[0][0].integer == 4)
+        }
+    }
 }

@@ -60,7 +60,7 @@ public final class CollectionService: Sendable {
             let stored = SegmentPayload.masked(body, parsed.secretRanges)
             try await appender.append(LogEntry(
                 workspaceID: source.workspaceID, sourceID: source.id, receivedAt: receivedAt, kind: type?.rawValue ?? "batch",
-                messages: parsed.messages.count, body: String(decoding: stored, as: UTF8.self)))
+                messages: parsed.messages.count, body: String(decoding: stored, as: UTF8.self), idSeed: Identifier.make()))
             backlog.accepted(parsed.messages.count)
             debugger.record(source: source.id, messages: parsed.messages.suffix(EventDebugger.capacity), warnings: [:], at: receivedAt)
         }

@@ -85,13 +85,13 @@ public final class IngestProcessor: Service, Sendable {
     }
 
     private func processOldest() async throws -> Int {
-        let select = "SELECT seq, workspace_id, source_id, received_at, kind, body, messages FROM ingest_log ORDER BY seq LIMIT ?"
+        let select = "SELECT seq, workspace_id, source_id, received_at, kind, body, messages, id_seed FROM ingest_log ORDER BY seq LIMIT ?"
         let result: (entries: [Entry], outcomes: [CommitOutcome], staged: [IdentityCache.Key: String])
         switch database.backend {
         case .sqlite:
             // One processor per process on SQLite: read and parse outside the write lock, then write and delete.
             let rows = try await database.rawRead { raw in try await raw.rows(select, [.integer(Int64(Self.entriesPerBatch))]) }
-            let entries = try await prepare(rows)
+            let (entries, deadLetters) = try await prepare(rows)
             guard let first = entries.first?.seq, let last = entries.last?.seq else { return 0 }
             let lookups = try await workspaceSettings(entries)
             let cache = self.cache
@@ -101,6 +101,7 @@ public final class IngestProcessor: Service, Sendable {
                 guard present.first?.first?.integer == Int64(entries.count) else { throw Raced() }
                 let written = try await EventWriter.write(
                     raw: raw, submissions: entries.map(\.submission), settings: lookups, cache: cache, now: Timestamp.now())
+                try await raw.insert("ingest_dead_letters", columns: Self.deadLetterColumns, values: deadLetters.flatMap { $0 })
                 try await raw.run("DELETE FROM ingest_log WHERE seq >= ? AND seq <= ?", [.integer(first), .integer(last)])
                 return written
             }
@@ -113,8 +114,9 @@ public final class IngestProcessor: Service, Sendable {
             let done = try await database.rawTransaction { raw -> (entries: [Entry], outcomes: [CommitOutcome], staged: [IdentityCache.Key: String]) in
                 try await raw.run("SELECT pg_advisory_xact_lock(7250002)")
                 let rows = try await raw.rows(select, [.integer(Int64(Self.entriesPerBatch))])
-                let entries = try await processor.prepare(rows)
+                let (entries, deadLetters) = try await processor.prepare(rows)
                 guard !entries.isEmpty else { return ([], [], [:]) }
+                try await raw.insert("ingest_dead_letters", columns: Self.deadLetterColumns, values: deadLetters.flatMap { $0 })
                 let lookups = try await processor.workspaceSettings(entries)
                 let written = try await EventWriter.write(
                     raw: raw, submissions: entries.map(\.submission), settings: lookups, cache: cache, now: Timestamp.now())
@@ -133,8 +135,9 @@ public final class IngestProcessor: Service, Sendable {
     }
 
     /// Parses log rows back into messages (the same reading as when they were accepted) and prepares their touches.
-    func prepare(_ rows: [[SQLValue]]) async throws -> [Entry] {
+    func prepare(_ rows: [[SQLValue]]) async throws -> (entries: [Entry], deadLetters: [[SQLValue]]) {
         var entries: [Entry] = []
+        var deadLetters: [[SQLValue]] = []
         var messageCount = 0
         for row in rows {
             guard let seq = row[0].integer, let workspaceID = row[1].text, let sourceID = row[2].text, let receivedAt = row[3].integer,
@@ -143,14 +146,21 @@ public final class IngestProcessor: Service, Sendable {
             // Keep transactions short: stop at the message budget (the first entry is always taken).
             if !entries.isEmpty, messageCount + Int(row[6].integer ?? 0) > Self.messagesPerBatch { break }
             var messages: [SegmentMessage] = []
+            let seed = row[7].text ?? String(seq)
             do {
                 messages = try SegmentPayload.parse(Array(body.utf8), type: kind == "batch" ? nil : MessageType(rawValue: kind), receivedAt: receivedAt)
                     .messages
-                // A message sent without a messageId gets one from its place in the log, the same however often it is read.
-                for index in messages.indices where messages[index].generatedID { messages[index].messageID = "api-\(seq)-\(index)" }
+                // A message sent without a messageId gets one from the entry's random seed and its place: the same however
+                // often the entry is read, never equal to another's, and not guessable by other senders.
+                for index in messages.indices where messages[index].generatedID { messages[index].messageID = "api-\(seed)-\(index)" }
             } catch {
-                // Accepted bodies parse again; if one does not (a bug), it is logged and skipped rather than blocking the log.
-                logger.error("A logged request could not be read again; skipped", metadata: ["seq": "\(seq)", "error": "\(error)"])
+                // Accepted bodies parse again; one that does not (a bug, or validation tightened by an upgrade) is kept in
+                // ingest_dead_letters with the reason, never dropped, and the log moves on.
+                logger.error("A logged request could not be read again; kept in ingest_dead_letters", metadata: ["seq": "\(seq)", "error": "\(error)"])
+                deadLetters.append([
+                    .text(Identifier.make()), .text(workspaceID), .text(sourceID), .integer(receivedAt), .text(kind), .text(body), .text(seed),
+                    .text("\(error)"), .integer(Timestamp.now()),
+                ])
             }
             let settings = try await settings.settings(for: workspaceID)
             for index in messages.indices where messages[index].type == .page || messages[index].type == .screen {
@@ -162,8 +172,10 @@ public final class IngestProcessor: Service, Sendable {
             messageCount += messages.count
             entries.append(Entry(seq: seq, submission: Submission(workspaceID: workspaceID, sourceID: sourceID, receivedAt: receivedAt, messages: messages)))
         }
-        return entries
+        return (entries, deadLetters)
     }
+
+    static let deadLetterColumns = ["id", "workspace_id", "source_id", "received_at", "kind", "body", "id_seed", "reason", "at"]
 
     func workspaceSettings(_ entries: [Entry]) async throws -> [String: WorkspaceSettings] {
         var result: [String: WorkspaceSettings] = [:]

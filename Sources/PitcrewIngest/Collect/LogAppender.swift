@@ -12,6 +12,9 @@ struct LogEntry: Sendable {
     let kind: String
     let messages: Int
     let body: String
+    /// Random, made on receipt: messages sent without a messageId get `api-<seed>-<position>`, unguessable and never
+    /// repeated, the same however often the entry is processed.
+    let idSeed: String
 }
 
 /// Group commit of the collection log: requests hand in their entry and wait; one writer appends everything that is
@@ -66,12 +69,12 @@ final class LogAppender: Sendable {
                     let entry = waiting.entry
                     return [
                         .text(entry.workspaceID), .text(entry.sourceID), .integer(entry.receivedAt), .text(entry.kind),
-                        .integer(Int64(entry.messages)), .text(entry.body),
+                        .integer(Int64(entry.messages)), .text(entry.body), .text(entry.idSeed),
                     ]
                 }
                 try await database.rawTransaction { raw in
                     try await raw.insert(
-                        "ingest_log", columns: ["workspace_id", "source_id", "received_at", "kind", "messages", "body"], values: values)
+                        "ingest_log", columns: ["workspace_id", "source_id", "received_at", "kind", "messages", "body", "id_seed"], values: values)
                 }
                 for waiting in group { waiting.continuation.resume() }
             } catch {

@@ -11,7 +11,14 @@ enum Migration0004Ingest {
             CREATE TABLE ingest_log (
                 seq \(backend == .postgres ? "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY" : "INTEGER PRIMARY KEY"),
                 workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE, source_id TEXT NOT NULL,
-                received_at BIGINT NOT NULL, kind TEXT NOT NULL, messages BIGINT NOT NULL, body TEXT NOT NULL)
+                received_at BIGINT NOT NULL, kind TEXT NOT NULL, messages BIGINT NOT NULL, body TEXT NOT NULL, id_seed TEXT NOT NULL)
+            """,
+            // Log entries that could not be read again (e.g. after an upgrade tightened validation): kept, never dropped.
+            """
+            CREATE TABLE ingest_dead_letters (
+                id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE, source_id TEXT NOT NULL,
+                received_at BIGINT NOT NULL, kind TEXT NOT NULL, body TEXT NOT NULL, id_seed TEXT NOT NULL, reason TEXT NOT NULL,
+                at BIGINT NOT NULL)
             """,
             """
             CREATE TABLE sources (

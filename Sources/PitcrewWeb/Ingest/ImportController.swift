@@ -59,7 +59,7 @@ struct ImportController {
     /// Streams the request body into a temporary file; refuses bodies over `maximumUploadBytes`.
     static func saveBody(_ request: Request) async throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("pitcrew-upload-\(Identifier.make())").path
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]), let handle = FileHandle(forWritingAtPath: path) else {
             throw PitcrewError(.unavailable, "Could not store the upload.")
         }
         defer { try? handle.close() }

@@ -20,7 +20,9 @@ struct AuthMiddleware: RouterMiddleware {
         var request = request
         context.maxBodyBytes = maxBodyBytes
         // The collection API authenticates with source write keys (CollectionController), not users or tokens.
-        if request.uri.path.hasPrefix("/v1/") { return try await next(request, context) }
+        // Only `/v1/<name>` itself (no deeper or dot segments) skips user authentication.
+        let path = request.uri.path
+        if path.hasPrefix("/v1/"), !path.dropFirst(4).contains("/"), !path.contains("..") { return try await next(request, context) }
         if let authorization = request.headers[.authorization] {
             guard authorization.lowercased().hasPrefix("bearer ") else {
                 throw PitcrewError(.unauthenticated, "Use Authorization: Bearer <token>.")
