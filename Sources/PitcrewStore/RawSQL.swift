@@ -146,6 +146,20 @@ public struct RawSQL: Sendable {
 }
 
 extension RawSQL {
+    /// Runs a lookup `… IN (…)` for many values, in slices under the bind limit, and returns every slice's rows.
+    /// `sql` is given the placeholder list of a slice; `leading` binds come before the slice's values.
+    public func rows(in values: some Collection<String>, leading: [SQLValue] = [], _ sql: (String) -> String) async throws -> [[SQLValue]] {
+        let list = Array(values)
+        var result: [[SQLValue]] = []
+        var start = 0
+        while start < list.count {
+            let slice = list[start..<min(list.count, start + 900)]
+            result += try await rows(sql(Array(repeating: "?", count: slice.count).joined(separator: ", ")), leading + slice.map(SQLValue.text))
+            start += slice.count
+        }
+        return result
+    }
+
     /// Inserts rows (`values` holds `columns.count` values per row): on SQLite one prepared single-row INSERT run per
     /// row, on PostgreSQL multi-row INSERTs under the bind limit. `suffix` is appended (e.g. `ON CONFLICT … DO NOTHING`).
     public func insert(_ table: String, columns: [String], values: [SQLValue], suffix: String = "") async throws {

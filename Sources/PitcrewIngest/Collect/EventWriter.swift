@@ -10,10 +10,8 @@ struct Submission: Sendable {
     let messages: [SegmentMessage]
 }
 
-/// What processing did with a request's messages: stored, or already there (a retry).
+/// What processing noted about a request's messages.
 struct CommitOutcome: Sendable, Equatable {
-    var stored = 0
-    var duplicates = 0
     /// Notes about values that were kept but not as sent (e.g. a phone number that is not one), by message id.
     var warnings: [String: [String]] = [:]
 }
@@ -58,24 +56,14 @@ enum EventWriter {
         var fresh: [(submission: Int, source: String, receivedAt: Int64, message: SegmentMessage)] = []
         for (index, submission) in submissions {
             for message in submission.messages {
-                if seen.insert(message.messageID).inserted {
-                    fresh.append((index, submission.sourceID, submission.receivedAt, message))
-                } else {
-                    outcomes[index].duplicates += 1
-                }
+                if seen.insert(message.messageID).inserted { fresh.append((index, submission.sourceID, submission.receivedAt, message)) }
             }
         }
         // Messages that change identities are checked against what is stored before they act (a retried identify must
         // not merge twice); the rest are deduplicated by the insert itself (ON CONFLICT DO NOTHING) below.
         let identityMessages = fresh.filter { [.identify, .alias, .group].contains($0.message.type) }.map(\.message.messageID)
         let stored = try await storedMessageIDs(raw: raw, workspaceID: workspaceID, candidates: identityMessages)
-        if !stored.isEmpty {
-            fresh.removeAll { entry in
-                guard stored.contains(entry.message.messageID) else { return false }
-                outcomes[entry.submission].duplicates += 1
-                return true
-            }
-        }
+        fresh.removeAll { stored.contains($0.message.messageID) }
         guard !fresh.isEmpty else { return }
         // 2. Identities, in arrival order: identify, alias and group change them; a new user id makes a contact.
         var keys = Set<IdentityCache.Key>()
@@ -143,14 +131,7 @@ enum EventWriter {
         let inserted = try await raw.insertNew(
             "events", columns: eventColumns, values: rows, conflictColumns: ["workspace_id", "message_id"], keyColumn: 2)
         var counts: [MessageType: Int64] = [:]
-        for (position, entry) in fresh.enumerated() {
-            if inserted[position] {
-                counts[entry.message.type, default: 0] += 1
-                outcomes[entry.submission].stored += 1
-            } else {
-                outcomes[entry.submission].duplicates += 1
-            }
-        }
+        for (position, entry) in fresh.enumerated() where inserted[position] { counts[entry.message.type, default: 0] += 1 }
         guard !counts.isEmpty else { return }
         // 4. Touchpoints from page views that carry a campaign, a click id or another site's referrer (prepared per request).
         var touches: [SQLValue] = []
@@ -170,7 +151,7 @@ enum EventWriter {
                 .optional(signal.clickIDs.sorted(by: { $0.key < $1.key }).first.map { "\($0.key)=\($0.value)" }),
             ]
         }
-        try await insert(raw: raw, table: "touchpoints", columns: touchColumns, values: touches)
+        try await raw.insert("touchpoints", columns: touchColumns, values: touches)
         // 5. Counters and sources.
         let sortedCounts = counts.sorted(by: { $0.key.rawValue < $1.key.rawValue })
         try await raw.run(
@@ -187,36 +168,18 @@ enum EventWriter {
     }
 
     static func storedMessageIDs(raw: RawSQL, workspaceID: String, candidates: [String]) async throws -> Set<String> {
-        var stored = Set<String>()
-        var start = 0
-        while start < candidates.count {
-            let slice = candidates[start..<min(candidates.count, start + 900)]
-            let rows = try await raw.rows(
-                "SELECT message_id FROM events WHERE workspace_id = ? AND message_id IN (\(Array(repeating: "?", count: slice.count).joined(separator: ", ")))",
-                [.text(workspaceID)] + slice.map(SQLValue.text))
-            for row in rows { if let id = row[0].text { stored.insert(id) } }
-            start += 900
+        let rows = try await raw.rows(in: candidates, leading: [.text(workspaceID)]) {
+            "SELECT message_id FROM events WHERE workspace_id = ? AND message_id IN (\($0))"
         }
-        return stored
+        return Set(rows.compactMap { $0[0].text })
     }
 
+    /// The account of each of these contacts that has one.
     static func accountsOf(raw: RawSQL, contacts: Set<String>) async throws -> [String: String] {
-        guard !contacts.isEmpty else { return [:] }
         var result: [String: String] = [:]
-        let ids = Array(contacts)
-        var start = 0
-        while start < ids.count {
-            let slice = ids[start..<min(ids.count, start + 900)]
-            let rows = try await raw.rows(
-                "SELECT id, account_id FROM contacts WHERE id IN (\(Array(repeating: "?", count: slice.count).joined(separator: ", ")))",
-                slice.map(SQLValue.text))
-            for row in rows { if let id = row[0].text, let account = row[1].text { result[id] = account } }
-            start += 900
+        for row in try await raw.rows(in: contacts, { "SELECT id, account_id FROM contacts WHERE id IN (\($0))" }) {
+            if let id = row[0].text, let account = row[1].text { result[id] = account }
         }
         return result
-    }
-
-    static func insert(raw: RawSQL, table: String, columns: [String], values: [SQLValue]) async throws {
-        try await raw.insert(table, columns: columns, values: values)
     }
 }

@@ -3,15 +3,39 @@ import PitcrewCore
 import PitcrewStore
 import Synchronization
 
-/// What collection needs to know about a workspace: its default country (phone numbers), its channel grouping, and
-/// its campaigns by UTM value.
+/// What collection and imports need to know about a workspace: its default country (phone numbers) and currency, its
+/// channel grouping, and its campaigns by UTM value and by name.
 struct WorkspaceSettings: Sendable {
     var defaultCountry: String?
+    var currency = "USD"
     var classifier = WorkspaceSettings.defaultClassifier
     /// The stored grouping's JSON (nil: the default), to keep the classifier while it is unchanged.
     var groupingJSON: String?
     static let defaultClassifier = ChannelClassifier(.defaultGA4)
     var campaignsByUTM: [String: String] = [:]
+    var campaignsByName: [String: String] = [:]
+
+    /// Reads them; `previous` lends its classifier (and what it remembered) when the grouping is unchanged.
+    static func load(_ raw: RawSQL, workspaceID: String, previous: WorkspaceSettings? = nil) async throws -> WorkspaceSettings {
+        var settings = WorkspaceSettings()
+        if let row = try await raw.rows("SELECT default_country, channel_grouping, currency FROM workspaces WHERE id = ?", [.text(workspaceID)]).first {
+            settings.defaultCountry = row[0].text
+            settings.groupingJSON = row[1].text
+            settings.currency = row[2].text ?? "USD"
+            if let previous, previous.groupingJSON == settings.groupingJSON {
+                settings.classifier = previous.classifier
+            } else if let json = row[1].text, let grouping = try? JSONDecoder().decode(ChannelGrouping.self, from: Data(json.utf8)) {
+                settings.classifier = ChannelClassifier(grouping)
+            }
+        }
+        // The oldest campaign wins when several share a UTM value or a name.
+        for row in try await raw.rows("SELECT id, utm_campaign, name FROM campaigns WHERE workspace_id = ? ORDER BY id", [.text(workspaceID)]) {
+            guard let id = row[0].text else { continue }
+            if let utm = row[1].text?.lowercased(), settings.campaignsByUTM[utm] == nil { settings.campaignsByUTM[utm] = id }
+            if let name = row[2].text?.lowercased(), settings.campaignsByName[name] == nil { settings.campaignsByName[name] = id }
+        }
+        return settings
+    }
 }
 
 /// Workspace settings read at most every few seconds per workspace (a changed grouping applies within `maxAge`).
@@ -32,23 +56,7 @@ final class WorkspaceSettingsCache: Sendable {
         let cached = entries.withLock { $0[workspaceID] }
         if let cached, now - cached.at < maxAge { return cached.settings }
         let settings = try await database.rawRead { raw in
-            var settings = WorkspaceSettings()
-            if let row = try await raw.rows("SELECT default_country, channel_grouping FROM workspaces WHERE id = ?", [.text(workspaceID)]).first {
-                settings.defaultCountry = row[0].text
-                settings.groupingJSON = row[1].text
-                if let cached, cached.settings.groupingJSON == settings.groupingJSON {
-                    // Unchanged: keep the classifier and what it remembered.
-                    settings.classifier = cached.settings.classifier
-                } else if let json = row[1].text, let grouping = try? JSONDecoder().decode(ChannelGrouping.self, from: Data(json.utf8)) {
-                    settings.classifier = ChannelClassifier(grouping)
-                }
-            }
-            for row in try await raw.rows(
-                "SELECT utm_campaign, id FROM campaigns WHERE workspace_id = ? AND utm_campaign IS NOT NULL ORDER BY id", [.text(workspaceID)])
-            {
-                if let utm = row[0].text?.lowercased(), let id = row[1].text, settings.campaignsByUTM[utm] == nil { settings.campaignsByUTM[utm] = id }
-            }
-            return settings
+            try await WorkspaceSettings.load(raw, workspaceID: workspaceID, previous: cached?.settings)
         }
         entries.withLock { $0[workspaceID] = (settings, now) }
         return settings

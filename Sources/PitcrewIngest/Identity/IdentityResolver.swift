@@ -42,33 +42,21 @@ final class IdentityResolver {
         IdentityCache.Key(workspaceID: workspaceID, kind: kind, value: value)
     }
 
-    /// Looks up many identifiers at once (staged, then the cache, then one query per 500).
+    /// Looks up many identifiers at once (staged, then the cache, then the database in slices).
     func prefetch(_ keys: Set<IdentityCache.Key>) async throws {
         var missing = keys.filter { staged[$0] == nil }
         for (key, contact) in cache.lookup(Array(missing)) {
             staged[key] = contact
             missing.remove(key)
         }
-        let byKind = Dictionary(grouping: missing, by: \.kind)
-        for (kind, keys) in byKind {
-            let values = keys.map(\.value)
-            var start = 0
-            while start < values.count {
-                let slice = values[start..<min(values.count, start + 500)]
-                let placeholders = Array(repeating: "?", count: slice.count).joined(separator: ", ")
-                let rows = try await raw.rows(
-                    "SELECT value, contact_id FROM identities WHERE workspace_id = ? AND kind = ? AND value IN (\(placeholders))",
-                    [.text(workspaceID), .text(kind.rawValue)] + slice.map(SQLValue.text))
-                var found = Set<String>()
-                for row in rows {
-                    if let value = row[0].text, let contact = row[1].text {
-                        staged[key(kind, value)] = contact
-                        found.insert(value)
-                    }
-                }
-                for value in slice where !found.contains(value) { absent.insert(key(kind, value)) }
-                start += 500
+        for (kind, keys) in Dictionary(grouping: missing, by: \.kind) {
+            let rows = try await raw.rows(in: keys.map(\.value), leading: [.text(workspaceID), .text(kind.rawValue)]) {
+                "SELECT value, contact_id FROM identities WHERE workspace_id = ? AND kind = ? AND value IN (\($0))"
             }
+            for row in rows {
+                if let value = row[0].text, let contact = row[1].text { staged[key(kind, value)] = contact }
+            }
+            for key in keys where staged[key] == nil { absent.insert(key) }
         }
     }
 

@@ -151,20 +151,9 @@ public final class ImportService: Sendable {
             throw FileFailure(problem: ImportProblem(row: 1, column: error.path, reason: error.reason))
         }
         let workspaceID = scope.workspace.id
-        let settings = try await database.rawRead { raw -> (country: String, currency: String, campaigns: [String: String], names: [String: String], grouping: ChannelGrouping) in
-            let row = try await raw.rows("SELECT default_country, channel_grouping, currency FROM workspaces WHERE id = ?", [.text(workspaceID)]).first
-            var grouping = ChannelGrouping.defaultGA4
-            if let json = row?[1].text, let custom = try? JSONDecoder().decode(ChannelGrouping.self, from: Data(json.utf8)) { grouping = custom }
-            var utm: [String: String] = [:]
-            var names: [String: String] = [:]
-            for campaign in try await raw.rows("SELECT id, utm_campaign, name FROM campaigns WHERE workspace_id = ? ORDER BY id", [.text(workspaceID)]) {
-                if let value = campaign[1].text?.lowercased(), utm[value] == nil { utm[value] = campaign[0].text }
-                if let value = campaign[2].text?.lowercased(), names[value] == nil { names[value] = campaign[0].text }
-            }
-            return (row?[0].text ?? "US", row?[2].text ?? "USD", utm, names, grouping)
-        }
+        let settings = try await database.rawRead { raw in try await WorkspaceSettings.load(raw, workspaceID: workspaceID) }
         let normalizer = RowNormalizer(
-            kind: mapping.kind, mapper: mapper, dayOrder: mapping.dayOrder ?? .monthFirst, defaultCountry: settings.country,
+            kind: mapping.kind, mapper: mapper, dayOrder: mapping.dayOrder ?? .monthFirst, defaultCountry: settings.defaultCountry ?? "US",
             currency: mapping.currency ?? settings.currency)
         let totalBytes: Int? = {
             if case .file(let path) = input { return (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil }
@@ -178,8 +167,8 @@ public final class ImportService: Sendable {
         let finished = try await database.rawTransaction { [report] raw -> ImportReport in
             var report = report
             let writer = ImportWriter(
-                raw: raw, workspaceID: workspaceID, kind: kind, now: Timestamp.now(), grouping: settings.grouping.compiled(),
-                campaignsByUTM: settings.campaigns, campaignsByName: settings.names)
+                raw: raw, workspaceID: workspaceID, kind: kind, now: Timestamp.now(), classifier: settings.classifier,
+                campaignsByUTM: settings.campaignsByUTM, campaignsByName: settings.campaignsByName)
             var duplicates = DuplicateRowDetector(kind: kind)
             var chunk: [TypedRow] = []
             var writing = true
@@ -289,13 +278,24 @@ public final class ImportService: Sendable {
 
     /// The workspace's imports, newest first.
     public func imports(_ scope: AccessScope, limit: Int = 50) async throws -> [ImportReport] {
+        try await reports(scope, "ORDER BY id DESC LIMIT ?", [.integer(Int64(limit))])
+    }
+
+    public func report(_ scope: AccessScope, id: String) async throws -> ImportReport {
+        guard Identifier.isValid(id), let report = try await reports(scope, "AND id = ?", [.text(id)]).first else {
+            throw PitcrewError.notFound("Import")
+        }
+        return report
+    }
+
+    private func reports(_ scope: AccessScope, _ clause: String, _ binds: [SQLValue]) async throws -> [ImportReport] {
         try scope.require(.read)
         let rows = try await database.rawRead { raw in
             try await raw.rows(
                 """
                 SELECT id, kind, file_name, preset, status, dry_run, skip_bad_rows, rows_read, rows_bad, inserted, updated, problems, message,
-                       created_at, finished_at FROM imports WHERE workspace_id = ? ORDER BY id DESC LIMIT ?
-                """, [.text(scope.workspace.id), .integer(Int64(limit))])
+                       created_at, finished_at FROM imports WHERE workspace_id = ? \(clause)
+                """, [.text(scope.workspace.id)] + binds)
         }
         return rows.map { row in
             var report = ImportReport(
@@ -319,10 +319,6 @@ public final class ImportService: Sendable {
         }
     }
 
-    public func report(_ scope: AccessScope, id: String) async throws -> ImportReport {
-        guard let report = try await imports(scope, limit: 500).first(where: { $0.id == id }) else { throw PitcrewError.notFound("Import") }
-        return report
-    }
 }
 
 extension ColumnNote: CustomStringConvertible {

@@ -8,21 +8,21 @@ final class ImportWriter {
     let workspaceID: String
     let kind: ImportKind
     let now: Int64
-    let grouping: CompiledChannelGrouping
+    let classifier: ChannelClassifier
     let campaignsByUTM: [String: String]
     let campaignsByName: [String: String]
     private(set) var inserted = 0
     private(set) var updated = 0
 
     init(
-        raw: RawSQL, workspaceID: String, kind: ImportKind, now: Int64, grouping: CompiledChannelGrouping, campaignsByUTM: [String: String],
+        raw: RawSQL, workspaceID: String, kind: ImportKind, now: Int64, classifier: ChannelClassifier, campaignsByUTM: [String: String],
         campaignsByName: [String: String]
     ) {
         self.raw = raw
         self.workspaceID = workspaceID
         self.kind = kind
         self.now = now
-        self.grouping = grouping
+        self.classifier = classifier
         self.campaignsByUTM = campaignsByUTM
         self.campaignsByName = campaignsByName
     }
@@ -43,24 +43,18 @@ final class ImportWriter {
     /// `column value → id` for rows of `table` in this workspace whose `column` is one of `values`.
     func ids(_ table: String, _ column: String, _ values: Set<String>) async throws -> [String: String] {
         var found: [String: String] = [:]
-        let list = Array(values)
-        var start = 0
-        while start < list.count {
-            let slice = list[start..<min(list.count, start + 900)]
-            let rows = try await raw.rows(
-                "SELECT \(column), id FROM \(table) WHERE workspace_id = ? AND \(column) IN (\(Array(repeating: "?", count: slice.count).joined(separator: ", ")))",
-                [.text(workspaceID)] + slice.map(SQLValue.text))
-            // The oldest record wins when several share a value (no ORDER BY: it would make SQLite walk the table by id).
-            for row in rows {
-                if let key = row[0].text, let id = row[1].text, found[key].map({ id < $0 }) ?? true { found[key] = id }
-            }
-            start += 900
+        let rows = try await raw.rows(in: values, leading: [.text(workspaceID)]) {
+            "SELECT \(column), id FROM \(table) WHERE workspace_id = ? AND \(column) IN (\($0))"
+        }
+        // The oldest record wins when several share a value (no ORDER BY: it would make SQLite walk the table by id).
+        for row in rows {
+            if let key = row[0].text, let id = row[1].text, found[key].map({ id < $0 }) ?? true { found[key] = id }
         }
         return found
     }
 
     func insert(_ table: String, _ columns: [String], _ values: [SQLValue]) async throws {
-        try await EventWriter.insert(raw: raw, table: table, columns: columns, values: values)
+        try await raw.insert(table, columns: columns, values: values)
     }
 
     func update(_ table: String, id: String, _ assignments: [(String, SQLValue)]) async throws {
@@ -208,19 +202,12 @@ final class ImportWriter {
     }
 
     func writeSpend(_ rows: [TypedRow]) async throws {
-        let days = Set(rows.compactMap { $0.text("day") })
         var existing: [String: String] = [:]
-        let list = Array(days)
-        var start = 0
-        while start < list.count {
-            let slice = list[start..<min(list.count, start + 900)]
-            for row in try await raw.rows(
-                "SELECT id, day, channel, campaign_id, source FROM spend WHERE workspace_id = ? AND day IN (\(Array(repeating: "?", count: slice.count).joined(separator: ", ")))",
-                [.text(workspaceID)] + slice.map(SQLValue.text))
-            {
-                existing[[row[1].text ?? "", row[2].text ?? "", row[3].text ?? "", row[4].text ?? ""].joined(separator: "\u{1F}")] = row[0].text
-            }
-            start += 900
+        let stored = try await raw.rows(in: Set(rows.compactMap { $0.text("day") }), leading: [.text(workspaceID)]) {
+            "SELECT id, day, channel, campaign_id, source FROM spend WHERE workspace_id = ? AND day IN (\($0))"
+        }
+        for row in stored {
+            existing[[row[1].text ?? "", row[2].text ?? "", row[3].text ?? "", row[4].text ?? ""].joined(separator: "\u{1F}")] = row[0].text
         }
         var inserts: [SQLValue] = []
         for row in rows {
@@ -265,7 +252,7 @@ final class ImportWriter {
             let signal = TouchSignal(
                 source: row.text("source")?.lowercased() ?? "(offline)", medium: row.text("medium")?.lowercased() ?? "offline",
                 campaign: row.text("campaign"), term: row.text("term"), content: row.text("content"), landingURL: row.text("landing_url"))
-            let channel = row.text("channel") ?? grouping.classify(signal)
+            let channel = row.text("channel") ?? classifier.classify(signal)
             inserts += [
                 .text(Identifier.make()), .text(workspaceID), .optional(contact), .optional(contact.flatMap { accounts[$0] }),
                 row.values["occurred_at"] ?? .integer(now), .text(channel), .optional(row.text("source")), .optional(row.text("medium")),
