@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .target(name: "PitcrewCore", swiftSettings: swiftSettings),
@@ -48,6 +49,7 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -69,6 +71,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "PitcrewStack",
+            dependencies: [
+                "PitcrewCore", "PitcrewStore", "PitcrewIngest", .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Yams", package: "Yams"), .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "PitcrewDemo",
             dependencies: ["PitcrewCore", "PitcrewStore"],
             swiftSettings: swiftSettings
@@ -81,6 +91,7 @@ let package = Package(
                 "PitcrewMeasure",
                 "PitcrewAnalytics",
                 "PitcrewIngest",
+                "PitcrewStack",
                 "CPitcrew",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
@@ -103,6 +114,7 @@ let package = Package(
                 "PitcrewAnalytics",
                 "PitcrewMeasure",
                 "PitcrewIngest",
+                "PitcrewStack",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -145,9 +157,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "PitcrewStackTests",
+            dependencies: ["PitcrewCore", "PitcrewStore", "PitcrewStack", "PitcrewTestSupport", .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "PitcrewWebTests",
             dependencies: [
-                "PitcrewCore", "PitcrewStore", "PitcrewWeb", "PitcrewDemo", "PitcrewIngest", "PitcrewTestSupport",
+                "PitcrewCore", "PitcrewStore", "PitcrewWeb", "PitcrewDemo", "PitcrewIngest", "PitcrewStack", "PitcrewTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

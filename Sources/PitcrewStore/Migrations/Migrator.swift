@@ -22,6 +22,7 @@ public enum Migrator {
         Migration0002MeasureIndexes.migration,
         Migration0003EventNameIndex.migration,
         Migration0004Ingest.migration,
+        Migration0005Stack.migration,
     ]
 
     /// Applies what is missing; returns the names applied. Refuses a database that has migrations this binary does not know

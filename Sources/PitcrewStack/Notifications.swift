@@ -1,0 +1,154 @@
+import Foundation
+public import PitcrewCore
+public import PitcrewStore
+public import SQLKit
+
+/// Where a workspace's alerts go besides the in-app list: a webhook (JSON POST, delivered by the `notify.webhook` job
+/// with retries). Enqueued in the transaction that raises the alert, so an alert is never lost or sent for a rollback.
+public enum Notifications {
+    public static func enqueue(_ db: any SQLDatabase, workspaceID: String, event: String, data: [String: String]) async throws {
+        guard let url = try await db.raw("SELECT alert_webhook_url FROM workspaces WHERE id = \(bind: workspaceID)").first()?
+            .optionalString("alert_webhook_url"), !url.isEmpty
+        else { return }
+        let body: [String: Any] = ["event": event, "workspace_id": workspaceID, "at": Timestamp.iso8601(Timestamp.now()), "data": data]
+        let payload = String(decoding: try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]), as: UTF8.self)
+        try await JobQueue.enqueue(db, workspaceID: workspaceID, kind: "notify.webhook", payload: payload, maxAttempts: 6)
+    }
+
+    /// `notify.webhook`: posts the payload to the workspace's webhook; anything but a 2xx is retried by the queue.
+    public static func deliverWebhook(_ database: Database, _ job: Job) async throws {
+        guard let workspaceID = job.workspaceID else { return }
+        let (url, hosts) = try await database.read { db in
+            let url = try await db.raw("SELECT alert_webhook_url FROM workspaces WHERE id = \(bind: workspaceID)").first()?
+                .optionalString("alert_webhook_url")
+            let hosts = try await db.raw("SELECT host FROM outbound_allowed_hosts WHERE workspace_id = \(bind: workspaceID)").all()
+                .map { try $0.string("host") }
+            return (url, Set(hosts))
+        }
+        guard let url, !url.isEmpty else { return }  // unset since: nothing to deliver
+        let response = try await OutboundHTTP.send(
+            method: "POST", url: url, headers: [("Content-Type", "application/json")], body: Array(job.payload.utf8), timeout: .seconds(10),
+            allowedHosts: hosts)
+        guard (200..<300).contains(response.status) else {
+            throw PitcrewError(.unavailable, "webhook answered \(response.status)")
+        }
+    }
+}
+
+public struct AlertSettings: Sendable, Codable, Equatable {
+    public var webhookURL: String?
+    public init(webhookURL: String?) { self.webhookURL = webhookURL }
+}
+
+public struct Alert: Sendable, Codable, Equatable {
+    public var id: String
+    public var kind: String
+    public var entityID: String?
+    public var title: String
+    public var dueDate: String?
+    public var createdAt: Int64
+    public var readAt: Int64?
+}
+
+/// In-app alerts (renewal decisions 120, 90 and 30 days ahead) and where else they go.
+public struct AlertService: Sendable {
+    public let database: Database
+    public static let renewalThresholds = [120, 90, 30]
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    public func alerts(_ scope: AccessScope, unreadOnly: Bool = false) async throws -> [Alert] {
+        try scope.require(.read)
+        let filter: SQLQueryString = unreadOnly ? "AND read_at IS NULL" : ""
+        return try await database.read { db in
+            try await db.raw("SELECT * FROM alerts WHERE workspace_id = \(bind: scope.workspace.id) \(filter) ORDER BY created_at DESC, id LIMIT 200")
+                .all().map {
+                    Alert(
+                        id: try $0.string("id"), kind: try $0.string("kind"), entityID: try $0.optionalString("entity_id"), title: try $0.string("title"),
+                        dueDate: try $0.optionalString("due_date"), createdAt: try $0.int64("created_at"), readAt: try $0.optionalInt64("read_at"))
+                }
+        }
+    }
+
+    public func markRead(_ scope: AccessScope, id: String) async throws {
+        try scope.require(.read)
+        try await database.transaction { db in
+            let rows = try await db.raw(
+                "UPDATE alerts SET read_at = \(bind: Timestamp.now()) WHERE workspace_id = \(bind: scope.workspace.id) AND id = \(bind: id) RETURNING id"
+            ).all()
+            if rows.isEmpty { throw PitcrewError.notFound("Alert") }
+        }
+    }
+
+    public func settings(_ scope: AccessScope) async throws -> AlertSettings {
+        try scope.require(.read)
+        return try await database.read { db in
+            AlertSettings(
+                webhookURL: try await db.raw("SELECT alert_webhook_url FROM workspaces WHERE id = \(bind: scope.workspace.id)").first()?
+                    .optionalString("alert_webhook_url"))
+        }
+    }
+
+    public func updateSettings(_ scope: AccessScope, _ settings: AlertSettings) async throws -> AlertSettings {
+        try scope.require(.manageMembers)
+        if let url = settings.webhookURL {
+            let components = URLComponents(string: url)
+            guard components?.scheme == "https" || components?.scheme == "http", components?.host?.isEmpty == false else {
+                throw PitcrewError.invalid("webhook_url", "must be an http(s) URL")
+            }
+        }
+        try await database.transaction { db in
+            try await db.raw("UPDATE workspaces SET alert_webhook_url = \(bind: settings.webhookURL) WHERE id = \(bind: scope.workspace.id)").run()
+            try await AuditLog.record(
+                db, workspaceID: scope.workspace.id, actor: scope.actor, action: "alerts.settings", entity: "workspace", entityID: scope.workspace.id,
+                after: settings)
+        }
+        return settings
+    }
+
+    /// `stack.renewal_scan`: for every contract whose decision date is 120, 90 or 30 days away or closer, raises the alert of
+    /// the tightest threshold reached (once: alerts are keyed by contract, threshold and decision date) and notifies.
+    /// Returns how many alerts were raised.
+    @discardableResult
+    public func scanRenewals(today: CalendarDate = CalendarDate(millis: Timestamp.now())) async throws -> Int {
+        try await database.transaction { db in
+            let rows = try await db.raw(
+                """
+                SELECT c.*, t.name AS tool_name FROM contracts c JOIN tools t ON t.id = c.tool_id
+                WHERE c.end_date >= \(bind: today.description) AND t.status <> 'retired'
+                """
+            ).all()
+            var raised = 0
+            for row in rows {
+                let contract = try StackStore.contract(from: row)
+                let days = Int(contract.decisionDate.daysSinceEpoch - today.daysSinceEpoch)
+                guard let threshold = Self.renewalThresholds.filter({ days <= $0 }).min() else { continue }
+                let key = "renewal:\(contract.id):\(threshold):\(contract.decisionDate)"
+                let tool = try row.string("tool_name")
+                let what = contract.autoRenew ? "renews automatically on \(contract.endDate)" : "ends on \(contract.endDate)"
+                let title = days >= 0
+                    ? "\(tool): decide by \(contract.decisionDate) (\(days) days) — the contract \(what)"
+                    : "\(tool): the decision date \(contract.decisionDate) has passed — the contract \(what)"
+                let inserted = try await db.raw(
+                    """
+                    INSERT INTO alerts (id, workspace_id, kind, alert_key, entity_id, title, due_date, created_at)
+                    VALUES (\(bind: Identifier.make()), \(bind: contract.workspaceID), 'renewal', \(bind: key), \(bind: contract.id), \(bind: title),
+                            \(bind: contract.decisionDate.description), \(bind: Timestamp.now()))
+                    ON CONFLICT DO NOTHING RETURNING id
+                    """
+                ).all()
+                guard !inserted.isEmpty else { continue }
+                raised += 1
+                try await Notifications.enqueue(
+                    db, workspaceID: contract.workspaceID, event: "renewal.due",
+                    data: [
+                        "contract_id": contract.id, "tool_id": contract.toolID, "tool": tool, "decision_date": contract.decisionDate.description,
+                        "end_date": contract.endDate.description, "threshold_days": String(threshold), "auto_renew": String(contract.autoRenew),
+                    ])
+            }
+            return raised
+        }
+    }
+}
