@@ -158,8 +158,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PitcrewStackTests",
-            dependencies: ["PitcrewCore", "PitcrewStore", "PitcrewStack", "PitcrewTestSupport", .product(name: "NIOCore", package: "swift-nio"),
-                           .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")],
+            dependencies: ["PitcrewCore", "PitcrewStore", "PitcrewStack", "PitcrewTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -101,7 +101,11 @@ public struct StackCode: Sendable {
 
     public func apply(_ scope: AccessScope, yaml: String, dryRun: Bool, prune: Bool = false) async throws -> StackPlan {
         try scope.require(.write)
-        let document = try Self.parse(yaml)
+        return try await apply(scope, document: try Self.parse(yaml), dryRun: dryRun, prune: prune, toolsOnly: false)
+    }
+
+    /// Applies a document. `toolsOnly` (CSV files, which carry no contracts or integrations) leaves those alone.
+    func apply(_ scope: AccessScope, document: StackDocument, dryRun: Bool, prune: Bool, toolsOnly: Bool) async throws -> StackPlan {
         do {
             return try await database.transaction { db in
                 var changes: [String] = []
@@ -120,6 +124,7 @@ public struct StackCode: Sendable {
                             changes.append("+ tool \(spec.name)")
                         }
                     }
+                    if toolsOnly { continue }
                     let tool = byName[spec.name]!
                     var existing = Dictionary(grouping: try await StackStore.contracts(db, workspaceID: scope.workspace.id, toolID: tool.id)) {
                         $0.startDate.description
@@ -141,6 +146,11 @@ public struct StackCode: Sendable {
                         try await tools.audit(db, scope, "contract.delete", "contract", leftover.id, before: leftover)
                         changes.append("- contract \(spec.name) from \(leftover.startDate)")
                     }
+                }
+                if toolsOnly {
+                    let plan = StackPlan(changes: changes, unmanaged: [], applied: !dryRun && !changes.isEmpty)
+                    if dryRun { throw DryRun(plan: plan) }
+                    return plan
                 }
                 var integrations = Dictionary(
                     uniqueKeysWithValues: try await StackStore.integrations(db, workspaceID: scope.workspace.id).map {

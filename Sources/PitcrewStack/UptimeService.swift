@@ -184,9 +184,10 @@ public struct UptimeService: Sendable {
     public func disallowHost(_ scope: AccessScope, host: String) async throws {
         try scope.require(.manageMembers)
         try await database.transaction { db in
-            try await db.raw(
-                "DELETE FROM outbound_allowed_hosts WHERE workspace_id = \(bind: scope.workspace.id) AND host = \(bind: host.lowercased())"
-            ).run()
+            let deleted = try await db.raw(
+                "DELETE FROM outbound_allowed_hosts WHERE workspace_id = \(bind: scope.workspace.id) AND host = \(bind: host.lowercased()) RETURNING host"
+            ).all()
+            if deleted.isEmpty { throw PitcrewError.notFound("Allowed host") }
             try await AuditLog.record(
                 db, workspaceID: scope.workspace.id, actor: scope.actor, action: "outbound.disallow", entity: "host", entityID: host.lowercased())
         }

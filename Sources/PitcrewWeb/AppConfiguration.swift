@@ -14,6 +14,8 @@ public struct AppConfiguration: Sendable {
     public var maxBodyBytes: Int
     /// Directory holding Mustache templates and static files; nil uses the ones shipped in the binary's bundle.
     public var resourcesPath: String?
+    /// Run the job queue (uptime checks, renewal alerts, webhooks) in this process. Tests drive it by hand instead.
+    public var backgroundJobs = true
 
     public init(
         database: DatabaseLocation = .sqlite(path: "./pitcrew.sqlite"), host: String = "127.0.0.1", port: Int = 8080,

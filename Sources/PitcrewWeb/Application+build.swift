@@ -6,6 +6,7 @@ import PitcrewCore
 public import PitcrewMeasure
 public import PitcrewStore
 public import PitcrewIngest
+public import PitcrewStack
 import Prometheus
 
 /// The services the web layer and the CLI share, built once per process.
@@ -19,6 +20,8 @@ public struct AppServices: Sendable {
     public let events: EventService
     public let imports: ImportService
     public let contacts: ContactService
+    public let stack: StackServices
+    public let jobs: JobRunner
 
     public init(database: Database, bcryptCost: UInt8 = 12) {
         self.database = database
@@ -30,6 +33,8 @@ public struct AppServices: Sendable {
         self.events = EventService(database: database)
         self.imports = ImportService(database: database)
         self.contacts = ContactService(database: database)
+        self.stack = StackServices(database: database)
+        self.jobs = JobRunner(database: database, handlers: stack.jobHandlers(database: database), periodic: StackServices.periodicJobs)
     }
 }
 
@@ -47,6 +52,7 @@ public func buildApplication(_ config: AppConfiguration, database: Database, log
     var app = Application(
         router: router, configuration: .init(address: .hostname(config.host, port: config.port), serverName: "pitcrew"), logger: logger)
     app.addServices(database, services.collection.processor)
+    if config.backgroundJobs { app.addServices(services.jobs) }
     app.beforeServerStarts {
         // Migrations need the PostgreSQL pool running, which starts with the services; so they run here.
         let applied = try await Migrator.migrate(database)
@@ -80,6 +86,7 @@ public func buildRouter(_ config: AppConfiguration, services: AppServices) async
     IngestController(access: services.access, collection: services.collection, events: services.events, settings: dataSettings)
         .addRoutes(to: api)
     ImportController(access: services.access, imports: services.imports).addRoutes(to: api)
+    StackController(access: services.access, stack: services.stack).addRoutes(to: api)
     CollectionController(collection: services.collection).addRoutes(to: router)
     let web = WebController(
         access: services.access, campaigns: services.campaigns, summaries: services.summaries, pages: pages, secureCookies: config.secureCookies)

@@ -71,22 +71,25 @@ import Testing
         try await TestApp.with(backend) { client, fixture in
             let memberA = fixture.a.owner.id
             let tokenA = try await fixture.services.access.tokens(fixture.a.scope, page: PageRequest(limit: 1)).items[0].id
-            let aIDs = [fixture.campaignA.id, fixture.channelA.id, memberA, tokenA, fixture.a.workspace.id]
+            let stack = try await StackFixture.make(fixture)
+            let aIDs = [fixture.campaignA.id, fixture.channelA.id, memberA, tokenA, fixture.a.workspace.id] + stack.ids
             var checked = 0
             for operation in OpenAPIDocument.operations where operation.path.hasPrefix("/api/v1/") {
                 var path = operation.path
                 for parameter in ["{id}", "{user_id}"] {
                     let value =
                         path.hasPrefix("/api/v1/tokens") ? tokenA : path.hasPrefix("/api/v1/members") ? memberA
-                        : path.hasPrefix("/api/v1/channels") ? fixture.channelA.id : fixture.campaignA.id
+                        : path.hasPrefix("/api/v1/channels") ? fixture.channelA.id : stack.id(for: path) ?? fixture.campaignA.id
                     path = path.replacingOccurrences(of: parameter, with: value)
                 }
+                path = path.replacingOccurrences(of: "{host}", with: "status.alpha.example")
                 let body: String? =
                     switch (operation.method, operation.path) {
-                    case ("post", "/api/v1/campaigns"), ("patch", _): #"{"name":"Hijacked","channel_id":"\#(fixture.channelA.id)"}"#
+                    case ("post", "/api/v1/campaigns"), ("patch", "/api/v1/campaigns/{id}"): #"{"name":"Hijacked","channel_id":"\#(fixture.channelA.id)"}"#
                     case ("post", "/api/v1/channels"): #"{"name":"Hijacked","kind":"paid"}"#
                     case ("post", "/api/v1/tokens"): #"{"name":"Hijacked","role":"viewer"}"#
                     case ("put", "/api/v1/members"): #"{"email":"nobody@example.com","role":"viewer"}"#
+                    case let (method, path) where path.hasPrefix("/api/v1/stack/") || path.hasSuffix("/tools"): StackFixture.body(method, path)
                     default: nil
                     }
                 let response = try await client.call(HTTPRequest.Method(operation.method.uppercased())!, path, token: fixture.tokenB, json: body)

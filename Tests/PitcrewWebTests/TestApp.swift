@@ -38,6 +38,7 @@ enum TestApp {
         let (location, cleanup) = try await TestDatabase.fresh(backend)
         do {
             var config = AppConfiguration(database: location, bcryptCost: 4)
+            config.backgroundJobs = false
             configure(&config)
             let database = try await Database.open(location, logger: logger)
             do {

@@ -7,9 +7,9 @@ import PitcrewCore
 /// A JSON object from a request body, read strictly: it must be an object, may hold only the allowed fields, and every
 /// accessor reports a wrong type as a field error. All problems are reported together by `finish()`.
 struct JSONBody {
-    private let object: [String: JSONValue]
-    private let prefix: String
-    private(set) var validator = Validator()
+    fileprivate let object: [String: JSONValue]
+    fileprivate let prefix: String
+    fileprivate(set) var validator = Validator()
 
     /// Reads and checks the body. Throws 400 for malformed JSON, a non-object body, or unknown fields.
     static func read(_ request: Request, context: AppRequestContext, allowed: Set<String>) async throws -> JSONBody {
@@ -30,7 +30,7 @@ struct JSONBody {
         return body
     }
 
-    private init(object: [String: JSONValue], prefix: String, allowed: Set<String>) {
+    fileprivate init(object: [String: JSONValue], prefix: String, allowed: Set<String>) {
         self.object = object
         self.prefix = prefix
         for key in object.keys.sorted() where !allowed.contains(key) {
@@ -94,4 +94,55 @@ struct JSONBody {
     }
 
     func finish() throws(PitcrewError) { try validator.finish() }
+}
+
+extension JSONBody {
+    /// A boolean field as a patch; numbers and strings are refused.
+    mutating func bool(_ key: String) -> PatchField<Bool> {
+        switch object[key] {
+        case nil: return .unchanged
+        case .null: return .clear
+        case .bool(let value): return .set(value)
+        case let other?:
+            validator.add(prefix + key, "must be true or false, not \(other.typeName)")
+            return .unchanged
+        }
+    }
+
+    /// A list of strings as a patch.
+    mutating func strings(_ key: String) -> PatchField<[String]> {
+        switch object[key] {
+        case nil: return .unchanged
+        case .null: return .clear
+        case .array(let items):
+            var result: [String] = []
+            for (index, item) in items.enumerated() {
+                if case .string(let text) = item { result.append(text) } else {
+                    validator.add("\(prefix)\(key)[\(index)]", "must be a string, not \(item.typeName)")
+                }
+            }
+            return .set(result)
+        case let other?:
+            validator.add(prefix + key, "must be a list of strings, not \(other.typeName)")
+            return .unchanged
+        }
+    }
+
+    /// A list of objects, each read strictly with `allowed` fields (`key[i].field` in errors).
+    mutating func objects(_ key: String, allowed: Set<String>) -> [JSONBody]? {
+        switch object[key] {
+        case nil, .null: return nil
+        case .array(let items):
+            return items.enumerated().compactMap { index, item in
+                guard case .object(let nested) = item else {
+                    validator.add("\(prefix)\(key)[\(index)]", "must be an object, not \(item.typeName)")
+                    return nil
+                }
+                return JSONBody(object: nested, prefix: "\(prefix)\(key)[\(index)].", allowed: allowed)
+            }
+        case let other?:
+            validator.add(prefix + key, "must be a list, not \(other.typeName)")
+            return nil
+        }
+    }
 }

@@ -85,7 +85,7 @@ enum OpenAPIDocument {
                 tag: "collect", auth: false, body: "SegmentMessage", response: "Collected"),
             Operation(method: "options", path: "/v1/\(path)", summary: "CORS preflight for browsers", tag: "collect", auth: false, status: 204),
         ]
-    }
+    } + stackOperations
 
     static func string(_ type: String = "string", format: String? = nil, nullable: Bool = false, values: [String]? = nil) -> [String: Any] {
         var schema: [String: Any] = ["type": nullable ? [type, "null"] : type]
@@ -248,7 +248,7 @@ enum OpenAPIDocument {
         var paths: [String: [String: Any]] = [:]
         for operation in operations {
             var spec: [String: Any] = ["summary": operation.summary, "tags": [operation.tag], "operationId": operationID(operation)]
-            var parameters: [[String: Any]] = operation.parameters.compactMap { parameterSpecs[$0] }
+            var parameters: [[String: Any]] = operation.parameters.compactMap { parameterSpecs[$0] ?? stackParameters[$0] }
             for name in pathParameters(operation.path) {
                 parameters.append(["name": name, "in": "path", "required": true, "schema": ["type": "string"]])
             }
@@ -276,7 +276,7 @@ enum OpenAPIDocument {
             "info": ["title": "Pitcrew API", "version": "1.0.0", "description": "Marketing operations platform. Errors are RFC 9457 problem+json."],
             "paths": paths,
             "components": [
-                "schemas": schemas,
+                "schemas": schemas.merging(stackSchemas) { current, _ in current },
                 "securitySchemes": [
                     "bearer": ["type": "http", "scheme": "bearer", "description": "API token (pitcrew token create)"],
                     "session": ["type": "apiKey", "in": "cookie", "name": "pitcrew_session"],
