@@ -80,7 +80,7 @@ let package = Package(
         ),
         .target(
             name: "PitcrewDemo",
-            dependencies: ["PitcrewCore", "PitcrewStore"],
+            dependencies: ["PitcrewCore", "PitcrewStore", "PitcrewStack", .product(name: "SQLKit", package: "sql-kit")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -14,6 +14,7 @@ PAGES = [
     "/", "/campaigns", "/analytics", "/analytics?model=shapley&dimension=campaign", "/analytics/funnel",
     "/analytics/funnel?steps=event:Page%20Viewed,event:Email%20Clicked,event:Webinar%20Attended", "/settings/members", "/settings/tokens",
     "/data/sources", "/data/events", "/data/contacts", "/data/imports", "/data/settings",
+    "/martech", "/martech/tools", "/martech/map", "/martech/renewals", "/martech/reviews", "FIRST_TOOL",
     *[f"/areas/{area}" for area in ["martech", "enablement", "pmo", "planning", "ai", "analytics", "budgeting", "data"]],
 ]
 
@@ -48,9 +49,13 @@ def main():
             return failures
         cookie = f"pitcrew_session={session['value']}"
         for path in PAGES:
+            if path == "FIRST_TOOL":  # the page of the first tool listed
+                request = urllib.request.Request(BASE + "/martech/tools", headers={"Cookie": cookie})
+                with urllib.request.urlopen(request) as response:
+                    path = re.search(r'href="(/martech/tools/[0-9a-f-]+)"', response.read().decode()).group(1)
             status = status_of(BASE + path, cookie)
             driver.get(BASE + path)
-            name = "home" if path == "/" else re.sub(r"[^A-Za-z0-9]+", "-", path.strip("/")).strip("-")
+            name = "home" if path == "/" else "martech-tool" if path.startswith("/martech/tools/") else re.sub(r"[^A-Za-z0-9]+", "-", path.strip("/")).strip("-")
             driver.save_screenshot(os.path.join(OUT, f"{name}.png"))
             errors = [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
             print(f"{status} {path} console_errors={len(errors)}")

@@ -84,7 +84,11 @@ public struct DemoGenerator: Sendable {
         let campaignList = try await makeCampaigns(scope, channelIDs: channelIDs, today: options.today, rng: &rng)
         counts.append(("campaigns", campaignList.count))
         progress("tools", 0.02)
-        counts += try await writeTools(workspace: workspace, today: options.today, rng: &rng)
+        let (toolCounts, toolIDs) = try await writeTools(workspace: workspace, today: options.today, rng: &rng)
+        counts += toolCounts
+        var stackRNG = SeededGenerator(seed: options.seed ^ 0x57AC)
+        counts += try await DemoStack(database: database, scope: scope, toolIDs: toolIDs, today: options.today)
+            .write(campaigns: campaignList, rng: &stackRNG)
         let writer = DemoDataWriter(database: database, workspaceID: workspace.id, today: options.today)
         counts += try await writer.write(options: options, campaigns: campaignList, rng: &rng, progress: progress)
         progress("done", 1)
@@ -125,7 +129,12 @@ public struct DemoGenerator: Sendable {
         return result
     }
 
-    private func writeTools(workspace: Workspace, today: CalendarDate, rng: inout SeededGenerator) async throws -> [(String, Int)] {
+    private func writeTools(workspace: Workspace, today: CalendarDate, rng: inout SeededGenerator) async throws
+        -> ([(String, Int)], [String: String])
+    {
+        var toolIDs: [String: String] = [:]
+        // Stack details draw from their own stream, so the rest of the demo stays as it was.
+        var extra = SeededGenerator(seed: 0x57AC_0005)
         var tools: [[any Encodable & Sendable]] = []
         var contracts: [[any Encodable & Sendable]] = []
         var usage: [[any Encodable & Sendable]] = []
@@ -134,11 +143,14 @@ public struct DemoGenerator: Sendable {
         for (index, tool) in DemoCatalog.tools.enumerated() {
             let (name, vendor, category, subcategory, annualCost, seats, used) = tool
             let id = Identifier.make(millis: UInt64(now - Int64(index)), using: &rng)
+            toolIDs[name] = id
+            let capabilities = DemoStack.capabilities[subcategory] ?? []
             let status = used ? "active" : (rng.chance(0.3) ? "retiring" : "active")
             let team = rng.pick(teams)
             tools.append([
                 id, workspace.id, name, vendor, "https://www.\(vendor.lowercased().filter { $0.isLetter || $0.isNumber }).com", category, subcategory,
-                status, "\(rng.pick(DemoCatalog.firstNames)) \(rng.pick(DemoCatalog.lastNames))", team, "[]", "[\"\(team)\"]", now, now,
+                status, "\(rng.pick(DemoCatalog.firstNames)) \(rng.pick(DemoCatalog.lastNames))", team,
+                "[" + capabilities.map { "\"\($0)\"" }.joined(separator: ",") + "]", "[\"\(team)\"]", now, now,
             ])
             if annualCost > 0 {
                 // Spread end dates so some renew within 30, 90 and 120 days.
@@ -146,14 +158,16 @@ public struct DemoGenerator: Sendable {
                 let start = end.adding(days: -365)
                 contracts.append([
                     Identifier.make(millis: UInt64(now), using: &rng), workspace.id, id, Int64(annualCost) * 100, "USD", "annual", Int64(seats),
-                    start.description, end.description, rng.chance(0.7), Int64(rng.pick([30, 60, 90])), now,
+                    start.description, end.description, rng.chance(0.7), Int64(rng.pick([30, 60, 90])),
+                    DemoStack.slaTools.contains(name) ? Int64(extra.pick([9_950, 9_990, 9_995])) : nil as Int64?, now,
                 ])
             }
             if used {
                 let active = max(1, Int(Double(seats) * Double(rng.int(35...100)) / 100))
                 for seat in 0..<active {
                     let lastActive = now - Int64(rng.int(0...120)) * 86_400_000
-                    usage.append([Identifier.make(millis: UInt64(lastActive), using: &rng), workspace.id, id, "user\(seat)@northwind.example", lastActive, nil as String?])
+                    let feature: String? = capabilities.isEmpty || extra.chance(0.4) ? nil : extra.pick(capabilities)
+                    usage.append([Identifier.make(millis: UInt64(lastActive), using: &rng), workspace.id, id, "user\(seat)@northwind.example", lastActive, feature])
                 }
             }
         }
@@ -165,11 +179,11 @@ public struct DemoGenerator: Sendable {
             try await BulkInsert.insert(
                 db, into: "contracts",
                 columns: ["id", "workspace_id", "tool_id", "amount_minor", "currency", "billing_period", "seats", "start_date", "end_date", "auto_renew",
-                          "notice_days", "created_at"], rows: contracts)
+                          "notice_days", "sla_uptime_bp", "created_at"], rows: contracts)
             try await BulkInsert.insert(
                 db, into: "tool_usage", columns: ["id", "workspace_id", "tool_id", "user_email", "last_active_at", "feature"], rows: usage)
         }
-        return [("tools", tools.count), ("contracts", contracts.count), ("tool_usage", usage.count)]
+        return ([("tools", tools.count), ("contracts", contracts.count), ("tool_usage", usage.count)], toolIDs)
     }
 }
 

@@ -96,6 +96,7 @@ public func buildRouter(_ config: AppConfiguration, services: AppServices) async
         .addRoutes(to: router)
     DataSettingsPages(web: web, settings: dataSettings).addRoutes(to: router)
     ImportPages(web: web, access: services.access, imports: services.imports).addRoutes(to: router)
+    StackPages(web: web, access: services.access, stack: services.stack).addRoutes(to: router)
     return router
 }
 

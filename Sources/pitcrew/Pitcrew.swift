@@ -10,7 +10,7 @@ struct Pitcrew: AsyncParsableCommand {
         abstract: "Pitcrew: the self-hosted marketing operations platform.",
         subcommands: [
             ServeCommand.self, DemoCommand.self, MigrateCommand.self, UserCommand.self, WorkspaceCommand.self, TokenCommand.self,
-            BackupCommand.self, AttributeCommand.self, SourceCommand.self, ImportCommand.self,
+            BackupCommand.self, AttributeCommand.self, SourceCommand.self, ImportCommand.self, StackCommand.self,
         ])
 
     static func main() async {

@@ -12,7 +12,8 @@ struct WheelArea: Sendable {
     static let all: [WheelArea] = [
         WheelArea(
             key: "martech", label: "MarTech", purpose: "Inventory of tools, contracts and renewals, utilization, overlap, integration map, uptime, reviews.",
-            status: "Stack management is planned (issue #5). The demo workspace already holds tools and contracts, counted on the home page.", built: false),
+            status: "Tools, contracts and renewals, utilization, overlap, the integration map with impact analysis, uptime, reviews and purchase approvals: see /martech.",
+            built: true),
         WheelArea(
             key: "enablement", label: "Enablement", purpose: "Playbooks, training, process and naming standards.",
             status: "No issue has been scheduled for this area yet.", built: false),
