@@ -102,7 +102,8 @@ extension StackSnapshot {
             toolID: toolID,
             integrations: affected.values.sorted { ($0.depth, $0.integrationID) < ($1.depth, $1.integrationID) },
             downstreamTools: tools, objectsStopped: Array(Set(lost.values.flatMap { $0 })).sorted(), campaigns: campaigns,
-            liveContracts: liveContracts(toolID).count, annualCost: annualCost(toolID), activeUsers90: activeUsers(toolID, days: 90).count,
+            liveContracts: liveContracts(toolID).count, annualCost: annualCost(toolID),
+            activeUsers90: active90Counts[toolID] ?? activeUsers(toolID, days: 90).count,
             inCycle: inCycle)
     }
 

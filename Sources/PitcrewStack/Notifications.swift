@@ -3,16 +3,41 @@ public import PitcrewCore
 public import PitcrewStore
 public import SQLKit
 
-/// Where a workspace's alerts go besides the in-app list: a webhook (JSON POST, delivered by the `notify.webhook` job
-/// with retries). Enqueued in the transaction that raises the alert, so an alert is never lost or sent for a rollback.
+/// Where a workspace's alerts go besides the in-app list: a webhook (JSON POST, `notify.webhook` job) and email
+/// (`notify.email` job, sent when the server has an SMTP server configured), both retried by the queue. Enqueued in the
+/// transaction that raises the alert, so an alert is never lost, and never sent for a write that rolled back.
 public enum Notifications {
-    public static func enqueue(_ db: any SQLDatabase, workspaceID: String, event: String, data: [String: String]) async throws {
-        guard let url = try await db.raw("SELECT alert_webhook_url FROM workspaces WHERE id = \(bind: workspaceID)").first()?
-            .optionalString("alert_webhook_url"), !url.isEmpty
-        else { return }
-        let body: [String: Any] = ["event": event, "workspace_id": workspaceID, "at": Timestamp.iso8601(Timestamp.now()), "data": data]
-        let payload = String(decoding: try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]), as: UTF8.self)
-        try await JobQueue.enqueue(db, workspaceID: workspaceID, kind: "notify.webhook", payload: payload, maxAttempts: 6)
+    public static func enqueue(
+        _ db: any SQLDatabase, workspaceID: String, event: String, subject: String, text: String, data: [String: String]
+    ) async throws {
+        guard let row = try await db.raw("SELECT alert_webhook_url, alert_emails FROM workspaces WHERE id = \(bind: workspaceID)").first() else {
+            return
+        }
+        if let url = try row.optionalString("alert_webhook_url"), !url.isEmpty {
+            let body: [String: Any] = [
+                "event": event, "workspace_id": workspaceID, "at": Timestamp.iso8601(Timestamp.now()), "subject": subject, "data": data,
+            ]
+            let payload = String(decoding: try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]), as: UTF8.self)
+            try await JobQueue.enqueue(db, workspaceID: workspaceID, kind: "notify.webhook", payload: payload, maxAttempts: 6)
+        }
+        let emails = AlertSettings.emails(try row.optionalString("alert_emails"))
+        if !emails.isEmpty {
+            let payload = String(decoding: try JSONEncoder().encode(EmailPayload(to: emails, subject: subject, text: text)), as: UTF8.self)
+            try await JobQueue.enqueue(db, workspaceID: workspaceID, kind: "notify.email", payload: payload, maxAttempts: 6)
+        }
+    }
+
+    struct EmailPayload: Codable {
+        var to: [String]
+        var subject: String
+        var text: String
+    }
+
+    /// `notify.email`: sends the alert to the workspace's recipients; without an SMTP server configured, it is skipped.
+    public static func deliverEmail(_ smtp: SMTPConfiguration?, _ job: Job) async throws {
+        guard let smtp else { return }
+        let payload = try JSONDecoder().decode(EmailPayload.self, from: Data(job.payload.utf8))
+        try await SMTPClient.send(smtp, to: payload.to, subject: payload.subject, body: payload.text)
     }
 
     /// `notify.webhook`: posts the payload to the workspace's webhook; anything but a 2xx is retried by the queue.
@@ -37,7 +62,17 @@ public enum Notifications {
 
 public struct AlertSettings: Sendable, Codable, Equatable {
     public var webhookURL: String?
-    public init(webhookURL: String?) { self.webhookURL = webhookURL }
+    /// Who gets alerts by email (sent when the server has an SMTP server: `pitcrew serve --smtp-url`).
+    public var emails: [String]
+    public init(webhookURL: String?, emails: [String] = []) {
+        self.webhookURL = webhookURL
+        self.emails = emails
+    }
+
+    static func emails(_ json: String?) -> [String] {
+        guard let json, let list = try? JSONDecoder().decode([String].self, from: Data(json.utf8)) else { return [] }
+        return list
+    }
 }
 
 public struct Alert: Sendable, Codable, Equatable {
@@ -85,25 +120,38 @@ public struct AlertService: Sendable {
     public func settings(_ scope: AccessScope) async throws -> AlertSettings {
         try scope.require(.read)
         return try await database.read { db in
-            AlertSettings(
-                webhookURL: try await db.raw("SELECT alert_webhook_url FROM workspaces WHERE id = \(bind: scope.workspace.id)").first()?
-                    .optionalString("alert_webhook_url"))
+            let row = try await db.raw("SELECT alert_webhook_url, alert_emails FROM workspaces WHERE id = \(bind: scope.workspace.id)").first()
+            return AlertSettings(
+                webhookURL: try row?.optionalString("alert_webhook_url"), emails: AlertSettings.emails(try row?.optionalString("alert_emails")))
         }
     }
 
-    public func updateSettings(_ scope: AccessScope, _ settings: AlertSettings) async throws -> AlertSettings {
+    public func updateSettings(_ scope: AccessScope, _ input: AlertSettings) async throws -> AlertSettings {
         try scope.require(.manageMembers)
+        var settings = input
+        var validator = Validator()
         if let url = settings.webhookURL {
             let components = URLComponents(string: url)
-            guard components?.scheme == "https" || components?.scheme == "http", components?.host?.isEmpty == false else {
-                throw PitcrewError.invalid("webhook_url", "must be an http(s) URL")
-            }
+            validator.check(
+                (components?.scheme == "https" || components?.scheme == "http") && components?.host?.isEmpty == false, "webhook_url",
+                "must be an http(s) URL")
         }
+        settings.emails = input.emails.enumerated().compactMap { index, raw in
+            let email = Validation.normalizedEmail(raw)
+            validator.check(email != nil, "emails[\(index)]", "is not an email address")
+            return email
+        }
+        validator.check(settings.emails.count <= 50, "emails", "must hold at most 50 addresses")
+        try validator.finish()
+        let emailsJSON = settings.emails.isEmpty ? nil : String(decoding: try JSONEncoder().encode(settings.emails), as: UTF8.self)
+        let saved = settings
         try await database.transaction { db in
-            try await db.raw("UPDATE workspaces SET alert_webhook_url = \(bind: settings.webhookURL) WHERE id = \(bind: scope.workspace.id)").run()
+            try await db.raw(
+                "UPDATE workspaces SET alert_webhook_url = \(bind: saved.webhookURL), alert_emails = \(bind: emailsJSON) WHERE id = \(bind: scope.workspace.id)"
+            ).run()
             try await AuditLog.record(
                 db, workspaceID: scope.workspace.id, actor: scope.actor, action: "alerts.settings", entity: "workspace", entityID: scope.workspace.id,
-                after: settings)
+                after: saved)
         }
         return settings
     }
@@ -142,7 +190,9 @@ public struct AlertService: Sendable {
                 guard !inserted.isEmpty else { continue }
                 raised += 1
                 try await Notifications.enqueue(
-                    db, workspaceID: contract.workspaceID, event: "renewal.due",
+                    db, workspaceID: contract.workspaceID, event: "renewal.due", subject: title,
+                    text: "\(title).\n\nAnnual cost: \(Money(minorUnits: contract.annualCost, currency: contract.amount.currency).formatted()). "
+                        + "Notice period: \(contract.noticeDays) days. Renew, renegotiate or cancel before \(contract.decisionDate).\n",
                     data: [
                         "contract_id": contract.id, "tool_id": contract.toolID, "tool": tool, "decision_date": contract.decisionDate.description,
                         "end_date": contract.endDate.description, "threshold_days": String(threshold), "auto_renew": String(contract.autoRenew),

@@ -71,77 +71,111 @@ extension StackSnapshot {
     var activeStatuses: Set<ToolStatus> { [.evaluating, .active, .retiring] }
     func millis(daysAgo days: Int) -> Int64 { today.adding(days: -days).startMillis }
 
-    func liveContracts(_ toolID: String) -> [Contract] {
-        contracts.filter { $0.toolID == toolID && $0.isLive(on: today) }
-    }
+    func liveContracts(_ toolID: String) -> [Contract] { liveByTool[toolID] ?? [] }
 
     /// Annual cost of a tool's live contracts in the workspace currency.
-    func annualCost(_ toolID: String) -> Int64 {
-        liveContracts(toolID).filter { $0.amount.currency == currency }.reduce(0) { $0 + $1.annualCost }
-    }
+    func annualCost(_ toolID: String) -> Int64 { costByTool[toolID] ?? 0 }
 
     func activeUsers(_ toolID: String, days: Int) -> Set<Int32> {
+        if days == 90 { return active90ByTool[toolID] ?? [] }
         let since = millis(daysAgo: days)
         return Set((activity[toolID] ?? []).lazy.filter { $0.lastActive >= since }.map(\.user))
     }
 
     public func utilization(_ toolID: String) -> ToolUtilization {
-        let rows = activity[toolID] ?? []
-        let since30 = millis(daysAgo: 30)
-        let since90 = millis(daysAgo: 90)
-        var all = Set<Int32>(), a30 = Set<Int32>(), a90 = Set<Int32>()
-        var features: [String: Set<Int32>] = [:]
-        var last: Int64?
-        for row in rows {
-            all.insert(row.user)
-            if row.lastActive >= since30 { a30.insert(row.user) }
-            if row.lastActive >= since90 {
-                a90.insert(row.user)
-                if let feature = row.feature { features[feature, default: []].insert(row.user) }
-            }
-            last = max(last ?? row.lastActive, row.lastActive)
-        }
+        let stats = usageByTool[toolID] ?? UsageStats()
+        let a90 = activeUsers(toolID, days: 90)
         let live = liveContracts(toolID)
         let seats: Int64? = live.compactMap(\.seats).isEmpty ? nil : live.compactMap(\.seats).reduce(0, +)
         let cost = annualCost(toolID)
         let unused = seats.map { max(0, $0 - Int64(a90.count)) } ?? 0
         let unusedCost = (seats ?? 0) > 0 ? cost * unused / seats! : 0
         return ToolUtilization(
-            toolID: toolID, seatsPurchased: seats, usersKnown: all.count, active30: a30.count, active90: a90.count, annualCost: cost,
-            costPerActiveUser: a90.isEmpty ? nil : cost / Int64(a90.count), unusedSeats: unused, unusedCost: unusedCost, lastActivity: last,
-            features: features.mapValues(\.count))
+            toolID: toolID, seatsPurchased: seats, usersKnown: stats.known, active30: stats.active30, active90: a90.count, annualCost: cost,
+            costPerActiveUser: a90.isEmpty ? nil : cost / Int64(a90.count), unusedSeats: unused, unusedCost: unusedCost,
+            lastActivity: stats.lastActive, features: stats.features)
     }
 
-    /// Tools in use that share a subcategory, and pairs that share at least two capabilities.
-    public func overlaps() -> [OverlapGroup] {
-        let inUse = tools.filter { activeStatuses.contains($0.status) }
-        var groups: [OverlapGroup] = []
-        let bySub = Dictionary(grouping: inUse.filter { $0.subcategory != nil }, by: { $0.subcategory! })
-        for (sub, members) in bySub where members.count > 1 {
-            groups.append(group("subcategory", sub, members.map(\.id)))
+    /// Tools in use that share a subcategory, and pairs that share at least two capabilities, costliest first.
+    public func overlaps() -> [OverlapGroup] { overlaps(top: nil).groups }
+
+    /// The `top` costliest overlaps (all when nil) and how many there are. Candidates are found and ranked by cost
+    /// first; keys and shared users are worked out only for those returned — a large stack has tens of thousands of
+    /// capability pairs.
+    public func overlaps(top: Int?) -> (groups: [OverlapGroup], total: Int) {
+        /// A subcategory group (`sub` set) or a capability pair (tools `i` and `j` of `inUse`).
+        struct Candidate {
+            var cost: Int64
+            var first: String
+            var last: String
+            var sub: String?
+            var i: Int32
+            var j: Int32
         }
-        for (i, a) in inUse.enumerated() where a.capabilities.count >= 2 {
-            let capsA = Set(a.capabilities)
-            for b in inUse[(i + 1)...] where b.subcategory != a.subcategory || a.subcategory == nil {
-                let shared = capsA.intersection(b.capabilities)
-                if shared.count >= 2 { groups.append(group("capabilities", shared.sorted().joined(separator: ","), [a.id, b.id])) }
+        let inUse = tools.filter { activeStatuses.contains($0.status) }
+        var candidates: [Candidate] = []
+        var members: [String: [String]] = [:]
+        for tool in inUse { if let sub = tool.subcategory { members[sub, default: []].append(tool.id) } }
+        for (sub, ids) in members where ids.count > 1 {
+            let sorted = ids.sorted()
+            candidates.append(Candidate(cost: ids.reduce(0) { $0 + annualCost($1) }, first: sorted[0], last: sorted[sorted.count - 1], sub: sub, i: 0, j: 0))
+        }
+        // Capabilities as bit sets, so the all-pairs comparison is a few ANDs per pair.
+        var bit: [String: Int] = [:]
+        for tool in inUse { for capability in tool.capabilities where bit[capability] == nil { bit[capability] = bit.count } }
+        let words = max(1, (bit.count + 63) / 64)
+        var masks = [UInt64](repeating: 0, count: inUse.count * words)
+        for (i, tool) in inUse.enumerated() {
+            for capability in tool.capabilities { let index = bit[capability]!; masks[i * words + index / 64] |= 1 << UInt64(index % 64) }
+        }
+        let costs = inUse.map { annualCost($0.id) }
+        for i in inUse.indices where inUse[i].capabilities.count >= 2 {
+            let sub = inUse[i].subcategory
+            for j in (i + 1)..<inUse.count where sub == nil || inUse[j].subcategory != sub {
+                var common = 0
+                for w in 0..<words { common += (masks[i * words + w] & masks[j * words + w]).nonzeroBitCount }
+                guard common >= 2 else { continue }
+                let (a, b) = inUse[i].id < inUse[j].id ? (inUse[i].id, inUse[j].id) : (inUse[j].id, inUse[i].id)
+                candidates.append(Candidate(cost: costs[i] + costs[j], first: a, last: b, sub: nil, i: Int32(i), j: Int32(j)))
             }
         }
-        return groups.sorted { ($0.annualCost, $0.key) > ($1.annualCost, $1.key) }
+        // Costliest first; ties by basis and tools, so the order never depends on how the rows were read.
+        candidates.sort {
+            if $0.cost != $1.cost { return $0.cost > $1.cost }
+            if ($0.sub == nil) != ($1.sub == nil) { return $0.sub != nil }
+            return ($0.first, $0.last) < ($1.first, $1.last)
+        }
+        let chosen = top.map { candidates.prefix($0) } ?? candidates[...]
+        let groups = chosen.map { c -> OverlapGroup in
+            if let sub = c.sub { return group("subcategory", sub, members[sub]!.sorted()) }
+            let (a, b) = (inUse[Int(c.i)], inUse[Int(c.j)])
+            let key = Set(a.capabilities).intersection(b.capabilities).sorted().joined(separator: ",")
+            return group("capabilities", key, [c.first, c.last])
+        }
+        return (groups, candidates.count)
     }
 
     private func group(_ basis: String, _ key: String, _ ids: [String]) -> OverlapGroup {
-        var seen = Set<Int32>(), shared = Set<Int32>()
-        for id in ids {
-            for user in activeUsers(id, days: 90) where !seen.insert(user).inserted { shared.insert(user) }
+        var shared = Set<Int32>()
+        if ids.count == 2 {
+            let (a, b) = (activeUsers(ids[0], days: 90), activeUsers(ids[1], days: 90))
+            shared = a.count < b.count ? a.intersection(b) : b.intersection(a)
+        } else {
+            var seen = Set<Int32>()
+            for id in ids {
+                for user in activeUsers(id, days: 90) where !seen.insert(user).inserted { shared.insert(user) }
+            }
         }
-        return OverlapGroup(basis: basis, key: key, toolIDs: ids.sorted(), sharedUsers: shared.count, annualCost: ids.reduce(0) { $0 + annualCost($1) })
+        return OverlapGroup(basis: basis, key: key, toolIDs: ids, sharedUsers: shared.count, annualCost: ids.reduce(0) { $0 + annualCost($1) })
     }
 
     /// In each subcategory with several tools in use, keep the one with most active users; the others are candidates.
     public func consolidation() -> [ConsolidationCandidate] {
         var result: [ConsolidationCandidate] = []
-        for group in overlaps() where group.basis == "subcategory" {
+        let inUse = tools.filter { activeStatuses.contains($0.status) }
+        let bySub = Dictionary(grouping: inUse.filter { $0.subcategory != nil }, by: { $0.subcategory! })
+        for (sub, members) in bySub where members.count > 1 {
+            let group = (key: sub, toolIDs: members.map(\.id))
             let ranked = group.toolIDs.map { (id: $0, users: activeUsers($0, days: 90), cost: annualCost($0)) }
                 .sorted { ($0.users.count, -$0.cost, $0.id) > ($1.users.count, -$1.cost, $1.id) }
             guard let keep = ranked.first else { continue }
@@ -162,7 +196,7 @@ extension StackSnapshot {
         var result: [RetirementCandidate] = []
         for tool in tools where tool.status != .retired {
             let cost = annualCost(tool.id)
-            let last = (activity[tool.id] ?? []).map(\.lastActive).max()
+            let last = usageByTool[tool.id]?.lastActive
             let live = !liveContracts(tool.id).isEmpty
             if tool.status == .retiring && live {
                 result.append(RetirementCandidate(toolID: tool.id, reason: "retiring with a live contract", annualCost: cost, lastActivity: last))

@@ -106,7 +106,7 @@ public struct StackServices: Sendable {
     }
 
     /// The job kinds the stack runs, and the periodic ones.
-    public func jobHandlers(database: Database) -> [String: JobRunner.Handler] {
+    public func jobHandlers(database: Database, smtp: SMTPConfiguration?) -> [String: JobRunner.Handler] {
         let uptime = self.uptime
         let alerts = self.alerts
         return [
@@ -118,6 +118,7 @@ public struct StackServices: Sendable {
             },
             "stack.renewal_scan": { _ in try await alerts.scanRenewals() },
             "notify.webhook": { job in try await Notifications.deliverWebhook(database, job) },
+            "notify.email": { job in try await Notifications.deliverEmail(smtp, job) },
         ]
     }
 

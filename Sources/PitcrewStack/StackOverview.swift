@@ -16,7 +16,9 @@ public struct StackOverview: Sendable, Codable, Equatable {
     public var annualCostByTeam: [String: Int64]
     public var totalAnnualCost: Int64
     public var renewals: [Renewal]
+    /// The 50 costliest overlaps (all of them: `/consolidation`), and how many there are.
     public var overlaps: [OverlapGroup]
+    public var overlapCount: Int
     public var unusedLicenceSpend: Int64
     public var topUnused: [ToolUtilization]
     public var consolidationSavings: Int64
@@ -50,12 +52,14 @@ extension StackSnapshot {
                 byTeam[team, default: 0] += share
             }
         }
+        let overlaps = overlaps(top: 50)
         let consolidation = consolidation()
         return StackOverview(
             currency: currency, toolsByStatus: byStatus,
             categories: MartechTaxonomy.categories.compactMap { categories[$0.key] }
                 + categories.values.filter { MartechTaxonomy.category($0.key) == nil }.sorted { $0.key < $1.key },
-            annualCostByTeam: byTeam, totalAnnualCost: total, renewals: renewals(withinDays: renewalDays), overlaps: overlaps(),
+            annualCostByTeam: byTeam, totalAnnualCost: total, renewals: renewals(withinDays: renewalDays), overlaps: overlaps.groups,
+            overlapCount: overlaps.total,
             unusedLicenceSpend: utilizations.reduce(0) { $0 + $1.unusedCost },
             topUnused: Array(utilizations.filter { $0.unusedCost > 0 }.sorted { ($0.unusedCost, $0.toolID) > ($1.unusedCost, $1.toolID) }.prefix(10)),
             consolidationSavings: consolidation.reduce(0) { $0 + $1.annualSavings },

@@ -20,7 +20,8 @@ public struct StackService: Sendable {
     }
 
     public func impact(_ scope: AccessScope, toolID: String, today: CalendarDate = CalendarDate(millis: Timestamp.now())) async throws -> ImpactReport {
-        let snapshot = try await snapshot(scope, today: today)
+        try scope.require(.read)
+        let snapshot = try await StackSnapshot.load(database, workspaceID: scope.workspace.id, today: today, activity: false, activeFor: toolID)
         guard snapshot.tools.contains(where: { $0.id == toolID }) else { throw PitcrewError.notFound("Tool") }
         return snapshot.impact(of: toolID)
     }

@@ -1,3 +1,4 @@
+import Foundation
 public import PitcrewCore
 public import PitcrewStore
 import SQLKit
@@ -33,13 +34,65 @@ public struct StackSnapshot: Sendable {
     public var checks: [String: String]
     public var uptimeDays: [UptimeDay]
     public var openIncidents: [(toolID: String, openedAt: Int64, cause: String)]
+    /// Worked out once at load: live contracts, their annual cost (workspace currency) and users active in 90 days, per tool.
+    var liveByTool: [String: [Contract]] = [:]
+    var costByTool: [String: Int64] = [:]
+    var active90ByTool: [String: Set<Int32>] = [:]
+    var usageByTool: [String: UsageStats] = [:]
 
-    public static func load(_ database: Database, workspaceID: String, today: CalendarDate) async throws -> StackSnapshot {
+    struct UsageStats {
+        var known = 0
+        var active30 = 0
+        var lastActive: Int64?
+        var features: [String: Int] = [:]
+    }
+    /// Users active in 90 days of a tool whose activity was not loaded (impact analysis reads only that tool's).
+    var active90Counts: [String: Int] = [:]
+
+    mutating func index() {
+        for contract in contracts where contract.isLive(on: today) {
+            liveByTool[contract.toolID, default: []].append(contract)
+            if contract.amount.currency == currency { costByTool[contract.toolID, default: 0] += contract.annualCost }
+        }
+        let since90 = today.adding(days: -90).startMillis
+        let since30 = today.adding(days: -30).startMillis
+        for (tool, rows) in activity {
+            var all = Set<Int32>(), a30 = Set<Int32>(), a90 = Set<Int32>()
+            var features: [String: Set<Int32>] = [:]
+            var last = Int64.min
+            for row in rows {
+                all.insert(row.user)
+                last = max(last, row.lastActive)
+                guard row.lastActive >= since90 else { continue }
+                a90.insert(row.user)
+                if row.lastActive >= since30 { a30.insert(row.user) }
+                if let feature = row.feature { features[feature, default: []].insert(row.user) }
+            }
+            active90ByTool[tool] = a90
+            usageByTool[tool] = UsageStats(
+                known: all.count, active30: a30.count, lastActive: rows.isEmpty ? nil : last, features: features.mapValues(\.count))
+        }
+    }
+
+    /// Loads the workspace's stack. Without `activity`, per-user rows are not read (the large table); `activeFor` then
+    /// names one tool whose active-user count is read instead.
+    public static func load(_ database: Database, workspaceID: String, today: CalendarDate, activity loadActivity: Bool = true,
+                            activeFor: String? = nil) async throws -> StackSnapshot {
         let since = today.adding(days: -90).description
-        let (tools, contracts, integrations, links, campaigns, currency, checks, days, incidents) = try await database.read { db in
-            let tools = try await StackStore.tools(db, workspaceID: workspaceID)
-            let contracts = try await StackStore.contracts(db, workspaceID: workspaceID)
-            let integrations = try await StackStore.integrations(db, workspaceID: workspaceID)
+        // Activity is the large table: read raw (users interned to integers below), on another reader connection while
+        // the rest is read.
+        async let activityRows: [[SQLValue]] = loadActivity ? database.rawRead { raw in
+            return try await raw.rows("SELECT tool_id, user_email, last_active_at, feature FROM tool_usage WHERE workspace_id = ?", [.text(workspaceID)])
+        } : []
+        // Tools, contracts and integrations: thousands of rows in a large stack, read raw on another reader.
+        async let lists = database.rawRead { raw in
+            return (
+                try await StackStore.all(raw, "tools", StackStore.toolColumns, order: "name", workspaceID: workspaceID, StackStore.tool(from:)),
+                try await StackStore.all(raw, "contracts", StackStore.contractColumns, order: "start_date, id", workspaceID: workspaceID, StackStore.contract(from:)),
+                try await StackStore.all(raw, "integrations", StackStore.integrationColumns, order: "id", workspaceID: workspaceID, StackStore.integration(from:))
+            )
+        }
+        let (links, campaigns, currency, checks, days, incidents) = try await database.read { db in
             let links = try await StackStore.campaignLinks(db, workspaceID: workspaceID)
             var campaigns: [String: String] = [:]
             if !links.isEmpty {
@@ -68,12 +121,19 @@ public struct StackSnapshot: Sendable {
             let incidents = try await db.raw(
                 "SELECT tool_id, opened_at, cause FROM incidents WHERE workspace_id = \(bind: workspaceID) AND closed_at IS NULL"
             ).all().map { (toolID: try $0.string("tool_id"), openedAt: try $0.int64("opened_at"), cause: try $0.string("cause")) }
-            return (tools, contracts, integrations, links, campaigns, currency, checks, days, incidents)
+            return (links, campaigns, currency, checks, days, incidents)
         }
-        // Activity is the large table: read raw, users interned to integers.
-        let rows = try await database.rawRead { raw in
-            try await raw.rows("SELECT tool_id, user_email, last_active_at, feature FROM tool_usage WHERE workspace_id = ?", [.text(workspaceID)])
+        var counts: [String: Int] = [:]
+        if let tool = activeFor {
+            let since = today.adding(days: -90).startMillis
+            counts[tool] = Int(try await database.rawRead { raw in
+                try await raw.rows(
+                    "SELECT COUNT(DISTINCT user_email) FROM tool_usage WHERE workspace_id = ? AND tool_id = ? AND last_active_at >= ?",
+                    [.text(workspaceID), .text(tool), .integer(since)])
+            }.first?.first?.integer ?? 0)
         }
+        let rows = try await activityRows
+        let (tools, contracts, integrations) = try await lists
         var users: [String: Int32] = [:]
         var activity: [String: [Activity]] = [:]
         for row in rows {
@@ -85,9 +145,12 @@ public struct StackSnapshot: Sendable {
             }
             activity[tool, default: []].append(Activity(user: user, lastActive: at, feature: row[3].text))
         }
-        return StackSnapshot(
+        var snapshot = StackSnapshot(
             today: today, currency: currency, tools: tools, contracts: contracts, integrations: integrations, activity: activity,
             userCount: users.count, campaignLinks: links, campaignNames: campaigns, checks: checks, uptimeDays: days,
             openIncidents: incidents)
+        snapshot.active90Counts = counts
+        snapshot.index()
+        return snapshot
     }
 }

@@ -11,7 +11,11 @@ public enum StackStore {
         return list
     }
 
-    static func tool(from row: any SQLRow) throws -> Tool {
+    static func tool(from row: any SQLRow) throws -> Tool { try tool(from: KitRow(row: row)) }
+    static func contract(from row: any SQLRow) throws -> Contract { try contract(from: KitRow(row: row)) }
+    static func integration(from row: any SQLRow) throws -> Integration { try integration(from: KitRow(row: row)) }
+
+    static func tool(from row: some StackRow) throws -> Tool {
         Tool(
             id: try row.string("id"), workspaceID: try row.string("workspace_id"), name: try row.string("name"),
             vendor: try row.optionalString("vendor"), website: try row.optionalString("website"), category: try row.string("category"),
@@ -22,7 +26,7 @@ public enum StackStore {
             createdAt: try row.int64("created_at"), updatedAt: try row.int64("updated_at"))
     }
 
-    static func contract(from row: any SQLRow) throws -> Contract {
+    static func contract(from row: some StackRow) throws -> Contract {
         Contract(
             id: try row.string("id"), workspaceID: try row.string("workspace_id"), toolID: try row.string("tool_id"),
             amount: Money(minorUnits: try row.int64("amount_minor"), currency: try row.string("currency")),
@@ -33,13 +37,36 @@ public enum StackStore {
             notes: try row.optionalString("notes"), createdAt: try row.int64("created_at"))
     }
 
-    static func integration(from row: any SQLRow) throws -> Integration {
+    static func integration(from row: some StackRow) throws -> Integration {
         Integration(
             id: try row.string("id"), workspaceID: try row.string("workspace_id"), sourceToolID: try row.string("source_tool_id"),
             targetToolID: try row.string("target_tool_id"), direction: IntegrationDirection(rawValue: try row.string("direction")) ?? .one_way,
             objects: list(try row.optionalString("objects")), cadence: IntegrationCadence(rawValue: try row.string("cadence")) ?? .daily,
             owner: try row.optionalString("owner"), status: IntegrationStatus(rawValue: try row.string("status")) ?? .active,
             notes: try row.optionalString("notes"), createdAt: try row.int64("created_at"), updatedAt: try row.int64("updated_at"))
+    }
+
+    // MARK: Whole-workspace reads on a raw reader (the snapshot: thousands of rows, decoded by position)
+
+    static let toolColumns = [
+        "id", "workspace_id", "name", "vendor", "website", "category", "subcategory", "capabilities", "status", "business_owner", "technical_owner",
+        "teams", "notes", "playbook_links", "created_at", "updated_at",
+    ]
+    static let contractColumns = [
+        "id", "workspace_id", "tool_id", "amount_minor", "currency", "billing_period", "seats", "start_date", "end_date", "auto_renew",
+        "notice_days", "sla_uptime_bp", "notes", "created_at",
+    ]
+    static let integrationColumns = [
+        "id", "workspace_id", "source_tool_id", "target_tool_id", "direction", "objects", "cadence", "owner", "status", "notes", "created_at",
+        "updated_at",
+    ]
+
+    static func all<T>(_ raw: RawSQL, _ table: String, _ columns: [String], order: String, workspaceID: String, _ map: (RawRow) throws -> T) async throws
+        -> [T]
+    {
+        let names = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1, $0) })
+        let rows = try await raw.rows("SELECT \(columns.joined(separator: ", ")) FROM \(table) WHERE workspace_id = ? ORDER BY \(order)", [.text(workspaceID)])
+        return try rows.map { try map(RawRow(names: names, values: $0)) }
     }
 
     // MARK: Tools
@@ -182,5 +209,52 @@ public enum StackStore {
     public static func campaignLinks(_ db: any SQLDatabase, workspaceID: String) async throws -> [(campaignID: String, toolID: String)] {
         try await db.raw("SELECT campaign_id, tool_id FROM campaign_tools WHERE workspace_id = \(bind: workspaceID)").all()
             .map { (try $0.string("campaign_id"), try $0.string("tool_id")) }
+    }
+}
+
+/// What the row mappers read: a column by name, as SQLKit rows and raw rows both provide.
+protocol StackRow {
+    func string(_ column: String) throws -> String
+    func optionalString(_ column: String) throws -> String?
+    func int64(_ column: String) throws -> Int64
+    func optionalInt64(_ column: String) throws -> Int64?
+    func bool(_ column: String) throws -> Bool
+}
+
+struct KitRow: StackRow {
+    let row: any SQLRow
+    func string(_ column: String) throws -> String { try row.string(column) }
+    func optionalString(_ column: String) throws -> String? { try row.optionalString(column) }
+    func int64(_ column: String) throws -> Int64 { try row.int64(column) }
+    func optionalInt64(_ column: String) throws -> Int64? { try row.optionalInt64(column) }
+    func bool(_ column: String) throws -> Bool { try row.bool(column) }
+}
+
+struct RawRow: StackRow {
+    struct Missing: Error { var column: String }
+    let names: [String: Int]
+    let values: [SQLValue]
+
+    func value(_ column: String) throws -> SQLValue {
+        guard let index = names[column], index < values.count else { throw Missing(column: column) }
+        return values[index]
+    }
+    func string(_ column: String) throws -> String {
+        guard let text = try value(column).text else { throw Missing(column: column) }
+        return text
+    }
+    func optionalString(_ column: String) throws -> String? { try value(column).text }
+    func int64(_ column: String) throws -> Int64 {
+        guard let number = try value(column).integer else { throw Missing(column: column) }
+        return number
+    }
+    func optionalInt64(_ column: String) throws -> Int64? { try value(column).integer }
+    func bool(_ column: String) throws -> Bool {
+        switch try value(column) {
+        case .bool(let flag): return flag
+        case .integer(let number): return number != 0
+        case .text(let text): return text == "true" || text == "t" || text == "1"
+        case .null: throw Missing(column: column)
+        }
     }
 }

@@ -268,6 +268,7 @@ public struct UptimeService: Sendable {
             let open = try await db.raw(
                 "SELECT id FROM incidents WHERE check_id = \(bind: check.id) AND closed_at IS NULL"
             ).first().map { try $0.string("id") }
+            let tool = try await db.raw("SELECT name FROM tools WHERE id = \(bind: check.toolID)").first()?.string("name") ?? check.toolID
             if !result.up && open == nil {
                 let id = Identifier.make()
                 try await db.raw(
@@ -278,12 +279,14 @@ public struct UptimeService: Sendable {
                     """
                 ).run()
                 try await Notifications.enqueue(
-                    db, workspaceID: check.workspaceID, event: "incident.opened",
+                    db, workspaceID: check.workspaceID, event: "incident.opened", subject: "\(tool) is down",
+                    text: "\(tool) failed its uptime check \(check.method) \(check.url) at \(Timestamp.iso8601(result.checkedAt)): \(result.error ?? "down").\n",
                     data: ["incident_id": id, "tool_id": check.toolID, "url": check.url, "cause": result.error ?? "down"])
             } else if result.up, let open {
                 try await db.raw("UPDATE incidents SET closed_at = \(bind: result.checkedAt) WHERE id = \(bind: open)").run()
                 try await Notifications.enqueue(
-                    db, workspaceID: check.workspaceID, event: "incident.closed", data: ["incident_id": open, "tool_id": check.toolID, "url": check.url])
+                    db, workspaceID: check.workspaceID, event: "incident.closed", subject: "\(tool) is up again",
+                    text: "\(tool) passed its uptime check \(check.method) \(check.url) at \(Timestamp.iso8601(result.checkedAt)).\n", data: ["incident_id": open, "tool_id": check.toolID, "url": check.url])
             }
         }
     }

@@ -16,6 +16,8 @@ public struct AppConfiguration: Sendable {
     public var resourcesPath: String?
     /// Run the job queue (uptime checks, renewal alerts, webhooks) in this process. Tests drive it by hand instead.
     public var backgroundJobs = true
+    /// Where alert emails go out (`--smtp-url`); nil sends none.
+    public var smtp: SMTPConfiguration?
 
     public init(
         database: DatabaseLocation = .sqlite(path: "./pitcrew.sqlite"), host: String = "127.0.0.1", port: Int = 8080,

@@ -23,7 +23,7 @@ public struct AppServices: Sendable {
     public let stack: StackServices
     public let jobs: JobRunner
 
-    public init(database: Database, bcryptCost: UInt8 = 12) {
+    public init(database: Database, bcryptCost: UInt8 = 12, smtp: SMTPConfiguration? = nil) {
         self.database = database
         self.access = AccessService(database: database, bcryptCost: bcryptCost)
         self.campaigns = CampaignService(database: database)
@@ -34,7 +34,7 @@ public struct AppServices: Sendable {
         self.imports = ImportService(database: database)
         self.contacts = ContactService(database: database)
         self.stack = StackServices(database: database)
-        self.jobs = JobRunner(database: database, handlers: stack.jobHandlers(database: database), periodic: StackServices.periodicJobs)
+        self.jobs = JobRunner(database: database, handlers: stack.jobHandlers(database: database, smtp: smtp), periodic: StackServices.periodicJobs)
     }
 }
 
@@ -47,7 +47,7 @@ public func buildApplication(_ config: AppConfiguration, logger: Logger = Logger
 
 /// Builds the application on an opened database (migrating it first). The database runs as one of the app's services.
 public func buildApplication(_ config: AppConfiguration, database: Database, logger: Logger) async throws -> some ApplicationProtocol {
-    let services = AppServices(database: database, bcryptCost: config.bcryptCost)
+    let services = AppServices(database: database, bcryptCost: config.bcryptCost, smtp: config.smtp)
     let router = try await buildRouter(config, services: services)
     var app = Application(
         router: router, configuration: .init(address: .hostname(config.host, port: config.port), serverName: "pitcrew"), logger: logger)

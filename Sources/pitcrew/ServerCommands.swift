@@ -15,11 +15,20 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on (env PITCREW_HOST; default 127.0.0.1).") var host: String?
     @Option(help: "Port (env PITCREW_PORT; default 8080).") var port: Int?
     @Flag(name: .customLong("secure-cookies"), help: "Mark cookies Secure (serve only behind HTTPS).") var secureCookies = false
+    @Option(
+        name: .customLong("smtp-url"),
+        help: "SMTP server for alert emails: smtp://user:pass@host:587?starttls=true&from=alerts@example.com or smtps://… (env PITCREW_SMTP_URL).")
+    var smtpURL: String?
 
     func run() async throws {
-        let config = AppConfiguration(
+        var config = AppConfiguration(
             database: try db.location(), host: Settings.string(host, env: "host", default: "127.0.0.1"), port: try Settings.port(port),
             secureCookies: try secureCookies || Settings.flag(env: "secure_cookies"))
+        let smtp = Settings.string(smtpURL, env: "smtp_url", default: "")
+        if !smtp.isEmpty {
+            guard let parsed = SMTPConfiguration(url: smtp) else { throw ValidationError("--smtp-url must look like smtp://host:port or smtps://…") }
+            config.smtp = parsed
+        }
         let app = try await buildApplication(config)
         try await app.runService()
     }

@@ -317,6 +317,43 @@ import Testing
     }
 
     @Test(arguments: TestBackend.available)
+    func alertEmailsGoThroughTheQueueToAnSMTPServer(backend: TestBackend) async throws {
+        let smtp = FakeSMTPServer()
+        try await smtp.run { port in
+            let config = SMTPConfiguration(url: "smtp://alerts%40northwind.example:s3cret@127.0.0.1:\(port)?from=alerts@northwind.example")!
+            try await TestApp.with(backend) { client, fixture in
+                let admin = fixture.tokensA[.admin]!
+                let bad = try await client.call(.put, "/api/v1/stack/alert-settings", token: admin, json: #"{"emails":["ops@x.com","nope"]}"#)
+                #expect(bad.problemFields == ["emails[1]"])
+                let set = try await client.call(.put, "/api/v1/stack/alert-settings", token: admin, json: #"{"emails":["Ops@Northwind.example"]}"#)
+                #expect(set.object["emails"] as? [String] == ["ops@northwind.example"])
+                let tool = try await Self.tool(client, admin, #"{"name":"Hotjar — Pro ✓","category":"content_experience"}"#)
+                _ = try await client.call(
+                    .post, "/api/v1/stack/tools/\(tool)/contracts", token: admin,
+                    json: #"{"amount_minor":50000,"billing_period":"monthly","start_date":"2026-01-01","end_date":"2026-12-31","notice_days":30}"#)
+                #expect(try await fixture.services.stack.alerts.scanRenewals(today: CalendarDate("2026-11-01")!) == 1)
+                // The server's runner sends with its SMTP configuration.
+                let runner = JobRunner(
+                    database: fixture.database, handlers: fixture.services.stack.jobHandlers(database: fixture.database, smtp: config))
+                try await runner.runDue()
+                let message = try #require(smtp.messages.withLock { $0.first })
+                #expect(message.contains("To: ops@northwind.example"))
+                #expect(message.contains("Subject: =?UTF-8?B?"))  // non-ASCII subject, encoded
+                let body = message.components(separatedBy: "\r\n\r\n").dropFirst().joined().replacingOccurrences(of: "\r\n", with: "")
+                let text = String(decoding: Data(base64Encoded: body) ?? Data(), as: UTF8.self)
+                #expect(text.contains("Hotjar — Pro ✓: decide by 2026-12-01 (30 days)"))
+                let commands = smtp.commands.withLock { $0 }
+                #expect(commands.contains("MAIL FROM:<alerts@northwind.example>") && commands.contains("RCPT TO:<ops@northwind.example>"))
+                #expect(commands.contains("AUTH PLAIN " + Data("\0alerts@northwind.example\0s3cret".utf8).base64EncodedString()))
+                // The same threshold is not raised twice; every job has finished.
+                #expect(try await fixture.services.stack.alerts.scanRenewals(today: CalendarDate("2026-11-25")!) == 0)
+                let counts = try await fixture.database.read { db in try await JobQueue.counts(db) }
+                #expect(counts["dead"] == nil && counts["pending"] == nil)
+            }
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
     func reviewsAndPurchaseApprovals(backend: TestBackend) async throws {
         try await TestApp.with(backend) { client, fixture in
             let token = fixture.tokensA[.marketer]!

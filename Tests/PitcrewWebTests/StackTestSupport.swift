@@ -105,3 +105,74 @@ struct StackFixture {
         }
     }
 }
+
+import NIOPosix
+
+/// A mail server as the outside world would run one, speaking real SMTP on loopback: it answers the conversation and
+/// keeps what each DATA section carried (and the AUTH line), so tests see exactly what Pitcrew sent.
+final class FakeSMTPServer: Sendable {
+    let messages = Mutex<[String]>([])
+    let commands = Mutex<[String]>([])
+
+    func run(_ body: @Sendable (Int) async throws -> Void) async throws {
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: 0) { channel in
+                channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
+            }
+        let port = server.channel.localAddress!.port!
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await server.executeThenClose { inbound in
+                    for try await connection in inbound {
+                        try? await self.converse(connection)
+                    }
+                }
+            }
+            defer { group.cancelAll() }
+            try await body(port)
+            server.channel.close(promise: nil)
+        }
+    }
+
+    private func converse(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async throws {
+        try await connection.executeThenClose { inbound, outbound in
+            try await outbound.write(ByteBuffer(string: "220 fake.smtp ready\r\n"))
+            var pending = ""
+            var inData = false
+            var data = ""
+            for try await buffer in inbound {
+                pending += String(buffer: buffer)
+                while let range = pending.range(of: "\r\n") {
+                    let line = String(pending[..<range.lowerBound])
+                    pending.removeSubrange(..<range.upperBound)
+                    if inData {
+                        if line == "." {
+                            inData = false
+                            let message = data
+                            messages.withLock { $0.append(message) }
+                            try await outbound.write(ByteBuffer(string: "250 queued\r\n"))
+                        } else {
+                            data += line + "\r\n"
+                        }
+                        continue
+                    }
+                    commands.withLock { $0.append(line) }
+                    let verb = line.prefix(4).uppercased()
+                    switch verb {
+                    case "EHLO": try await outbound.write(ByteBuffer(string: "250-fake.smtp\r\n250-8BITMIME\r\n250 AUTH PLAIN\r\n"))
+                    case "AUTH": try await outbound.write(ByteBuffer(string: "235 ok\r\n"))
+                    case "MAIL", "RCPT": try await outbound.write(ByteBuffer(string: "250 ok\r\n"))
+                    case "DATA":
+                        inData = true
+                        data = ""
+                        try await outbound.write(ByteBuffer(string: "354 go ahead\r\n"))
+                    case "QUIT":
+                        try await outbound.write(ByteBuffer(string: "221 bye\r\n"))
+                        return
+                    default: try await outbound.write(ByteBuffer(string: "502 not implemented\r\n"))
+                    }
+                }
+            }
+        }
+    }
+}

@@ -13,7 +13,8 @@ enum Migration0005Stack {
             "ALTER TABLE workspaces ADD COLUMN alert_emails TEXT",
             "ALTER TABLE workspaces ADD COLUMN alert_webhook_url TEXT",
             "ALTER TABLE workspaces ADD COLUMN approval_chain TEXT",
-            "CREATE INDEX tool_usage_user ON tool_usage (workspace_id, user_email)",
+            // The stack's reports read every activity row of a workspace: from this index alone, without the table.
+            "CREATE INDEX tool_usage_cover ON tool_usage (workspace_id, tool_id, user_email, last_active_at, feature)",
             """
             CREATE TABLE integrations (
                 id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,

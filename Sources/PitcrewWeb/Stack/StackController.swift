@@ -358,10 +358,12 @@ struct StackController {
 
     @Sendable func updateAlertSettings(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<AlertSettings> {
         let scope = try await context.scope(access)
-        var body = try await JSONBody.read(request, context: context, allowed: ["webhook_url"])
-        let url = body.string("webhook_url")
+        var body = try await JSONBody.read(request, context: context, allowed: ["webhook_url", "emails"])
+        let current = try await stack.alerts.settings(scope)
+        let url = body.string("webhook_url").apply(to: current.webhookURL)
+        let emails = body.strings("emails").apply(to: current.emails) ?? []
         try body.finish()
-        return JSONResponse(try await stack.alerts.updateSettings(scope, AlertSettings(webhookURL: url.apply(to: nil))))
+        return JSONResponse(try await stack.alerts.updateSettings(scope, AlertSettings(webhookURL: url, emails: emails)))
     }
 
     // MARK: Reviews
