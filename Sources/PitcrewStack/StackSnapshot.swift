@@ -1,4 +1,3 @@
-import Foundation
 public import PitcrewCore
 public import PitcrewStore
 import SQLKit
@@ -81,8 +80,13 @@ public struct StackSnapshot: Sendable {
         let since = today.adding(days: -90).description
         // Activity is the large table: read raw (users interned to integers below), on another reader connection while
         // the rest is read.
+        // One row per tool with its activity packed by the database (the covering index streams in tool order): tens of
+        // thousands of small rows cost far more to hand over one by one than to pack and split.
+        let pack = database.backend == .postgres
+            ? "string_agg(user_email || chr(31) || CAST(last_active_at AS TEXT) || chr(31) || COALESCE(feature, ''), chr(30))"
+            : "group_concat(user_email || char(31) || last_active_at || char(31) || COALESCE(feature, ''), char(30))"
         async let activityRows: [[SQLValue]] = loadActivity ? database.rawRead { raw in
-            return try await raw.rows("SELECT tool_id, user_email, last_active_at, feature FROM tool_usage WHERE workspace_id = ?", [.text(workspaceID)])
+            try await raw.rows("SELECT tool_id, \(pack) FROM tool_usage WHERE workspace_id = ? GROUP BY tool_id", [.text(workspaceID)])
         } : []
         // Tools, contracts and integrations: thousands of rows in a large stack, read raw on another reader.
         async let lists = database.rawRead { raw in
@@ -134,23 +138,90 @@ public struct StackSnapshot: Sendable {
         }
         let rows = try await activityRows
         let (tools, contracts, integrations) = try await lists
-        var users: [String: Int32] = [:]
+        var interner = ActivityInterner()
         var activity: [String: [Activity]] = [:]
         for row in rows {
-            guard case .text(let tool) = row[0], case .text(let email) = row[1], case .integer(let at) = row[2] else { continue }
-            let user: Int32
-            if let known = users[email] { user = known } else {
-                user = Int32(users.count)
-                users[email] = user
-            }
-            activity[tool, default: []].append(Activity(user: user, lastActive: at, feature: row[3].text))
+            guard case .text(let tool) = row[0], case .text(var packed) = row[1] else { continue }
+            activity[tool] = packed.withUTF8 { interner.parse($0) }
         }
+        let users = interner.userCount
         var snapshot = StackSnapshot(
             today: today, currency: currency, tools: tools, contracts: contracts, integrations: integrations, activity: activity,
-            userCount: users.count, campaignLinks: links, campaignNames: campaigns, checks: checks, uptimeDays: days,
+            userCount: users, campaignLinks: links, campaignNames: campaigns, checks: checks, uptimeDays: days,
             openIncidents: incidents)
         snapshot.active90Counts = counts
         snapshot.index()
         return snapshot
+    }
+}
+
+/// Splits packed activity (`email US last_active US feature`, records separated by RS) and interns users and features
+/// to small integers without making a String per row: keys are FNV-1a hashes of the bytes, checked against the bytes
+/// first seen under that hash (a collision falls back to exact String keys, so counts stay exact).
+struct ActivityInterner {
+    private var users: [UInt64: (id: Int32, bytes: [UInt8])] = [:]
+    private var collided: [String: Int32] = [:]
+    private var features: [UInt64: String] = [:]
+    private(set) var userCount = 0
+
+    mutating func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> [StackSnapshot.Activity] {
+        var result: [StackSnapshot.Activity] = []
+        var start = 0
+        let end = bytes.count
+        while start < end {
+            var recordEnd = start
+            while recordEnd < end && bytes[recordEnd] != 30 { recordEnd += 1 }
+            var first = start
+            while first < recordEnd && bytes[first] != 31 { first += 1 }
+            var second = first + 1
+            while second < recordEnd && bytes[second] != 31 { second += 1 }
+            if second < recordEnd {
+                var at: Int64 = 0
+                var valid = second > first + 1
+                for index in (first + 1)..<second {
+                    let digit = bytes[index] &- 48
+                    if digit > 9 { valid = false; break }
+                    at = at &* 10 &+ Int64(digit)
+                }
+                if valid {
+                    let user = intern(UnsafeBufferPointer(rebasing: bytes[start..<first]))
+                    let feature = second + 1 < recordEnd ? featureName(UnsafeBufferPointer(rebasing: bytes[(second + 1)..<recordEnd])) : nil
+                    result.append(StackSnapshot.Activity(user: user, lastActive: at, feature: feature))
+                }
+            }
+            start = recordEnd + 1
+        }
+        return result
+    }
+
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        return hash
+    }
+
+    private mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+        let key = Self.hash(bytes)
+        if let known = users[key] {
+            if known.bytes.elementsEqual(bytes) { return known.id }
+            let text = String(decoding: bytes, as: UTF8.self)
+            if let id = collided[text] { return id }
+            let id = Int32(userCount)
+            userCount += 1
+            collided[text] = id
+            return id
+        }
+        let id = Int32(userCount)
+        userCount += 1
+        users[key] = (id, Array(bytes))
+        return id
+    }
+
+    private mutating func featureName(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        let key = Self.hash(bytes)
+        if let known = features[key], known.utf8.elementsEqual(bytes) { return known }
+        let name = String(decoding: bytes, as: UTF8.self)
+        features[key] = name
+        return name
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 public import PitcrewCore
 import PitcrewIngest
 public import PitcrewStore
@@ -140,7 +141,9 @@ public struct UsageService: Sendable {
                         skipped += 1
                         continue
                     }
-                    let feature = record.feature.map { $0.trimmingASCIIWhitespace() }.flatMap { $0.isEmpty ? nil : $0 }
+                    // Control characters are dropped (the reports pack activity with them as separators).
+                    let feature = record.feature.map { String($0.unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) }).trimmingASCIIWhitespace() }
+                        .flatMap { $0.isEmpty ? nil : $0 }
                     let key = "\(toolID!)\u{1}\(email)\u{1}\(feature ?? "")"
                     if let current = existing[key] {
                         if at > current.lastActive {
