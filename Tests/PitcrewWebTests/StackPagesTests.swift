@@ -62,6 +62,27 @@ import Testing
             let duplicate = try await browser.post(client, "/martech/tools", form: "name=Figma&category=content_experience&status=active")
             #expect(duplicate.status == .badRequest && duplicate.text.contains("A tool named Figma exists"))
 
+            // Contracts, integrations, checks and reviews through the tool page's forms; problems are shown on the page.
+            let form = "amount=12%2C000.50&currency=EUR&billing_period=annual&seats=5&start_date=2026-01-01&end_date=2026-12-31&notice_days=45&auto_renew=on"
+            let saved = try await browser.post(client, "/martech/tools/\(warehouse.id)/contracts", form: form)
+            #expect(saved.status == .seeOther || saved.status == .found)
+            let contracts = try await stack.tools.contracts(scope, toolID: warehouse.id)
+            #expect(contracts.map(\.amount) == [Money(minorUnits: 1_200_050, currency: "EUR")] && contracts.first?.autoRenew == true)
+            let backwards = try await browser.post(
+                client, "/martech/tools/\(warehouse.id)/contracts", form: "amount=10&billing_period=annual&start_date=2026-05-01&end_date=2026-01-01")
+            #expect(backwards.status == .badRequest && backwards.text.contains("must not be before start_date"))
+            let notAmount = try await browser.post(
+                client, "/martech/tools/\(warehouse.id)/contracts", form: "amount=lots&billing_period=annual&start_date=2026-01-01&end_date=2026-02-01")
+            #expect(notAmount.status == .badRequest && notAmount.text.contains("amount"))
+            _ = try await browser.post(client, "/martech/tools/\(warehouse.id)/reviews", form: "kind=compliance")
+            #expect(try await stack.reviews.items(scope, toolID: warehouse.id).count == ReviewService.templates["compliance"]!.count)
+            let privateCheck = try await browser.post(client, "/martech/tools/\(warehouse.id)/checks", form: "url=http%3A%2F%2F10.0.0.1%2F")
+            #expect(privateCheck.status == .badRequest && privateCheck.text.contains("private or loopback"))
+            let figma = try await stack.tools.tools(scope).first { $0.name == "Figma" }!
+            _ = try await browser.post(client, "/martech/tools/\(warehouse.id)/integrations", form: "direction=inbound&other=\(figma.id)&objects=assets&cadence=weekly")
+            #expect(try await stack.tools.integrations(scope).contains { $0.sourceToolID == figma.id && $0.targetToolID == warehouse.id })
+            #expect(try await browser.get(client, "/martech").text.contains("Background jobs"))
+
             // Approving a request through the page: the owner is an admin, so the default chain's steps are theirs.
             let request = try await stack.purchases.create(scope, toolName: "Mutiny", toolID: nil, reason: "ABM", costMinor: 100, currency: "USD")
             _ = try await browser.post(client, "/martech/requests/\(request.id)/decide", form: "decision=approve&comment=ok")

@@ -18,6 +18,10 @@ struct StackPages {
         router.get("martech/tools", use: tools)
         router.post("martech/tools", use: createTool)
         router.get("martech/tools/{id}", use: tool)
+        router.post("martech/tools/{id}/contracts", use: addContract)
+        router.post("martech/tools/{id}/integrations", use: addIntegration)
+        router.post("martech/tools/{id}/checks", use: addCheck)
+        router.post("martech/tools/{id}/reviews", use: startReview)
         router.get("martech/map", use: map)
         router.get("martech/renewals", use: renewals)
         router.get("martech/reviews", use: reviews)
@@ -63,12 +67,17 @@ struct StackPages {
         var retirement: [Row]
         var uptime: [Row]
         var alerts: [Row]
+        var jobs: String
+        var jobFailures: [Row]
     }
 
     @Sendable func overview(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (shell, scope) = try await web.shell(context, page: Self.page)
         let snapshot = try await stack.reports.snapshot(scope)
         let o = snapshot.overview()
+        let (jobs, failures) = try await stack.tools.database.read { db in
+            (try await JobQueue.counts(db, workspaceID: scope.workspace.id), try await JobQueue.failures(db, workspaceID: scope.workspace.id, limit: 5))
+        }
         let names = Dictionary(uniqueKeysWithValues: snapshot.tools.map { ($0.id, $0.name) })
         let cur = o.currency
         let inUse = (o.toolsByStatus["active"] ?? 0) + (o.toolsByStatus["evaluating"] ?? 0) + (o.toolsByStatus["retiring"] ?? 0)
@@ -107,7 +116,9 @@ struct StackPages {
                 Row(cells: [names[$0.toolID] ?? "?", Self.percent($0.uptime7), Self.percent($0.uptime30), Self.percent($0.uptime90), Self.percent($0.slaBP),
                             $0.meetsSLA.map { $0 ? "met" : "missed" } ?? "–", $0.openIncident ? "down" : "up"], href: "/martech/tools/\($0.toolID)")
             },
-            alerts: try await stack.alerts.alerts(scope, unreadOnly: true).prefix(10).map { Row(cells: [$0.dueDate ?? "", $0.title], href: nil) })
+            alerts: try await stack.alerts.alerts(scope, unreadOnly: true).prefix(10).map { Row(cells: [$0.dueDate ?? "", $0.title], href: nil) },
+            jobs: jobs.map { "\($0.value) \($0.key)" }.sorted().joined(separator: ", "),
+            jobFailures: failures.map { Row(cells: [Timestamp.iso8601($0.at), $0.kind, $0.error], href: nil) })
         return web.pages.render("stack_overview", model)
     }
 
@@ -180,9 +191,18 @@ struct StackPages {
         var incidents: [Row]
         var reviews: [Row]
         var playbooks: [Option]
+        var toolID: String
+        var csrf: String
+        var canWrite: Bool
+        var others: [Option]
+        var error: String?
     }
 
     @Sendable func tool(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await renderTool(context: context, error: nil)
+    }
+
+    func renderTool(context: AppRequestContext, error: String?) async throws -> Response {
         let (shell, scope) = try await web.shell(context, page: Self.page)
         let tool = try await stack.tools.tool(scope, id: try context.parameters.require("id"))
         let snapshot = try await stack.reports.snapshot(scope)
@@ -243,8 +263,77 @@ struct StackPages {
                 Row(cells: [names[$0.toolID] ?? "?", $0.objectsLost.joined(separator: ", "), "\($0.depth)"], href: "/martech/tools/\($0.toolID)")
             },
             campaigns: impact.campaigns.map { Row(cells: [$0.name], href: "/campaigns") }, checks: checks, incidents: incidents, reviews: reviews,
-            playbooks: tool.playbookLinks.map { Option(value: $0, label: $0) })
-        return web.pages.render("stack_tool", model)
+            playbooks: tool.playbookLinks.map { Option(value: $0, label: $0) }, toolID: tool.id, csrf: shell.csrf,
+            canWrite: scope.role.allows(.write),
+            others: snapshot.tools.filter { $0.id != tool.id }.map { Option(value: $0.id, label: $0.name) }, error: error)
+        return web.pages.render("stack_tool", model, status: error == nil ? .ok : .badRequest)
+    }
+
+    /// Runs a form's write; on a validation problem the tool page is shown again with it, otherwise it reloads.
+    func formWrite(_ context: AppRequestContext, _ write: (AccessScope, String) async throws -> Void) async throws -> Response {
+        let scope = try await context.scope(access)
+        let id = try context.parameters.require("id")
+        do {
+            try await write(scope, id)
+            return Response.redirect(to: "/martech/tools/\(id)", type: .normal)
+        } catch let error as PitcrewError where error.kind == .invalid || error.kind == .conflict {
+            return try await renderTool(context: context, error: error.description)
+        }
+    }
+
+    @Sendable func addContract(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await FormFields.read(request, context: context)
+        return try await formWrite(context) { scope, id in
+            var input = ContractInput()
+            let amount = (form["amount"] ?? "").replacingOccurrences(of: ",", with: "")
+            if let value = Decimal(string: amount), value >= 0, value < 1e15 {
+                input.amountMinor = .set(NSDecimalNumber(decimal: value * 100).int64Value)
+            } else {
+                throw PitcrewError.invalid("amount", "must be an amount such as 12000 or 12000.50")
+            }
+            input.currency = .set(form["currency"] ?? "USD")
+            input.billingPeriod = .set(form["billing_period"] ?? "annual")
+            if let seats = form["seats"], !seats.isEmpty {
+                guard let value = Int64(seats) else { throw PitcrewError.invalid("seats", "must be a whole number") }
+                input.seats = .set(value)
+            }
+            input.startDate = .set(form["start_date"] ?? "")
+            input.endDate = .set(form["end_date"] ?? "")
+            input.autoRenew = .set(form["auto_renew"] == "on")
+            input.noticeDays = .set(Int64(form["notice_days"] ?? "") ?? 0)
+            if let sla = form["sla_uptime_percent"], !sla.isEmpty { input.slaUptimePercent = .set(sla) }
+            _ = try await stack.tools.createContract(scope, toolID: id, input)
+        }
+    }
+
+    @Sendable func addIntegration(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await FormFields.read(request, context: context)
+        return try await formWrite(context) { scope, id in
+            var input = IntegrationInput()
+            let outbound = form["direction"] != "inbound"
+            input.sourceToolID = .set(outbound ? id : form["other"] ?? "")
+            input.targetToolID = .set(outbound ? form["other"] ?? "" : id)
+            input.direction = .set(form["direction"] == "two_way" ? "two_way" : "one_way")
+            input.objects = .set((form["objects"] ?? "").split(separator: ",").map(String.init))
+            input.cadence = .set(form["cadence"] ?? "daily")
+            _ = try await stack.tools.createIntegration(scope, input)
+        }
+    }
+
+    @Sendable func addCheck(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await FormFields.read(request, context: context)
+        return try await formWrite(context) { scope, id in
+            var input = UptimeCheckInput(url: form["url"] ?? "")
+            input.intervalSeconds = Int64(form["interval_seconds"] ?? "") ?? 300
+            _ = try await stack.uptime.createCheck(scope, toolID: id, input)
+        }
+    }
+
+    @Sendable func startReview(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await FormFields.read(request, context: context)
+        return try await formWrite(context) { scope, id in
+            _ = try await stack.reviews.start(scope, toolID: id, kind: form["kind"] ?? "")
+        }
     }
 
     // MARK: Map
