@@ -144,7 +144,7 @@ public struct DemoGenerator: Sendable {
             let (name, vendor, category, subcategory, annualCost, seats, used) = tool
             let id = Identifier.make(millis: UInt64(now - Int64(index)), using: &rng)
             toolIDs[name] = id
-            let capabilities = DemoStack.capabilities[subcategory] ?? []
+            let capabilities = (DemoStack.capabilities[subcategory] ?? []).sorted()  // stored as the API stores tags: sorted
             let status = used ? "active" : (rng.chance(0.3) ? "retiring" : "active")
             let team = rng.pick(teams)
             tools.append([

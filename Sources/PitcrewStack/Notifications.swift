@@ -14,8 +14,9 @@ public enum Notifications {
             return
         }
         if let url = try row.optionalString("alert_webhook_url"), !url.isEmpty {
+            // The id is fixed when the notification is made, so a receiver can drop a retried delivery.
             let body: [String: Any] = [
-                "event": event, "workspace_id": workspaceID, "at": Timestamp.iso8601(Timestamp.now()), "subject": subject, "data": data,
+                "id": Identifier.make(), "event": event, "workspace_id": workspaceID, "at": Timestamp.iso8601(Timestamp.now()), "subject": subject, "data": data,
             ]
             let payload = String(decoding: try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]), as: UTF8.self)
             try await JobQueue.enqueue(db, workspaceID: workspaceID, kind: "notify.webhook", payload: payload, maxAttempts: 6)
@@ -117,8 +118,9 @@ public struct AlertService: Sendable {
         }
     }
 
+    /// Admins only: webhook URLs often carry a secret (Slack and Teams put their token in the URL).
     public func settings(_ scope: AccessScope) async throws -> AlertSettings {
-        try scope.require(.read)
+        try scope.require(.manageMembers)
         return try await database.read { db in
             let row = try await db.raw("SELECT alert_webhook_url, alert_emails FROM workspaces WHERE id = \(bind: scope.workspace.id)").first()
             return AlertSettings(
@@ -165,25 +167,28 @@ public struct AlertService: Sendable {
             let rows = try await db.raw(
                 """
                 SELECT c.*, t.name AS tool_name FROM contracts c JOIN tools t ON t.id = c.tool_id
-                WHERE c.end_date >= \(bind: today.description) AND t.status <> 'retired'
+                WHERE (c.end_date >= \(bind: today.description) OR c.auto_renew = \(bind: true)) AND t.status <> 'retired'
                 """
             ).all()
             var raised = 0
             for row in rows {
                 let contract = try StackStore.contract(from: row)
-                let days = Int(contract.decisionDate.daysSinceEpoch - today.daysSinceEpoch)
+                let end = contract.currentEnd(on: today)
+                let decision = contract.decisionDate(on: today)
+                guard end >= today else { continue }
+                let days = Int(decision.daysSinceEpoch - today.daysSinceEpoch)
                 guard let threshold = Self.renewalThresholds.filter({ days <= $0 }).min() else { continue }
-                let key = "renewal:\(contract.id):\(threshold):\(contract.decisionDate)"
+                let key = "renewal:\(contract.id):\(threshold):\(decision)"
                 let tool = try row.string("tool_name")
-                let what = contract.autoRenew ? "renews automatically on \(contract.endDate)" : "ends on \(contract.endDate)"
+                let what = contract.autoRenew ? "renews automatically on \(end)" : "ends on \(end)"
                 let title = days >= 0
-                    ? "\(tool): decide by \(contract.decisionDate) (\(days) days) — the contract \(what)"
-                    : "\(tool): the decision date \(contract.decisionDate) has passed — the contract \(what)"
+                    ? "\(tool): decide by \(decision) (\(days) days) — the contract \(what)"
+                    : "\(tool): the decision date \(decision) has passed — the contract \(what)"
                 let inserted = try await db.raw(
                     """
                     INSERT INTO alerts (id, workspace_id, kind, alert_key, entity_id, title, due_date, created_at)
                     VALUES (\(bind: Identifier.make()), \(bind: contract.workspaceID), 'renewal', \(bind: key), \(bind: contract.id), \(bind: title),
-                            \(bind: contract.decisionDate.description), \(bind: Timestamp.now()))
+                            \(bind: decision.description), \(bind: Timestamp.now()))
                     ON CONFLICT DO NOTHING RETURNING id
                     """
                 ).all()
@@ -192,10 +197,10 @@ public struct AlertService: Sendable {
                 try await Notifications.enqueue(
                     db, workspaceID: contract.workspaceID, event: "renewal.due", subject: title,
                     text: "\(title).\n\nAnnual cost: \(Money(minorUnits: contract.annualCost, currency: contract.amount.currency).formatted()). "
-                        + "Notice period: \(contract.noticeDays) days. Renew, renegotiate or cancel before \(contract.decisionDate).\n",
+                        + "Notice period: \(contract.noticeDays) days. Renew, renegotiate or cancel before \(decision).\n",
                     data: [
-                        "contract_id": contract.id, "tool_id": contract.toolID, "tool": tool, "decision_date": contract.decisionDate.description,
-                        "end_date": contract.endDate.description, "threshold_days": String(threshold), "auto_renew": String(contract.autoRenew),
+                        "contract_id": contract.id, "tool_id": contract.toolID, "tool": tool, "decision_date": decision.description,
+                        "end_date": end.description, "threshold_days": String(threshold), "auto_renew": String(contract.autoRenew),
                     ])
             }
             return raised

@@ -179,19 +179,21 @@ public struct PurchaseService: Sendable {
                         ? "The \(step.name) step is decided by an admin." : "You are not an approver of the \(step.name) step.")
             }
             let now = Timestamp.now()
+            let nextStep = approve ? before.currentStep + 1 : before.currentStep
+            let status = !approve ? "rejected" : (nextStep >= before.chain.count ? "approved" : "pending")
+            // Only if nobody decided this step in the meantime (two approvers at once: the second gets a 409).
+            let moved = try await db.raw(
+                """
+                UPDATE purchase_requests SET current_step = \(bind: Int64(nextStep)), status = \(bind: status), updated_at = \(bind: now)
+                WHERE id = \(bind: id) AND status = 'pending' AND current_step = \(bind: Int64(before.currentStep)) RETURNING id
+                """
+            ).all()
+            guard !moved.isEmpty else { throw PitcrewError.conflict("status", "Someone else decided this step just now; reload the request.") }
             try await db.raw(
                 """
                 INSERT INTO purchase_decisions (id, workspace_id, request_id, step, step_name, decision, user_id, comment, at)
                 VALUES (\(bind: Identifier.make()), \(bind: scope.workspace.id), \(bind: id), \(bind: Int64(before.currentStep)), \(bind: step.name),
                         \(bind: approve ? "approved" : "rejected"), \(bind: scope.actor.id), \(bind: comment), \(bind: now))
-                """
-            ).run()
-            let nextStep = approve ? before.currentStep + 1 : before.currentStep
-            let status = !approve ? "rejected" : (nextStep >= before.chain.count ? "approved" : "pending")
-            try await db.raw(
-                """
-                UPDATE purchase_requests SET current_step = \(bind: Int64(nextStep)), status = \(bind: status), updated_at = \(bind: now)
-                WHERE id = \(bind: id)
                 """
             ).run()
             let after = try await Self.request(

@@ -89,7 +89,7 @@ extension StackSnapshot {
         let seats: Int64? = live.compactMap(\.seats).isEmpty ? nil : live.compactMap(\.seats).reduce(0, +)
         let cost = annualCost(toolID)
         let unused = seats.map { max(0, $0 - Int64(a90.count)) } ?? 0
-        let unusedCost = (seats ?? 0) > 0 ? cost * unused / seats! : 0
+        let unusedCost = (seats ?? 0) > 0 ? Int64((Double(cost) * Double(unused) / Double(seats!)).rounded()) : 0
         return ToolUtilization(
             toolID: toolID, seatsPurchased: seats, usersKnown: stats.known, active30: stats.active30, active90: a90.count, annualCost: cost,
             costPerActiveUser: a90.isEmpty ? nil : cost / Int64(a90.count), unusedSeats: unused, unusedCost: unusedCost,
@@ -176,8 +176,12 @@ extension StackSnapshot {
         let bySub = Dictionary(grouping: inUse.filter { $0.subcategory != nil }, by: { $0.subcategory! })
         for (sub, members) in bySub where members.count > 1 {
             let group = (key: sub, toolIDs: members.map(\.id))
+            // Keep a tool that is not on its way out, then the one with most active users, then the cheaper.
+            let retiring = Set(members.filter { $0.status == .retiring }.map(\.id))
             let ranked = group.toolIDs.map { (id: $0, users: activeUsers($0, days: 90), cost: annualCost($0)) }
-                .sorted { ($0.users.count, -$0.cost, $0.id) > ($1.users.count, -$1.cost, $1.id) }
+                .sorted {
+                    (retiring.contains($0.id) ? 0 : 1, $0.users.count, -$0.cost, $0.id) > (retiring.contains($1.id) ? 0 : 1, $1.users.count, -$1.cost, $1.id)
+                }
             guard let keep = ranked.first else { continue }
             for other in ranked.dropFirst() {
                 let shared = other.users.intersection(keep.users).count
@@ -200,7 +204,7 @@ extension StackSnapshot {
             let live = !liveContracts(tool.id).isEmpty
             if tool.status == .retiring && live {
                 result.append(RetirementCandidate(toolID: tool.id, reason: "retiring with a live contract", annualCost: cost, lastActivity: last))
-            } else if live && tool.status != .evaluating && (last ?? .min) < since {
+            } else if tool.status != .evaluating && (last ?? .min) < since {
                 let reason = last == nil ? "no recorded activity" : "no activity in \(inactiveDays) days"
                 result.append(RetirementCandidate(toolID: tool.id, reason: reason, annualCost: cost, lastActivity: last))
             }
@@ -209,12 +213,14 @@ extension StackSnapshot {
     }
 
     /// Contracts whose decision date (end − notice) falls within `days` from today (overdue ones included, until the end).
+    /// Auto-renewing contracts count with the term running today; contracts of retired tools are left out.
     public func renewals(withinDays days: Int) -> [Renewal] {
-        contracts.filter { $0.endDate >= today && $0.decisionDate <= today.adding(days: days) }
+        let retired = Set(tools.filter { $0.status == .retired }.map(\.id))
+        return contracts.filter { !retired.contains($0.toolID) && $0.currentEnd(on: today) >= today && $0.decisionDate(on: today) <= today.adding(days: days) }
             .map {
                 Renewal(
-                    contractID: $0.id, toolID: $0.toolID, endDate: $0.endDate, decisionDate: $0.decisionDate,
-                    daysToDecision: Int($0.decisionDate.daysSinceEpoch - today.daysSinceEpoch), autoRenew: $0.autoRenew,
+                    contractID: $0.id, toolID: $0.toolID, endDate: $0.currentEnd(on: today), decisionDate: $0.decisionDate(on: today),
+                    daysToDecision: Int($0.decisionDate(on: today).daysSinceEpoch - today.daysSinceEpoch), autoRenew: $0.autoRenew,
                     annualCost: $0.annualCost, currency: $0.amount.currency)
             }
             .sorted { ($0.decisionDate, $0.contractID) < ($1.decisionDate, $1.contractID) }

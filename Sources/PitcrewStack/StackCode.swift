@@ -88,9 +88,21 @@ public struct StackCode: Sendable {
         bp % 100 == 0 ? "\(bp / 100)" : String(format: "%lld.%02lld", bp / 100, bp % 100).replacingOccurrences(of: #"0$"#, with: "", options: .regularExpression)
     }
 
-    /// A YAML double-quoted scalar (JSON string escaping is valid YAML).
-    private func q(_ text: String) -> String {
-        String(decoding: try! JSONEncoder().encode(text), as: UTF8.self).replacingOccurrences(of: "\\/", with: "/")
+    /// A YAML double-quoted scalar: printable characters as they are; quotes, backslashes, controls, DEL, C1 controls,
+    /// line and paragraph separators and the BOM escaped, so the value reads back exactly.
+    func q(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x22: out += "\\\""
+            case 0x5C: out += "\\\\"
+            case 0x0A: out += "\\n"
+            case 0x09: out += "\\t"
+            case 0x00..<0x20, 0x7F...0x9F, 0x2028, 0x2029, 0xFEFF: out += String(format: "\\u%04X", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 
     private func list(_ items: [String]) -> String { "[" + items.map(q).joined(separator: ", ") + "]" }
@@ -179,7 +191,11 @@ public struct StackCode: Sendable {
                     }
                 }
                 let names = Dictionary(uniqueKeysWithValues: byName.values.map { ($0.id, $0.name) })
-                for (key, integration) in integrations.sorted(by: { $0.key < $1.key }) where !seen.contains(key) {
+                // An integration the file does not list goes only if one of its tools is in the file (tools the file does not
+                // mention are not managed by it, nor are the integrations between them).
+                let managed = Set(document.tools.compactMap { byName[$0.name]?.id })
+                for (key, integration) in integrations.sorted(by: { $0.key < $1.key })
+                where !seen.contains(key) && (prune || managed.contains(integration.sourceToolID) || managed.contains(integration.targetToolID)) {
                     try await db.raw("DELETE FROM integrations WHERE id = \(bind: integration.id)").run()
                     try await tools.audit(db, scope, "integration.delete", "integration", integration.id, before: integration)
                     changes.append("- integration \(names[integration.sourceToolID] ?? "?") → \(names[integration.targetToolID] ?? "?")")

@@ -51,15 +51,27 @@ public struct Contract: Sendable, Codable, Equatable {
     public var notes: String?
     public var createdAt: Int64
 
-    /// The last day to cancel or renegotiate: the end date less the notice period.
+    /// The last day to cancel or renegotiate the recorded term: the end date less the notice period.
     public var decisionDate: CalendarDate { endDate.adding(days: -Int(noticeDays)) }
 
-    /// Cost per year in minor units.
+    /// Cost per year in minor units (amounts are capped on input, so this stays far inside Int64).
     public var annualCost: Int64 {
-        Int64((Double(amount.minorUnits) * billingPeriod.annualMultiplier(termDays: endDate.daysSinceEpoch - startDate.daysSinceEpoch)).rounded())
+        let value = (Double(amount.minorUnits) * billingPeriod.annualMultiplier(termDays: endDate.daysSinceEpoch - startDate.daysSinceEpoch)).rounded()
+        return Int64(exactly: value) ?? (value > 0 ? Int64.max / 1_024 : 0)
     }
 
-    public func isLive(on day: CalendarDate) -> Bool { startDate <= day && day <= endDate }
+    /// The end of the term running on `day`: an auto-renewing contract rolls forward by its term length after its end.
+    public func currentEnd(on day: CalendarDate) -> CalendarDate {
+        guard autoRenew, day > endDate else { return endDate }
+        let term = max(1, endDate.daysSinceEpoch - startDate.daysSinceEpoch + 1)
+        let terms = (day.daysSinceEpoch - endDate.daysSinceEpoch + term - 1) / term
+        return endDate.adding(days: Int(terms * term))
+    }
+
+    /// The decision date of the term running on `day`.
+    public func decisionDate(on day: CalendarDate) -> CalendarDate { currentEnd(on: day).adding(days: -Int(noticeDays)) }
+
+    public func isLive(on day: CalendarDate) -> Bool { startDate <= day && day <= currentEnd(on: day) }
 }
 
 public enum IntegrationDirection: String, Sendable, Codable, CaseIterable { case one_way, two_way }

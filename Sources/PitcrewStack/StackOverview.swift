@@ -25,6 +25,8 @@ public struct StackOverview: Sendable, Codable, Equatable {
     public var retirementCandidates: Int
     public var uptime: [ToolUptime]
     public var openIncidents: Int
+    /// Live contracts in another currency than the workspace's: not in the cost figures above (no exchange rates yet).
+    public var otherCurrencyContracts: Int
 }
 
 extension StackSnapshot {
@@ -63,6 +65,7 @@ extension StackSnapshot {
             unusedLicenceSpend: utilizations.reduce(0) { $0 + $1.unusedCost },
             topUnused: Array(utilizations.filter { $0.unusedCost > 0 }.sorted { ($0.unusedCost, $0.toolID) > ($1.unusedCost, $1.toolID) }.prefix(10)),
             consolidationSavings: consolidation.reduce(0) { $0 + $1.annualSavings },
-            retirementCandidates: retirementCandidates().count, uptime: uptime(), openIncidents: openIncidents.count)
+            retirementCandidates: retirementCandidates().count, uptime: uptime(), openIncidents: openIncidents.count,
+            otherCurrencyContracts: liveByTool.values.joined().filter { $0.amount.currency != currency }.count)
     }
 }

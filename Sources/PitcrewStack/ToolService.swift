@@ -89,7 +89,7 @@ public struct ToolService: Sendable {
         if let website = tool.website, input.website != .unchanged {
             let url = URLComponents(string: website)
             validator.check(
-                url?.scheme == "http" || url?.scheme == "https" && url?.host?.isEmpty == false, "website", "must be an http(s) URL")
+                (url?.scheme == "http" || url?.scheme == "https") && url?.host?.isEmpty == false, "website", "must be an http(s) URL")
         }
         switch input.category.trimmed {
         case .set(let key):
@@ -214,7 +214,8 @@ public struct ToolService: Sendable {
         switch input.amountMinor {
         case .set(let amount):
             validator.check(amount >= 0, "amount_minor", "must not be negative")
-            contract.amount.minorUnits = amount
+            validator.check(amount <= Self.maximumAmountMinor, "amount_minor", "must be at most \(Self.maximumAmountMinor) (100 billion in major units)")
+            contract.amount.minorUnits = min(max(amount, 0), Self.maximumAmountMinor)
         case .clear: validator.add("amount_minor", "must not be null")
         case .unchanged: break
         }
@@ -232,7 +233,9 @@ public struct ToolService: Sendable {
         case .unchanged: break
         }
         contract.seats = input.seats.apply(to: current.seats)
-        if let seats = contract.seats { validator.check(seats >= 0, "seats", "must not be negative") }
+        if let seats = contract.seats {
+            validator.check((0...Self.maximumSeats).contains(seats), "seats", "must be between 0 and \(Self.maximumSeats)")
+        }
         for (field, patch, keyPath) in [("start_date", input.startDate, \Contract.startDate), ("end_date", input.endDate, \Contract.endDate)] {
             switch patch {
             case .set(let text):
@@ -263,13 +266,20 @@ public struct ToolService: Sendable {
         return contract
     }
 
+    /// Bounds that keep every sum and product of the reports inside Int64.
+    static let maximumAmountMinor: Int64 = 10_000_000_000_000
+    static let maximumSeats: Int64 = 10_000_000
+
     /// "99.95" → 9995.
     static func basisPoints(_ text: String) -> Int64? {
         let parts = text.trimmingASCIIWhitespace().split(separator: ".", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), let whole = Int64(parts[0]), parts[0].allSatisfy(\.isNumber) else { return nil }
+        guard (1...2).contains(parts.count), (1...3).contains(parts[0].count), parts[0].allSatisfy(\.isASCII), parts[0].allSatisfy(\.isNumber),
+            let whole = Int64(parts[0])
+        else { return nil }
         var fraction: Int64 = 0
         if parts.count == 2 {
-            guard (1...2).contains(parts[1].count), parts[1].allSatisfy(\.isNumber), let value = Int64(parts[1]) else { return nil }
+            guard (1...2).contains(parts[1].count), parts[1].allSatisfy(\.isASCII), parts[1].allSatisfy(\.isNumber), let value = Int64(parts[1])
+            else { return nil }
             fraction = parts[1].count == 1 ? value * 10 : value
         }
         return whole * 100 + fraction

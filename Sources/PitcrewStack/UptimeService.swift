@@ -74,24 +74,7 @@ public struct UptimeService: Sendable {
 
     public func createCheck(_ scope: AccessScope, toolID: String, _ input: UptimeCheckInput) async throws -> UptimeCheck {
         try scope.require(.write)
-        var validator = Validator()
-        let method = input.method.uppercased()
-        validator.check(["GET", "HEAD", "POST"].contains(method), "method", "must be GET, HEAD or POST")
-        validator.check((100...599).contains(input.expectedStatus), "expected_status", "must be an HTTP status between 100 and 599")
-        validator.check((30...86_400).contains(input.intervalSeconds), "interval_seconds", "must be between 30 and 86400")
-        validator.check((100...30_000).contains(input.timeoutMs), "timeout_ms", "must be between 100 and 30000")
-        let components = URLComponents(string: input.url)
-        let host = components?.host?.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]")) ?? ""
-        let schemeOK = components?.scheme?.lowercased() == "http" || components?.scheme?.lowercased() == "https"
-        validator.check(schemeOK && !host.isEmpty && components?.user == nil, "url", "must be an http(s) URL without credentials")
-        try validator.finish()
-        let allowed = try await allowedHosts(scope.workspace.id)
-        // A literal address is judged now; names are judged each time they are resolved.
-        if (host == "localhost" || host.hasSuffix(".localhost") || Self.isLiteralAddress(host) && !AddressPolicy.isPublic(host)),
-            !allowed.contains(host)
-        {
-            throw PitcrewError.invalid("url", "\(host) is a private or loopback address; an admin must allow the host first")
-        }
+        let method = try await validate(input, workspaceID: scope.workspace.id)
         let now = Timestamp.now()
         let check = UptimeCheck(
             id: Identifier.make(), workspaceID: scope.workspace.id, toolID: toolID, url: input.url, method: method,
@@ -115,6 +98,64 @@ public struct UptimeService: Sendable {
                 after: check)
             return check
         }
+    }
+
+    /// Changes a check (pause it with `enabled = false`); the next run is due at once when it is switched on.
+    public func updateCheck(_ scope: AccessScope, id: String, _ change: (inout UptimeCheckInput) -> Void) async throws -> UptimeCheck {
+        try scope.require(.write)
+        guard Identifier.isValid(id),
+            let current = try await database.read({ db in
+                try await db.raw("SELECT * FROM uptime_checks WHERE workspace_id = \(bind: scope.workspace.id) AND id = \(bind: id)").first()
+                    .map(Self.check(from:))
+            })
+        else { throw PitcrewError.notFound("Uptime check") }
+        var input = UptimeCheckInput(url: current.url)
+        (input.method, input.expectedStatus, input.intervalSeconds, input.timeoutMs, input.enabled) =
+            (current.method, current.expectedStatus, current.intervalSeconds, current.timeoutMs, current.enabled)
+        change(&input)
+        let method = try await validate(input, workspaceID: scope.workspace.id)
+        var updated = current
+        (updated.url, updated.method, updated.expectedStatus, updated.intervalSeconds, updated.timeoutMs, updated.enabled) =
+            (input.url, method, input.expectedStatus, input.intervalSeconds, input.timeoutMs, input.enabled)
+        if updated.enabled && !current.enabled { updated.nextRunAt = Timestamp.now() }
+        let saved = updated
+        return try await database.transaction { db in
+            try await db.raw(
+                """
+                UPDATE uptime_checks SET url = \(bind: saved.url), method = \(bind: saved.method), expected_status = \(bind: saved.expectedStatus),
+                    interval_seconds = \(bind: saved.intervalSeconds), timeout_ms = \(bind: saved.timeoutMs), enabled = \(bind: saved.enabled),
+                    next_run_at = \(bind: saved.nextRunAt), updated_at = \(bind: Timestamp.now())
+                WHERE workspace_id = \(bind: scope.workspace.id) AND id = \(bind: id)
+                """
+            ).run()
+            try await AuditLog.record(
+                db, workspaceID: scope.workspace.id, actor: scope.actor, action: "uptime_check.update", entity: "uptime_check", entityID: id,
+                before: current, after: saved)
+            return saved
+        }
+    }
+
+    /// Checks a check's settings; returns the method upper-cased.
+    private func validate(_ input: UptimeCheckInput, workspaceID: String) async throws -> String {
+        var validator = Validator()
+        let method = input.method.uppercased()
+        validator.check(["GET", "HEAD", "POST"].contains(method), "method", "must be GET, HEAD or POST")
+        validator.check((100...599).contains(input.expectedStatus), "expected_status", "must be an HTTP status between 100 and 599")
+        validator.check((30...86_400).contains(input.intervalSeconds), "interval_seconds", "must be between 30 and 86400")
+        validator.check((100...30_000).contains(input.timeoutMs), "timeout_ms", "must be between 100 and 30000")
+        let components = URLComponents(string: input.url)
+        let host = components?.host?.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]")) ?? ""
+        let schemeOK = components?.scheme?.lowercased() == "http" || components?.scheme?.lowercased() == "https"
+        validator.check(schemeOK && !host.isEmpty && components?.user == nil, "url", "must be an http(s) URL without credentials")
+        try validator.finish()
+        let allowed = try await allowedHosts(workspaceID)
+        // A literal address is judged now; names are judged each time they are resolved.
+        if (host == "localhost" || host.hasSuffix(".localhost") || AddressPolicy.isAddressLiteral(host) && !AddressPolicy.isPublic(host)),
+            !allowed.contains(host)
+        {
+            throw PitcrewError.invalid("url", "\(host) is a private or loopback address; an admin must allow the host first")
+        }
+        return method
     }
 
     public func deleteCheck(_ scope: AccessScope, id: String) async throws {
@@ -197,10 +238,6 @@ public struct UptimeService: Sendable {
         try await database.read { db in
             Set(try await db.raw("SELECT host FROM outbound_allowed_hosts WHERE workspace_id = \(bind: workspaceID)").all().map { try $0.string("host") })
         }
-    }
-
-    static func isLiteralAddress(_ host: String) -> Bool {
-        host.contains(":") || host.allSatisfy { $0.isNumber || $0 == "." }
     }
 
     // MARK: Job handlers

@@ -44,28 +44,48 @@ struct StackCommand: AsyncParsableCommand {
         @Option(help: "Workspace slug.") var workspace: String
         @Flag(help: "Show the plan; write nothing.") var dryRun = false
         @Flag(help: "Delete tools the file does not list (with their contracts, checks and integrations).") var prune = false
+        @Flag(name: .shortAndLong, help: "Apply without asking (asked only when standard input is a terminal).") var yes = false
         @Argument(help: "The stack file (.yaml/.yml, or .csv for tools only).") var file: String
 
         func run() async throws {
             guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
             guard let text = String(data: data, encoding: .utf8) else { throw ValidationError("\(file) is not UTF-8") }
             let isCSV = file.lowercased().hasSuffix(".csv")
-            let plan = try await db.withServices { services in
+            let (prune, workspace) = (self.prune, self.workspace)
+            let run: @Sendable (AppServices, Bool) async throws -> StackPlan = { services, dry in
                 let scope = try await services.access.commandLineScope(slug: workspace)
                 return isCSV
-                    ? try await services.stack.csv.applyTools(scope, csv: text, dryRun: dryRun)
-                    : try await services.stack.code.apply(scope, yaml: text, dryRun: dryRun, prune: prune)
+                    ? try await services.stack.csv.applyTools(scope, csv: text, dryRun: dry)
+                    : try await services.stack.code.apply(scope, yaml: text, dryRun: dry, prune: prune)
             }
-            if plan.isEmpty {
-                print("No changes.")
-            } else {
-                print("Plan: \(plan.changes.count) change\(plan.changes.count == 1 ? "" : "s")")
-                for change in plan.changes { print("  \(change)") }
-                print(dryRun ? "Dry run: nothing was written." : "Applied.")
-            }
+            // The plan first (a dry run), then — after confirmation on a terminal — the same changes for real.
+            let plan = try await db.withServices { services in try await run(services, true) }
             if !plan.unmanaged.isEmpty {
                 print("Not in the file (kept; --prune deletes them): \(plan.unmanaged.joined(separator: ", "))")
             }
+            guard !plan.isEmpty else {
+                print("No changes.")
+                return
+            }
+            print("Plan: \(plan.changes.count) change\(plan.changes.count == 1 ? "" : "s")")
+            for change in plan.changes { print("  \(change)") }
+            if dryRun {
+                print("Dry run: nothing was written.")
+                return
+            }
+            if !yes && isatty(STDIN_FILENO) != 0 {
+                print("Apply these changes? [y/N] ", terminator: "")
+                guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
+                    print("Nothing was written.")
+                    return
+                }
+            }
+            let applied = try await db.withServices { services in try await run(services, false) }
+            if applied.changes != plan.changes {
+                print("The workspace changed since the plan; applied instead:")
+                for change in applied.changes { print("  \(change)") }
+            }
+            print("Applied.")
         }
     }
 

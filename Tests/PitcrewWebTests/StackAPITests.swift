@@ -65,8 +65,19 @@ import Testing
                 json: #"{"amount_minor":-5,"billing_period":"annual","start_date":"2026-05-01","end_date":"2026-01-01","sla_uptime_percent":"101"}"#)
             #expect(backwards.status == .badRequest)
             #expect(Set(backwards.problemFields) == ["amount_minor", "end_date", "sla_uptime_percent"])
+            // Numbers that would overflow the reports are refused, not stored (one would have crashed the server).
+            let huge = try await client.call(
+                .post, "/api/v1/stack/tools/\(id)/contracts", token: token,
+                json: #"{"amount_minor":1000000000000000000,"billing_period":"monthly","seats":1000000000000,"start_date":"2026-01-01","end_date":"2026-12-31","sla_uptime_percent":"100000000000000000"}"#)
+            #expect(huge.status == .badRequest)
+            #expect(Set(huge.problemFields) == ["amount_minor", "seats", "sla_uptime_percent"])
             let history = try await client.call(.get, "/api/v1/stack/tools/\(id)/contracts", token: token)
             #expect(history.items.count == 1)
+            // An auto-renewing contract rolls into its next term: due again a year later.
+            let rolled = try await client.call(.get, "/api/v1/stack/renewals?today=2027-09-01", token: token)
+            #expect(rolled.items.first?["decision_date"] as? String == "2027-11-01")
+            #expect(rolled.items.first?["end_date"] as? String == "2027-12-31")
+            #expect(try await client.call(.get, "/api/v1/stack/alert-settings", token: fixture.tokensA[.viewer]!).status == .forbidden)
 
             // Renewals in the next 120 days, as of a given day.
             let renewals = try await client.call(.get, "/api/v1/stack/renewals?today=2026-08-01", token: token)
@@ -200,6 +211,8 @@ import Testing
                 .post, "/api/v1/stack/integrations", token: token, json: #"{"source_tool_id":"\#(gong)","target_tool_id":"\#(looker)"}"#)
             #expect(twice.status == .conflict)
             // Campaigns that use HubSpot.
+            let segment = try await Self.tool(client, token, #"{"name":"Segment","category":"data"}"#)
+            _ = try await link(segment, looker, #""objects":["calls"]"#)
             #expect(
                 try await client.call(
                     .put, "/api/v1/campaigns/\(fixture.campaignA.id)/tools", token: token, json: #"{"tool_ids":["\#(hubspot)"]}"#
@@ -223,11 +236,14 @@ import Testing
             #expect((leaf.object["downstream_tools"] as? [[String: Any]])?.map { $0["tool_id"] as? String } == [hubspot])
             #expect(leaf.object["objects_stopped"] as? [String] == ["spend"])
             let gongImpact = try await client.call(.get, "/api/v1/stack/tools/\(gong)/impact", token: token)
-            #expect((gongImpact.object["objects_stopped"] as? [String]) == ["calls", "contacts"])
+            // Looker still gets calls from Segment: only contacts stop (and, through Looker, at HubSpot and Salesforce).
+            #expect((gongImpact.object["objects_stopped"] as? [String]) == ["contacts"])
+            let lookerLoss = (gongImpact.object["downstream_tools"] as? [[String: Any]])?.first { $0["tool_id"] as? String == looker }
+            #expect(lookerLoss?["objects_lost"] as? [String] == ["contacts"])
 
             // The map page draws every tool and marks the cycle.
             let snapshot = try await fixture.services.stack.reports.snapshot(fixture.a.scope)
-            #expect(snapshot.cycleIntegrationIDs().count == 5)  // all but Ads → HubSpot; the planned one joins the cycle too
+            #expect(snapshot.cycleIntegrationIDs().count == 5)  // all but Ads → HubSpot and Segment → Looker; planned ones count
         }
     }
 
@@ -295,6 +311,14 @@ import Testing
                 #expect(incidents.items.first?["closed_at"] as? Int != nil)
                 let results = try await client.call(.get, "/api/v1/stack/checks/\(checkID)/results", token: token)
                 #expect(results.items.map { $0["up"] as? Bool } == [true, false, true])
+                // Paused: not run again; changing it validates like creating it.
+                let paused = try await client.call(.patch, "/api/v1/stack/checks/\(checkID)", token: token, json: #"{"enabled":false}"#)
+                #expect(paused.object["enabled"] as? Bool == false)
+                try await tick()
+                #expect(try await client.call(.get, "/api/v1/stack/checks/\(checkID)/results", token: token).items.count == 3)
+                #expect(
+                    try await client.call(.patch, "/api/v1/stack/checks/\(checkID)", token: token, json: #"{"interval_seconds":5}"#).problemFields
+                        == ["interval_seconds"])
                 let overview = try await client.call(.get, "/api/v1/stack/overview", token: token)
                 let uptime = (overview.object["uptime"] as? [[String: Any]])?.first
                 #expect(uptime?["uptime7"] as? Int == 6_666)
@@ -412,6 +436,7 @@ import Testing
                 client, token,
                 #"{"name":"HubSpot \"Pro\"","category":"commerce_sales","subcategory":"crm","capabilities":["email"],"teams":["Ops","Sales"],"notes":"Line one\nline: two # not a comment"}"#)
             let b = try await Self.tool(client, token, #"{"name":"Looker","category":"data","status":"evaluating"}"#)
+            _ = try await Self.tool(client, token, #"{"name":"Odd\u2028Name","category":"data","notes":"tab\there, DEL \u007f, C1 \u0085, =SUM(A1)"}"#)
             _ = try await client.call(
                 .post, "/api/v1/stack/tools/\(a)/contracts", token: token,
                 json: #"{"amount_minor":123456,"billing_period":"quarterly","seats":7,"start_date":"2026-01-01","end_date":"2026-12-31","auto_renew":true,"notice_days":45,"sla_uptime_percent":"99.95","notes":"PO 17"}"#)
@@ -426,7 +451,7 @@ import Testing
             #expect(plan.object["changes"] as? [String] == [])
             // Onto another workspace: everything is created; then it too is stable.
             let other = try await client.call(.post, "/api/v1/stack/apply?dry_run=true", token: fixture.tokenB, json: yaml, headers: [.contentType: "application/yaml"])
-            #expect((other.object["changes"] as? [String])?.count == 4)
+            #expect((other.object["changes"] as? [String])?.count == 5)
             #expect(other.object["applied"] as? Bool == false)
             #expect(try await fixture.services.stack.tools.tools(fixture.b.scope).isEmpty)
             _ = try await client.call(.post, "/api/v1/stack/apply", token: fixture.tokenB, json: yaml, headers: [.contentType: "application/yaml"])
@@ -448,7 +473,11 @@ import Testing
             let rejected = try await client.call(.post, "/api/v1/stack/apply", token: token, json: half, headers: [.contentType: "application/yaml"])
             #expect(rejected.status == .badRequest)
             #expect(rejected.problemFields == ["tools[1].category (line 4, column 5)"])
-            #expect(try await fixture.services.stack.tools.tools(fixture.a.scope).count == 2)
+            #expect(try await fixture.services.stack.tools.tools(fixture.a.scope).count == 3)
+            // A file that lists only Looker leaves HubSpot's integration alone unless it names HubSpot (or prunes).
+            let partial = "tools:\n  - name: Odd tool\n    category: data\nintegrations: []\n"
+            let kept = try await client.call(.post, "/api/v1/stack/apply?dry_run=true", token: token, json: partial, headers: [.contentType: "application/yaml"])
+            #expect(kept.object["changes"] as? [String] == ["+ tool Odd tool"])
             let unknown = try await client.call(
                 .post, "/api/v1/stack/apply", token: token, json: "tools:\n  - name: A\n    category: data\n    colour: red\n",
                 headers: [.contentType: "application/yaml"])

@@ -99,6 +99,7 @@ struct StackFixture {
         case ("post", "/api/v1/stack/tools/{id}/checks"): #"{"url":"https://example.com/"}"#
         case ("post", "/api/v1/stack/tools/{id}/reviews"): #"{"kind":"privacy"}"#
         case ("patch", "/api/v1/stack/reviews/{id}"): #"{"answer":"Hijacked"}"#
+        case ("patch", "/api/v1/stack/checks/{id}"): #"{"enabled":false}"#
         case ("post", "/api/v1/stack/requests/{id}/decisions"): #"{"decision":"reject"}"#
         case ("put", "/api/v1/campaigns/{id}/tools"): #"{"tool_ids":[]}"#
         default: nil

@@ -85,9 +85,14 @@ public final class JobRunner: Service, Sendable {
         let leaseEnd = Timestamp.now() + lease.milliseconds
         let skipLocked: SQLQueryString = database.backend == .postgres ? "FOR UPDATE SKIP LOCKED" : ""
         return try await database.transaction { db in
-            // Jobs whose runner died mid-run go back to the queue once their lease has run out.
+            // Jobs whose runner died mid-run go back to the queue once their lease has run out — unless that was their last
+            // attempt: a job that kills its process must not do so for ever.
             try await db.raw(
-                "UPDATE jobs SET status = 'pending' WHERE status = 'running' AND locked_until < \(bind: Timestamp.now())"
+                """
+                UPDATE jobs SET status = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'pending' END,
+                    last_error = CASE WHEN attempts >= max_attempts THEN 'the runner stopped during the last attempt' ELSE last_error END
+                WHERE status = 'running' AND locked_until < \(bind: Timestamp.now())
+                """
             ).run()
             let rows = try await db.raw(
                 """

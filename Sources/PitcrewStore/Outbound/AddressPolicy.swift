@@ -20,9 +20,16 @@ public enum AddressPolicy {
             let bytes = withUnsafeBytes(of: &v6) { Array($0) }
             // IPv4-mapped (::ffff:a.b.c.d) and NAT64 (64:ff9b::a.b.c.d) addresses are judged by their IPv4 part.
             if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xff && bytes[11] == 0xff { return isPublicV4(Array(bytes[12...])) }
+            // IPv4-translated (::ffff:0:a.b.c.d) and IPv4-compatible (::a.b.c.d, also :: and ::1) forms.
+            if bytes[0..<8].allSatisfy({ $0 == 0 }) && bytes[8] == 0xff && bytes[9] == 0xff && bytes[10] == 0 && bytes[11] == 0 {
+                return isPublicV4(Array(bytes[12...]))
+            }
+            if bytes[0..<12].allSatisfy({ $0 == 0 }) { return false }
             if bytes[0..<12] == [0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0] { return isPublicV4(Array(bytes[12...])) }
-            if bytes.allSatisfy({ $0 == 0 }) { return false }  // ::
-            if bytes[0..<15].allSatisfy({ $0 == 0 }) && bytes[15] == 1 { return false }  // ::1
+            if bytes[0..<6] == [0x00, 0x64, 0xff, 0x9b, 0x00, 0x01] { return false }  // 64:ff9b:1::/48 local-use NAT64
+            if bytes[0] == 0x20 && bytes[1] == 0x02 { return isPublicV4(Array(bytes[2..<6])) }  // 6to4 carries an IPv4 address
+            if bytes[0..<4] == [0x20, 0x01, 0x00, 0x00] { return false }  // Teredo
+            if bytes[0] == 0xfe && bytes[1] & 0xc0 == 0xc0 { return false }  // fec0::/10 site-local (deprecated)
             if bytes[0] & 0xfe == 0xfc { return false }  // fc00::/7 unique local
             if bytes[0] == 0xfe && bytes[1] & 0xc0 == 0x80 { return false }  // fe80::/10 link-local
             if bytes[0] == 0xff { return false }  // multicast
@@ -46,6 +53,13 @@ public enum AddressPolicy {
         case (224...255, _): return false  // multicast, reserved, broadcast
         default: return true
         }
+    }
+
+    /// True for an IPv4 or IPv6 address written out (not a host name).
+    public static func isAddressLiteral(_ host: String) -> Bool {
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
     }
 
     /// Whether a request to `host` that resolved to `ip` may go out, given the allowlist.

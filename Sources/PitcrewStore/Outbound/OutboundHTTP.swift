@@ -94,7 +94,8 @@ public enum OutboundHTTP {
         let remaining = timeout - (ContinuousClock.now - started)
         let remainingNanos = max(1, remaining.components.seconds * 1_000_000_000 + remaining.components.attoseconds / 1_000_000_000)
         let tls: NIOSSLContext? = target.https ? try NIOSSLContext(configuration: .makeClientConfiguration()) : nil
-        let serverName = target.host.first?.isNumber == true || target.host.contains(":") ? nil : target.host
+        // SNI and certificate checks use the host name; an address literal has none (names may start with a digit: 6sense.com).
+        let serverName = AddressPolicy.isAddressLiteral(target.host) ? nil : target.host
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.nanoseconds(remainingNanos))
             .connect(to: address) { channel in

@@ -31,8 +31,8 @@ public struct SMTPConfiguration: Sendable, Equatable {
         self.host = host
         self.security = scheme == "smtps" ? .implicitTLS : (query["starttls"] == "true" ? .startTLS : .none)
         self.port = url.port ?? (scheme == "smtps" ? 465 : 25)
-        self.username = url.user?.removingPercentEncoding
-        self.password = url.password?.removingPercentEncoding
+        self.username = url.user  // URLComponents decodes these already
+        self.password = url.password
         self.from = query["from"] ?? "pitcrew@\(host)"
     }
 }
@@ -83,6 +83,8 @@ public enum SMTPClient {
                     throw SMTPError(description: "\(config.host) does not offer STARTTLS")
                 }
                 _ = try await command("STARTTLS", expect: [220])
+                // Anything the server sent after its 220 came before encryption: it could be injected, so refuse.
+                guard replies.pending.isEmpty else { throw SMTPError(description: "\(config.host) sent data before the TLS handshake") }
                 try await channel.channel.pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: config.host), position: .first)
                 capabilities = try await command("EHLO pitcrew", expect: [250])
             }

@@ -36,6 +36,7 @@ extension OpenAPIDocument {
            parameters: ["dry_run", "skip_bad_rows"]),
         op("get", "tools/{id}/checks", "The tool's uptime checks"),
         op("post", "tools/{id}/checks", "Add an HTTP uptime check (marketer)", body: "StackObject", status: 201),
+        op("patch", "checks/{id}", "Change or pause an uptime check (`enabled`) (marketer)", body: "StackObject"),
         op("delete", "checks/{id}", "Delete an uptime check (marketer)", status: 204),
         op("get", "checks/{id}/results", "The last results of a check"),
         op("get", "incidents", "Incidents opened and closed by uptime checks", parameters: ["tool_id"]),

@@ -34,6 +34,7 @@ struct StackController {
         group.post("usage/import", use: importUsage)
         group.get("tools/{id}/checks", use: checks)
         group.post("tools/{id}/checks", use: createCheck)
+        group.patch("checks/{id}", use: updateCheck)
         group.delete("checks/{id}", use: deleteCheck)
         group.get("checks/{id}/results", use: checkResults)
         group.get("incidents", use: incidents)
@@ -303,6 +304,32 @@ struct StackController {
         if case .set(let value) = body.bool("enabled") { input.enabled = value }
         try body.finish()
         return JSONResponse(try await stack.uptime.createCheck(scope, toolID: try context.parameters.require("id"), input), status: .created)
+    }
+
+    @Sendable func updateCheck(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<UptimeCheck> {
+        let scope = try await context.scope(access)
+        var body = try await JSONBody.read(
+            request, context: context, allowed: ["url", "method", "expected_status", "interval_seconds", "timeout_ms", "enabled"])
+        let (url, method, status, interval, timeout, enabled) = (
+            body.string("url"), body.string("method"), body.integer("expected_status"), body.integer("interval_seconds"), body.integer("timeout_ms"),
+            body.bool("enabled")
+        )
+        for (field, isNull) in [
+            ("url", url == .clear), ("method", method == .clear), ("expected_status", status == .clear), ("interval_seconds", interval == .clear),
+            ("timeout_ms", timeout == .clear), ("enabled", enabled == .clear),
+        ] where isNull {
+            body.validatorAdd(field, "must not be null")
+        }
+        try body.finish()
+        let check = try await stack.uptime.updateCheck(scope, id: try context.parameters.require("id")) { input in
+            if case .set(let value) = url { input.url = value }
+            if case .set(let value) = method { input.method = value }
+            if case .set(let value) = status { input.expectedStatus = value }
+            if case .set(let value) = interval { input.intervalSeconds = value }
+            if case .set(let value) = timeout { input.timeoutMs = value }
+            if case .set(let value) = enabled { input.enabled = value }
+        }
+        return JSONResponse(check)
     }
 
     @Sendable func deleteCheck(_ request: Request, context: AppRequestContext) async throws -> Response {
