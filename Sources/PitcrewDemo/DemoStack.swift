@@ -112,7 +112,7 @@ struct DemoStack {
                     INSERT INTO integrations (id, workspace_id, source_tool_id, target_tool_id, direction, objects, cadence, owner, status,
                                               created_at, updated_at)
                     VALUES (\(bind: Identifier.make(millis: UInt64(now), using: &rngCopy)), \(bind: workspaceID), \(bind: from), \(bind: to),
-                            \(bind: direction), \(bind: "[" + objects.map { "\"\($0)\"" }.joined(separator: ",") + "]"), \(bind: cadence),
+                            \(bind: direction), \(bind: "[" + objects.sorted().map { "\"\($0)\"" }.joined(separator: ",") + "]"), \(bind: cadence),
                             \(bind: owner), \(bind: status), \(bind: now), \(bind: now))
                     """
                 ).run()
