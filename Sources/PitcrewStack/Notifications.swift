@@ -99,7 +99,7 @@ public struct AlertService: Sendable {
         try scope.require(.read)
         let filter: SQLQueryString = unreadOnly ? "AND read_at IS NULL" : ""
         return try await database.read { db in
-            try await db.raw("SELECT * FROM alerts WHERE workspace_id = \(bind: scope.workspace.id) \(filter) ORDER BY created_at DESC, id LIMIT 200")
+            try await db.raw("SELECT * FROM alerts WHERE workspace_id = \(bind: scope.workspace.id) \(filter) ORDER BY due_date, created_at, id LIMIT 200")
                 .all().map {
                     Alert(
                         id: try $0.string("id"), kind: try $0.string("kind"), entityID: try $0.optionalString("entity_id"), title: try $0.string("title"),

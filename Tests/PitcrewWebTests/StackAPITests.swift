@@ -272,7 +272,7 @@ import Testing
                 #expect(try await alerts.scanRenewals(today: CalendarDate("2026-11-11")!) == 1)
                 let inApp = try await client.call(.get, "/api/v1/stack/alerts", token: token)
                 #expect(inApp.items.count == 2)
-                #expect((inApp.items.last?["title"] as? String ?? "").hasPrefix("Marketo: decide by 2026-12-01 (100 days)"))
+                #expect((inApp.items.first?["title"] as? String ?? "").hasPrefix("Marketo: decide by 2026-12-01 (100 days)"))
 
                 // Delivery goes through the queue: blocked (loopback) → retried, not lost.
                 let jobs = fixture.services.jobs
