@@ -149,7 +149,8 @@ public struct DemoGenerator: Sendable {
             let team = rng.pick(teams)
             tools.append([
                 id, workspace.id, name, vendor, "https://www.\(vendor.lowercased().filter { $0.isLetter || $0.isNumber }).com", category, subcategory,
-                status, "\(rng.pick(DemoCatalog.firstNames)) \(rng.pick(DemoCatalog.lastNames))", team,
+                status, "\(rng.pick(DemoCatalog.firstNames)) \(rng.pick(DemoCatalog.lastNames))",
+                "\(extra.pick(DemoCatalog.firstNames)) \(extra.pick(DemoCatalog.lastNames))",
                 "[" + capabilities.map { "\"\($0)\"" }.joined(separator: ",") + "]", "[\"\(team)\"]", now, now,
             ])
             if annualCost > 0 {
