@@ -69,6 +69,7 @@ struct StackPages {
         var alerts: [Row]
         var jobs: String
         var jobFailures: [Row]
+        var otherCurrency: String?
     }
 
     @Sendable func overview(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -118,7 +119,10 @@ struct StackPages {
             },
             alerts: try await stack.alerts.alerts(scope, unreadOnly: true).prefix(10).map { Row(cells: [$0.dueDate ?? "", $0.title], href: nil) },
             jobs: jobs.map { "\($0.value) \($0.key)" }.sorted().joined(separator: ", "),
-            jobFailures: failures.map { Row(cells: [Timestamp.iso8601($0.at), $0.kind, $0.error], href: nil) })
+            jobFailures: failures.map { Row(cells: [Timestamp.iso8601($0.at), $0.kind, $0.error], href: nil) },
+            otherCurrency: o.otherCurrencyContracts == 0
+                ? nil
+                : "\(o.otherCurrencyContracts) live contract\(o.otherCurrencyContracts == 1 ? " is" : "s are") in another currency than \(cur) and not in these cost figures.")
         return web.pages.render("stack_overview", model)
     }
 
