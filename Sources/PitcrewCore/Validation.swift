@@ -1,5 +1,13 @@
+import Foundation
+
 /// Rules for values that enter Pitcrew from people and files.
 public enum Validation {
+    /// An absolute http or https URL with a host (links people store: websites, playbooks, evidence, webhooks).
+    public static func isHTTPURL(_ text: String) -> Bool {
+        guard let url = URLComponents(string: text), let scheme = url.scheme?.lowercased(), let host = url.host else { return false }
+        return (scheme == "http" || scheme == "https") && !host.isEmpty
+    }
+
     /// A URL-safe slug: 2–48 characters of a–z, 0–9 and inner hyphens.
     public static func isSlug(_ text: String) -> Bool {
         let bytes = Array(text.utf8)

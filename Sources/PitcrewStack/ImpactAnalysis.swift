@@ -136,7 +136,7 @@ extension StackSnapshot {
             integrations: affected.values.sorted { ($0.depth, $0.integrationID) < ($1.depth, $1.integrationID) },
             downstreamTools: tools, objectsStopped: Array(Set(tools.flatMap(\.objectsLost))).sorted(), campaigns: campaigns,
             liveContracts: liveContracts(toolID).count, annualCost: annualCost(toolID),
-            activeUsers90: active90Counts[toolID] ?? activeUsers(toolID, days: 90).count,
+            activeUsers90: active90Counts[toolID] ?? active90(toolID).count,
             inCycle: !cycles.isEmpty)
     }
 

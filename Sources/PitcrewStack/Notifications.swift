@@ -47,9 +47,7 @@ public enum Notifications {
         let (url, hosts) = try await database.read { db in
             let url = try await db.raw("SELECT alert_webhook_url FROM workspaces WHERE id = \(bind: workspaceID)").first()?
                 .optionalString("alert_webhook_url")
-            let hosts = try await db.raw("SELECT host FROM outbound_allowed_hosts WHERE workspace_id = \(bind: workspaceID)").all()
-                .map { try $0.string("host") }
-            return (url, Set(hosts))
+            return (url, try await StackStore.allowedHosts(db, workspaceID: workspaceID))
         }
         guard let url, !url.isEmpty else { return }  // unset since: nothing to deliver
         let response = try await OutboundHTTP.send(
@@ -133,10 +131,7 @@ public struct AlertService: Sendable {
         var settings = input
         var validator = Validator()
         if let url = settings.webhookURL {
-            let components = URLComponents(string: url)
-            validator.check(
-                (components?.scheme == "https" || components?.scheme == "http") && components?.host?.isEmpty == false, "webhook_url",
-                "must be an http(s) URL")
+            validator.check(Validation.isHTTPURL(url), "webhook_url", "must be an http(s) URL")
         }
         settings.emails = input.emails.enumerated().compactMap { index, raw in
             let email = Validation.normalizedEmail(raw)

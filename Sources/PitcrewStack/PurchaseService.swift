@@ -89,9 +89,13 @@ public struct PurchaseService: Sendable {
         try scope.require(.read)
         return try await database.read { db in
             let rows = try await db.raw("SELECT * FROM purchase_requests WHERE workspace_id = \(bind: scope.workspace.id) ORDER BY id DESC LIMIT 500").all()
-            var result: [PurchaseRequest] = []
-            for row in rows { result.append(try await Self.request(from: row, db: db)) }
-            return result
+            // Every request's decisions in one read.
+            let decisions = Dictionary(
+                grouping: try await db.raw(
+                    "SELECT * FROM purchase_decisions WHERE workspace_id = \(bind: scope.workspace.id) ORDER BY at, id"
+                ).all().map { (try $0.string("request_id"), try Self.decision(from: $0)) },
+                by: \.0)
+            return try rows.map { try Self.request(from: $0, decisions: decisions[try $0.string("id")]?.map(\.1) ?? []) }
         }
     }
 
@@ -105,15 +109,20 @@ public struct PurchaseService: Sendable {
         }
     }
 
+    static func decision(from row: any SQLRow) throws -> PurchaseDecision {
+        PurchaseDecision(
+            step: try row.int("step"), stepName: try row.string("step_name"), decision: try row.string("decision"), userID: try row.string("user_id"),
+            comment: try row.optionalString("comment"), at: try row.int64("at"))
+    }
+
     static func request(from row: any SQLRow, db: any SQLDatabase) async throws -> PurchaseRequest {
-        let id = try row.string("id")
-        let decisions = try await db.raw("SELECT * FROM purchase_decisions WHERE request_id = \(bind: id) ORDER BY at, id").all().map {
-            PurchaseDecision(
-                step: try $0.int("step"), stepName: try $0.string("step_name"), decision: try $0.string("decision"), userID: try $0.string("user_id"),
-                comment: try $0.optionalString("comment"), at: try $0.int64("at"))
-        }
-        return PurchaseRequest(
-            id: id, toolName: try row.string("tool_name"), toolID: try row.optionalString("tool_id"), reason: try row.string("reason"),
+        let decisions = try await db.raw("SELECT * FROM purchase_decisions WHERE request_id = \(bind: try row.string("id")) ORDER BY at, id").all()
+        return try request(from: row, decisions: decisions.map(decision(from:)))
+    }
+
+    static func request(from row: any SQLRow, decisions: [PurchaseDecision]) throws -> PurchaseRequest {
+        PurchaseRequest(
+            id: try row.string("id"), toolName: try row.string("tool_name"), toolID: try row.optionalString("tool_id"), reason: try row.string("reason"),
             cost: Money(minorUnits: try row.int64("cost_minor"), currency: try row.string("currency")),
             requesterUserID: try row.string("requester_user_id"),
             chain: (try? JSONDecoder().decode([ApprovalStep].self, from: Data(try row.string("chain").utf8))) ?? [],

@@ -119,8 +119,7 @@ public struct ReviewService: Sendable {
             item.answer = patch.answer.apply(to: current.answer)
             item.evidenceURL = patch.evidenceURL.apply(to: current.evidenceURL)
             if case .set(let url) = patch.evidenceURL {
-                let scheme = URLComponents(string: url)?.scheme
-                validator.check(scheme == "http" || scheme == "https", "evidence_url", "must be an http(s) URL")
+                validator.check(Validation.isHTTPURL(url), "evidence_url", "must be an http(s) URL")
             }
             item.reviewer = patch.reviewer.apply(to: current.reviewer)
             switch patch.status {

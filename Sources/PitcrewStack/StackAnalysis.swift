@@ -69,22 +69,18 @@ public struct ToolUptime: Sendable, Codable, Equatable {
 
 extension StackSnapshot {
     var activeStatuses: Set<ToolStatus> { [.evaluating, .active, .retiring] }
-    func millis(daysAgo days: Int) -> Int64 { today.adding(days: -days).startMillis }
 
     func liveContracts(_ toolID: String) -> [Contract] { liveByTool[toolID] ?? [] }
 
     /// Annual cost of a tool's live contracts in the workspace currency.
     func annualCost(_ toolID: String) -> Int64 { costByTool[toolID] ?? 0 }
 
-    func activeUsers(_ toolID: String, days: Int) -> Set<Int32> {
-        if days == 90 { return active90ByTool[toolID] ?? [] }
-        let since = millis(daysAgo: days)
-        return Set((activity[toolID] ?? []).lazy.filter { $0.lastActive >= since }.map(\.user))
-    }
+    /// Users active in the 90 days before today (worked out once, at load).
+    func active90(_ toolID: String) -> Set<Int32> { active90ByTool[toolID] ?? [] }
 
     public func utilization(_ toolID: String) -> ToolUtilization {
         let stats = usageByTool[toolID] ?? UsageStats()
-        let a90 = activeUsers(toolID, days: 90)
+        let a90 = active90(toolID)
         let live = liveContracts(toolID)
         let seats: Int64? = live.compactMap(\.seats).isEmpty ? nil : live.compactMap(\.seats).reduce(0, +)
         let cost = annualCost(toolID)
@@ -158,12 +154,12 @@ extension StackSnapshot {
     private func group(_ basis: String, _ key: String, _ ids: [String]) -> OverlapGroup {
         var shared = Set<Int32>()
         if ids.count == 2 {
-            let (a, b) = (activeUsers(ids[0], days: 90), activeUsers(ids[1], days: 90))
+            let (a, b) = (active90(ids[0]), active90(ids[1]))
             shared = a.count < b.count ? a.intersection(b) : b.intersection(a)
         } else {
             var seen = Set<Int32>()
             for id in ids {
-                for user in activeUsers(id, days: 90) where !seen.insert(user).inserted { shared.insert(user) }
+                for user in active90(id) where !seen.insert(user).inserted { shared.insert(user) }
             }
         }
         return OverlapGroup(basis: basis, key: key, toolIDs: ids, sharedUsers: shared.count, annualCost: ids.reduce(0) { $0 + annualCost($1) })
@@ -178,7 +174,7 @@ extension StackSnapshot {
             let group = (key: sub, toolIDs: members.map(\.id))
             // Keep a tool that is not on its way out, then the one with most active users, then the cheaper.
             let retiring = Set(members.filter { $0.status == .retiring }.map(\.id))
-            let ranked = group.toolIDs.map { (id: $0, users: activeUsers($0, days: 90), cost: annualCost($0)) }
+            let ranked = group.toolIDs.map { (id: $0, users: active90($0), cost: annualCost($0)) }
                 .sorted {
                     (retiring.contains($0.id) ? 0 : 1, $0.users.count, -$0.cost, $0.id) > (retiring.contains($1.id) ? 0 : 1, $1.users.count, -$1.cost, $1.id)
                 }
@@ -196,7 +192,7 @@ extension StackSnapshot {
 
     /// Tools with no activity in `inactiveDays` (or none ever) while paid for, and retiring tools with a live contract.
     public func retirementCandidates(inactiveDays: Int = 90) -> [RetirementCandidate] {
-        let since = millis(daysAgo: inactiveDays)
+        let since = today.adding(days: -inactiveDays).startMillis
         var result: [RetirementCandidate] = []
         for tool in tools where tool.status != .retired {
             let cost = annualCost(tool.id)

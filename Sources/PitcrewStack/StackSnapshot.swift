@@ -26,7 +26,6 @@ public struct StackSnapshot: Sendable {
     public var integrations: [Integration]
     /// Activity rows per tool id.
     public var activity: [String: [Activity]]
-    public var userCount: Int
     public var campaignLinks: [(campaignID: String, toolID: String)]
     public var campaignNames: [String: String]
     /// Uptime checks: id → tool id.
@@ -144,10 +143,9 @@ public struct StackSnapshot: Sendable {
             guard case .text(let tool) = row[0], case .text(var packed) = row[1] else { continue }
             activity[tool] = packed.withUTF8 { interner.parse($0) }
         }
-        let users = interner.userCount
         var snapshot = StackSnapshot(
             today: today, currency: currency, tools: tools, contracts: contracts, integrations: integrations, activity: activity,
-            userCount: users, campaignLinks: links, campaignNames: campaigns, checks: checks, uptimeDays: days,
+            campaignLinks: links, campaignNames: campaigns, checks: checks, uptimeDays: days,
             openIncidents: incidents)
         snapshot.active90Counts = counts
         snapshot.index()

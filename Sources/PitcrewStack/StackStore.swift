@@ -199,6 +199,11 @@ public enum StackStore {
         try await db.raw("DELETE FROM integrations WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id)").run()
     }
 
+    /// Hosts an admin allowed outbound requests to reach at private addresses.
+    static func allowedHosts(_ db: any SQLDatabase, workspaceID: String) async throws -> Set<String> {
+        Set(try await db.raw("SELECT host FROM outbound_allowed_hosts WHERE workspace_id = \(bind: workspaceID)").all().map { try $0.string("host") })
+    }
+
     /// The workspace's reporting currency.
     public static func currency(_ db: any SQLDatabase, workspaceID: String) async throws -> String {
         try await db.raw("SELECT currency FROM workspaces WHERE id = \(bind: workspaceID)").first()?.string("currency") ?? "USD"

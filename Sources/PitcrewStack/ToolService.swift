@@ -87,9 +87,7 @@ public struct ToolService: Sendable {
         tool.vendor = input.vendor.trimmed.apply(to: current.vendor)
         tool.website = input.website.trimmed.apply(to: current.website)
         if let website = tool.website, input.website != .unchanged {
-            let url = URLComponents(string: website)
-            validator.check(
-                (url?.scheme == "http" || url?.scheme == "https") && url?.host?.isEmpty == false, "website", "must be an http(s) URL")
+            validator.check(Validation.isHTTPURL(website), "website", "must be an http(s) URL")
         }
         switch input.category.trimmed {
         case .set(let key):
@@ -124,8 +122,7 @@ public struct ToolService: Sendable {
         tool.teams = Self.cleanList(input.teams.apply(to: current.teams) ?? [])
         tool.playbookLinks = Self.cleanList(input.playbookLinks.apply(to: current.playbookLinks) ?? [])
         for (index, link) in tool.playbookLinks.enumerated() {
-            let url = URLComponents(string: link)
-            validator.check(url?.scheme == "http" || url?.scheme == "https", "playbook_links[\(index)]", "must be an http(s) URL")
+            validator.check(Validation.isHTTPURL(link), "playbook_links[\(index)]", "must be an http(s) URL")
         }
         try validator.finish()
         if isNew || tool.name != current.name, let other = try await StackStore.tool(db, workspaceID: scope.workspace.id, name: tool.name),

@@ -63,6 +63,15 @@ public struct UptimeService: Sendable {
             createdAt: try row.int64("created_at"))
     }
 
+    /// One check of the workspace, or not found.
+    static func check(_ db: any SQLDatabase, workspaceID: String, id: String) async throws -> UptimeCheck {
+        guard Identifier.isValid(id),
+            let check = try await db.raw("SELECT * FROM uptime_checks WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id)").first()
+                .map(Self.check(from:))
+        else { throw PitcrewError.notFound("Uptime check") }
+        return check
+    }
+
     public func checks(_ scope: AccessScope, toolID: String? = nil) async throws -> [UptimeCheck] {
         try scope.require(.read)
         let filter: SQLQueryString = toolID.map { "AND tool_id = \(bind: $0)" } ?? ""
@@ -103,12 +112,7 @@ public struct UptimeService: Sendable {
     /// Changes a check (pause it with `enabled = false`); the next run is due at once when it is switched on.
     public func updateCheck(_ scope: AccessScope, id: String, _ change: (inout UptimeCheckInput) -> Void) async throws -> UptimeCheck {
         try scope.require(.write)
-        guard Identifier.isValid(id),
-            let current = try await database.read({ db in
-                try await db.raw("SELECT * FROM uptime_checks WHERE workspace_id = \(bind: scope.workspace.id) AND id = \(bind: id)").first()
-                    .map(Self.check(from:))
-            })
-        else { throw PitcrewError.notFound("Uptime check") }
+        let current = try await database.read { db in try await Self.check(db, workspaceID: scope.workspace.id, id: id) }
         var input = UptimeCheckInput(url: current.url)
         (input.method, input.expectedStatus, input.intervalSeconds, input.timeoutMs, input.enabled) =
             (current.method, current.expectedStatus, current.intervalSeconds, current.timeoutMs, current.enabled)
@@ -161,20 +165,20 @@ public struct UptimeService: Sendable {
     public func deleteCheck(_ scope: AccessScope, id: String) async throws {
         try scope.require(.write)
         try await database.transaction { db in
-            guard Identifier.isValid(id),
-                let row = try await db.raw("SELECT * FROM uptime_checks WHERE workspace_id = \(bind: scope.workspace.id) AND id = \(bind: id)").first()
-            else { throw PitcrewError.notFound("Uptime check") }
+            let current = try await Self.check(db, workspaceID: scope.workspace.id, id: id)
             try await db.raw("DELETE FROM uptime_checks WHERE id = \(bind: id)").run()
             try await AuditLog.record(
                 db, workspaceID: scope.workspace.id, actor: scope.actor, action: "uptime_check.delete", entity: "uptime_check", entityID: id,
-                before: try Self.check(from: row))
+                before: current)
         }
     }
 
+    /// The check's latest results; another workspace's check is not found.
     public func results(_ scope: AccessScope, checkID: String, limit: Int = 100) async throws -> [UptimeResult] {
         try scope.require(.read)
         return try await database.read { db in
-            try await db.raw(
+            _ = try await Self.check(db, workspaceID: scope.workspace.id, id: checkID)
+            return try await db.raw(
                 """
                 SELECT checked_at, up, status_code, latency_ms, error FROM uptime_results
                 WHERE workspace_id = \(bind: scope.workspace.id) AND check_id = \(bind: checkID) ORDER BY checked_at DESC LIMIT \(bind: Int64(limit))
@@ -236,7 +240,7 @@ public struct UptimeService: Sendable {
 
     func allowedHosts(_ workspaceID: String) async throws -> Set<String> {
         try await database.read { db in
-            Set(try await db.raw("SELECT host FROM outbound_allowed_hosts WHERE workspace_id = \(bind: workspaceID)").all().map { try $0.string("host") })
+            try await StackStore.allowedHosts(db, workspaceID: workspaceID)
         }
     }
 

@@ -338,10 +338,7 @@ struct StackController {
     }
 
     @Sendable func checkResults(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<ItemsDTO<UptimeResult>> {
-        let scope = try await context.scope(access)
-        let id = try context.parameters.require("id")
-        guard try await stack.uptime.checks(scope).contains(where: { $0.id == id }) else { throw PitcrewError.notFound("Uptime check") }
-        return JSONResponse(ItemsDTO(items: try await stack.uptime.results(scope, checkID: id)))
+        JSONResponse(ItemsDTO(items: try await stack.uptime.results(try await context.scope(access), checkID: try context.parameters.require("id"))))
     }
 
     @Sendable func incidents(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<ItemsDTO<Incident>> {

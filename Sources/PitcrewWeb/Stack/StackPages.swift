@@ -208,8 +208,9 @@ struct StackPages {
 
     func renderTool(context: AppRequestContext, error: String?) async throws -> Response {
         let (shell, scope) = try await web.shell(context, page: Self.page)
-        let tool = try await stack.tools.tool(scope, id: try context.parameters.require("id"))
         let snapshot = try await stack.reports.snapshot(scope)
+        let id = try context.parameters.require("id")
+        guard let tool = snapshot.tools.first(where: { $0.id == id }) else { throw PitcrewError.notFound("Tool") }
         let names = Dictionary(uniqueKeysWithValues: snapshot.tools.map { ($0.id, $0.name) })
         let usage = snapshot.utilization(tool.id)
         let impact = snapshot.impact(of: tool.id)
