@@ -65,6 +65,8 @@ public final class IngestProcessor: Service, Sendable {
 
     struct Entry {
         let seq: Int64
+        /// The entry's random id seed: with `seq` it names the entry, since SQLite reuses a seq once the log is empty.
+        let seed: String
         let submission: Submission
     }
 
@@ -84,28 +86,14 @@ public final class IngestProcessor: Service, Sendable {
         }
     }
 
+    static let selectOldest = "SELECT seq, workspace_id, source_id, received_at, kind, body, messages, id_seed FROM ingest_log ORDER BY seq LIMIT ?"
+
     private func processOldest() async throws -> Int {
-        let select = "SELECT seq, workspace_id, source_id, received_at, kind, body, messages, id_seed FROM ingest_log ORDER BY seq LIMIT ?"
-        let result: (entries: [Entry], outcomes: [CommitOutcome], staged: [IdentityCache.Key: String])
         switch database.backend {
         case .sqlite:
-            // One processor per process on SQLite: read and parse outside the write lock, then write and delete.
-            let rows = try await database.rawRead { raw in try await raw.rows(select, [.integer(Int64(Self.entriesPerBatch))]) }
-            let (entries, deadLetters) = try await prepare(rows)
-            guard let first = entries.first?.seq, let last = entries.last?.seq else { return 0 }
-            let lookups = try await workspaceSettings(entries)
-            let cache = self.cache
-            let written = try await database.rawTransaction { raw in
-                // Under the write lock: if another processor took these entries meanwhile, leave them to it.
-                let present = try await raw.rows("SELECT COUNT(*) FROM ingest_log WHERE seq >= ? AND seq <= ?", [.integer(first), .integer(last)])
-                guard present.first?.first?.integer == Int64(entries.count) else { throw Raced() }
-                let written = try await EventWriter.write(
-                    raw: raw, submissions: entries.map(\.submission), settings: lookups, cache: cache, now: Timestamp.now())
-                try await raw.insert("ingest_dead_letters", columns: Self.deadLetterColumns, values: deadLetters.flatMap { $0 })
-                try await raw.run("DELETE FROM ingest_log WHERE seq >= ? AND seq <= ?", [.integer(first), .integer(last)])
-                return written
-            }
-            result = (entries, written.outcomes, written.staged)
+            // Read and parse outside the write lock, then write and delete under it.
+            let (entries, deadLetters) = try await readOldest()
+            return try await commit(entries, deadLetters: deadLetters)
         case .postgres:
             // Several nodes (or processes) may run processors: they take turns on a transaction-scoped advisory lock, so the
             // log is processed in order (identify before the events that follow it) and never by two at once.
@@ -113,7 +101,7 @@ public final class IngestProcessor: Service, Sendable {
             let processor = self
             let done = try await database.rawTransaction { raw -> (entries: [Entry], outcomes: [CommitOutcome], staged: [IdentityCache.Key: String]) in
                 try await raw.run("SELECT pg_advisory_xact_lock(7250002)")
-                let rows = try await raw.rows(select, [.integer(Int64(Self.entriesPerBatch))])
+                let rows = try await raw.rows(Self.selectOldest, [.integer(Int64(Self.entriesPerBatch))])
                 let (entries, deadLetters) = try await processor.prepare(rows)
                 guard !entries.isEmpty else { return ([], [], [:]) }
                 try await raw.insert("ingest_dead_letters", columns: Self.deadLetterColumns, values: deadLetters.flatMap { $0 })
@@ -124,14 +112,46 @@ public final class IngestProcessor: Service, Sendable {
                 try await raw.run("DELETE FROM ingest_log WHERE seq IN (\(Array(repeating: "?", count: seqs.count).joined(separator: ", ")))", seqs)
                 return (entries, written.outcomes, written.staged)
             }
-            result = done
+            return finish(done.entries, outcomes: done.outcomes, staged: done.staged)
         }
-        cache.apply(result.staged)
-        backlog.processed(result.entries.reduce(0) { $0 + $1.submission.messages.count })
-        for (entry, outcome) in zip(result.entries, result.outcomes) where !outcome.warnings.isEmpty {
+    }
+
+    /// SQLite: the oldest log entries, parsed (outside the write lock).
+    func readOldest() async throws -> (entries: [Entry], deadLetters: [[SQLValue]]) {
+        let rows = try await database.rawRead { raw in try await raw.rows(Self.selectOldest, [.integer(Int64(Self.entriesPerBatch))]) }
+        return try await prepare(rows)
+    }
+
+    /// SQLite: writes what `entries` hold and deletes them from the log, in one transaction; throws `Raced` (writing
+    /// nothing) when the log no longer holds exactly these entries, because another processor (another process on the same
+    /// file) took them meanwhile. Entries are compared by seq *and* id seed: once the log is empty SQLite hands out the
+    /// same seq again, and a count of seqs alone would then delete a newer entry that was never processed.
+    func commit(_ entries: [Entry], deadLetters: [[SQLValue]]) async throws -> Int {
+        guard let first = entries.first?.seq, let last = entries.last?.seq else { return 0 }
+        let lookups = try await workspaceSettings(entries)
+        let cache = self.cache
+        let written = try await database.rawTransaction { raw in
+            let present = try await raw.rows(
+                "SELECT seq, id_seed FROM ingest_log WHERE seq >= ? AND seq <= ? ORDER BY seq", [.integer(first), .integer(last)])
+            guard present.count == entries.count,
+                zip(present, entries).allSatisfy({ $0[0].integer == $1.seq && $0[1].text == $1.seed })
+            else { throw Raced() }
+            let written = try await EventWriter.write(
+                raw: raw, submissions: entries.map(\.submission), settings: lookups, cache: cache, now: Timestamp.now())
+            try await raw.insert("ingest_dead_letters", columns: Self.deadLetterColumns, values: deadLetters.flatMap { $0 })
+            try await raw.run("DELETE FROM ingest_log WHERE seq >= ? AND seq <= ?", [.integer(first), .integer(last)])
+            return written
+        }
+        return finish(entries, outcomes: written.outcomes, staged: written.staged)
+    }
+
+    private func finish(_ entries: [Entry], outcomes: [CommitOutcome], staged: [IdentityCache.Key: String]) -> Int {
+        cache.apply(staged)
+        backlog.processed(entries.reduce(0) { $0 + $1.submission.messages.count })
+        for (entry, outcome) in zip(entries, outcomes) where !outcome.warnings.isEmpty {
             debugger.annotate(source: entry.submission.sourceID, warnings: outcome.warnings)
         }
-        return result.entries.count
+        return entries.count
     }
 
     /// Parses log rows back into messages (the same reading as when they were accepted) and prepares their touches.
@@ -170,7 +190,7 @@ public final class IngestProcessor: Service, Sendable {
                 if signal.isTouch { messages[index].touch = PreparedTouch(signal: signal, channel: settings.classifier.classify(signal)) }
             }
             messageCount += messages.count
-            entries.append(Entry(seq: seq, submission: Submission(workspaceID: workspaceID, sourceID: sourceID, receivedAt: receivedAt, messages: messages)))
+            entries.append(Entry(seq: seq, seed: seed, submission: Submission(workspaceID: workspaceID, sourceID: sourceID, receivedAt: receivedAt, messages: messages)))
         }
         return (entries, deadLetters)
     }
