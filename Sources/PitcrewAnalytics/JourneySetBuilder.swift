@@ -104,6 +104,17 @@ public struct JourneySetBuilder: Sendable {
         detail.append(ids: ids, ages: ages, lead: lead, opportunity: opportunity, outcome: journey.outcome)
     }
 
+    /// Adds everything `other` collected, as if its journeys had been added here (builders filled in parallel, one per
+    /// slice of the input, then merged). The built set is the same whichever way the journeys were split.
+    public mutating func merge(_ other: JourneySetBuilder) throws {
+        let remap = try other.names.map { try channelID(for: $0) }
+        table.merge(other.table, remap: remap)
+        detail.merge(other.detail, remap: remap)
+        added += other.added
+        skippedJourneys.add(other.skippedJourneys)
+        skippedConversionSum.add(other.skippedConversionSum)
+    }
+
     /// Channel names in registration order (a channel's id is its index); the path-file parser keeps its paths itself
     /// and uses the builder for names and skipped journeys only.
     var registeredNames: [String] { names }
@@ -220,6 +231,20 @@ private struct DetailedRows: Sendable {
         conversions.append(outcome.conversions)
         values.append(outcome.value)
         nulls.append(outcome.nulls)
+    }
+
+    mutating func merge(_ other: DetailedRows, remap: [Int32]) {
+        for row in 0..<other.count {
+            let range = other.starts[row]..<other.starts[row + 1]
+            ids.append(contentsOf: other.ids[range].map { remap[Int($0)] })
+            ages.append(contentsOf: other.ages[range])
+            starts.append(ids.count)
+            lead.append(other.lead[row])
+            opportunity.append(other.opportunity[row])
+            conversions.append(other.conversions[row])
+            values.append(other.values[row])
+            nulls.append(other.nulls[row])
+        }
     }
 
     /// A total order over rows so that detailed journeys get a canonical order too.

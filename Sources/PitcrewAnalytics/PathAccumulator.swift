@@ -85,6 +85,19 @@ struct PathAccumulator: Sendable {
         nulls[row].add(n)
     }
 
+    /// Adds every row of `other`, its channel ids mapped through `remap` (sums merge exactly: see `ExactSum.add`).
+    mutating func merge(_ other: PathAccumulator, remap: [Int32]) {
+        var path: [Int32] = []
+        for row in 0..<other.count {
+            path.removeAll(keepingCapacity: true)
+            for index in other.starts[row]..<other.starts[row + 1] { path.append(remap[Int(other.ids[index])]) }
+            let target = path.withUnsafeBufferPointer { findOrInsert($0) }
+            conversions[target].add(other.conversions[row])
+            values[target].add(other.values[row])
+            nulls[target].add(other.nulls[row])
+        }
+    }
+
     /// The row of `path`, created empty on first sight.
     mutating func findOrInsert(_ path: UnsafeBufferPointer<Int32>) -> Int {
         let h = Self.hash(path)

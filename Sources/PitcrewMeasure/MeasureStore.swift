@@ -2,6 +2,7 @@ import Foundation
 import PitcrewCore
 import PitcrewStore
 import SQLKit
+import Synchronization
 
 /// SQL for measurement: touchpoints streamed in unit-then-time order, conversions, spend.
 enum MeasureStore {
@@ -9,11 +10,59 @@ enum MeasureStore {
     static let fieldSeparator = "\u{1F}"
     static let touchSeparator = "\u{1E}"
 
-    /// Streams each unit's touches in the window as one row `(unit, "time␟label␞time␟label…")`, ordered by time.
+    /// Reads one slice of units' touches in the window into `collector`'s journeys. SQLite scans the covering index row by
+    /// row through the C API (no value decoding per row, no concatenation); PostgreSQL concatenates each unit's touches.
+    static func collectTouches(
+        _ database: Database, workspaceID: String, definition: JourneyDefinition, units: UnitRange, into collector: JourneyCollector
+    ) async throws -> JourneyCollector {
+        switch database.backend {
+        case .sqlite:
+            let unitColumn = definition.unit == .contact ? "t.contact_id" : "t.account_id"
+            let label = definition.dimension == .channel ? "t.channel" : "COALESCE(c.name, '(no campaign)')"
+            let join = definition.dimension == .channel ? "" : "LEFT JOIN campaigns c ON c.id = t.campaign_id AND c.workspace_id = t.workspace_id"
+            var binds: [SQLValue] = [.text(workspaceID), .integer(definition.touchesFrom), .integer(definition.periodEnd)]
+            var bounds = ""
+            if let from = units.from {
+                bounds += " AND \(unitColumn) >= ?"
+                binds.append(.text(from))
+            }
+            if let below = units.below {
+                bounds += " AND \(unitColumn) < ?"
+                binds.append(.text(below))
+            }
+            // The (workspace, unit, time, channel, …) index delivers rows in this order: no sort.
+            let sql = """
+                SELECT \(unitColumn), t.occurred_at, \(label) FROM touchpoints t \(join)
+                WHERE t.workspace_id = ? AND \(unitColumn) IS NOT NULL AND t.occurred_at >= ? AND t.occurred_at <= ?\(bounds)\(
+                    definition.includeOffline ? "" : " AND t.offline = FALSE")
+                ORDER BY \(unitColumn), t.occurred_at
+                """
+            return try await database.scanSQLite(sql, binds, into: collector) { collector, row in
+                try collector.touch(unit: row.bytes(0), time: row.int64(1), label: row.bytes(2))
+            }
+        case .postgres:
+            // Rows arrive one at a time from the driver; the mutex only makes that visible to the compiler.
+            let state = Mutex<(collector: JourneyCollector, error: (any Error)?)>((collector, nil))
+            try await database.read { db in
+                try await streamTouches(db, workspaceID: workspaceID, definition: definition, units: units) { unit, touches in
+                    state.withLock { state in
+                        guard state.error == nil else { return }
+                        do { try state.collector.add(unit: unit, touches: touches) } catch { state.error = error }
+                    }
+                }
+            }
+            return try state.withLock { state in
+                if let error = state.error { throw error }
+                return state.collector
+            }
+        }
+    }
+
+    /// PostgreSQL: streams each unit's touches in the window as one row `(unit, "time␟label␞time␟label…")`, ordered by time.
     /// The database concatenates the touches (an index-only scan in SQLite), so 10M touchpoints arrive as one row per
     /// contact or account instead of 10M rows, and memory holds one unit's touches at a time.
-    static func streamTouches(
-        _ db: any SQLDatabase, backend: Database.Backend, workspaceID: String, definition: JourneyDefinition, units: UnitRange,
+    private static func streamTouches(
+        _ db: any SQLDatabase, workspaceID: String, definition: JourneyDefinition, units: UnitRange,
         _ row: @escaping @Sendable (String, String) -> Void
     ) async throws {
         let unitColumn: SQLQueryString = definition.unit == .contact ? "t.contact_id" : "t.account_id"
@@ -22,12 +71,7 @@ enum MeasureStore {
             definition.dimension == .channel ? "" : "LEFT JOIN campaigns c ON c.id = t.campaign_id AND c.workspace_id = t.workspace_id"
         let offline: SQLQueryString = definition.includeOffline ? "" : "AND t.offline = FALSE"
         let touch: SQLQueryString = "CAST(t.occurred_at AS TEXT) || \(bind: fieldSeparator) || \(label)"
-        // SQLite walks the covering index in (unit, time) order, so its concatenation needs no sort of its own; the reader
-        // checks the order anyway and sorts (time, then label) when it is not so. PostgreSQL sorts explicitly.
-        let aggregate: SQLQueryString =
-            backend == .sqlite
-            ? "group_concat(\(touch), \(bind: touchSeparator))"
-            : "string_agg(\(touch), \(bind: touchSeparator) ORDER BY t.occurred_at, \(label))"
+        let aggregate: SQLQueryString = "string_agg(\(touch), \(bind: touchSeparator) ORDER BY t.occurred_at, \(label))"
         let lower: SQLQueryString = units.from.map { "AND \(unitColumn) >= \(bind: $0)" } ?? ""
         let upper: SQLQueryString = units.below.map { "AND \(unitColumn) < \(bind: $0)" } ?? ""
         try await db.raw(

@@ -18,7 +18,8 @@ final class NativeSQLite: @unchecked Sendable {
         var isUniqueViolation: Bool { code == 2067 || code == 1555 }
     }
 
-    init(path: String) throws {
+    /// `readOnly`: a connection for scans (`query_only`, so it can never write).
+    init(path: String, readOnly: Bool = false) throws {
         var db: OpaquePointer?
         let rc = pitcrew_sqlite_open(path, &db)
         handle = db
@@ -27,8 +28,9 @@ final class NativeSQLite: @unchecked Sendable {
             _ = pitcrew_sqlite_close(db)
             throw failure
         }
-        for pragma in [
-            "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000",
+        let mode = readOnly ? ["PRAGMA query_only=1"] : ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"]
+        for pragma in mode + [
+            "PRAGMA busy_timeout=10000",
             "PRAGMA temp_store=MEMORY", "PRAGMA wal_autocheckpoint=0",
             // The writer keeps the hot index pages of large tables (a random message id touches one leaf of a big index)
             // in a 256 MiB cache and reads the rest through a memory map rather than a read() per page.
@@ -97,6 +99,19 @@ final class NativeSQLite: @unchecked Sendable {
             result.append(row)
         }
         return result
+    }
+
+    /// Runs one query (not cached) and hands each row to `body` in place: no allocation per row.
+    func forEachRow(_ sql: String, _ binds: [SQLValue], _ body: (ScanRow) throws -> Void) throws {
+        let statement = try statement(sql, cache: false)
+        defer { pitcrew_sqlite_finalize(statement) }
+        try bind(statement, binds)
+        while true {
+            let rc = pitcrew_sqlite_step(statement)
+            if rc == PITCREW_SQLITE_DONE { return }
+            guard rc == PITCREW_SQLITE_ROW else { throw failure() }
+            try body(ScanRow(statement: statement))
+        }
     }
 
     /// Runs one statement for each row of values (a prepared INSERT executed many times); returns, per row, whether

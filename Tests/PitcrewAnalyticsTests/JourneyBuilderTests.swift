@@ -18,6 +18,35 @@ struct JourneyBuilderTests {
         #expect(!set.hasTimestamps)
     }
 
+    @Test func buildersFilledSeparatelyMergeIntoTheSameSet() throws {
+        let t0 = Date(timeIntervalSince1970: 1_700_000_000)
+        var journeys: [Journey] = []
+        for i in 0..<60 {
+            let channels = (0...(i % 4)).map { ["email", "search", "social", "direct", "display"][($0 * 7 + i) % 5] }
+            let timed = i % 3 == 0
+            let touches = channels.enumerated().map { Touch(channel: $1, timestamp: timed ? t0 + Double($0) * Self.day : nil) }
+            let outcome = i % 2 == 0 ? Outcome(conversions: 1, value: Double(i) * 1.25) : .notConverted
+            journeys.append(Journey(touches: i % 11 == 0 ? [] : touches, outcome: outcome, conversionTime: timed ? t0 + 9 * Self.day : nil))
+        }
+        var whole = JourneySetBuilder(emptyJourneys: .skip)
+        for journey in journeys { try whole.add(journey) }
+        // Split unevenly, and the second part sees its channels in another order (other ids before the merge).
+        var first = JourneySetBuilder(emptyJourneys: .skip)
+        var second = JourneySetBuilder(emptyJourneys: .skip)
+        for journey in journeys.prefix(23) { try first.add(journey) }
+        for journey in journeys.dropFirst(23).reversed() { try second.add(journey) }
+        var merged = JourneySetBuilder(emptyJourneys: .skip)
+        try merged.merge(first)
+        try merged.merge(second)
+        let expected = try whole.build()
+        let actual = try merged.build()
+        #expect(actual.channels == expected.channels && actual.touches == expected.touches && actual.pathStart == expected.pathStart)
+        #expect(actual.conversions == expected.conversions && actual.values == expected.values && actual.nulls == expected.nulls)
+        #expect(actual.touchAgeDays?.map { $0.isNaN ? -1 : $0 } == expected.touchAgeDays?.map { $0.isNaN ? -1 : $0 })
+        #expect(actual.skippedEmptyJourneys == expected.skippedEmptyJourneys && actual.skippedConversions == expected.skippedConversions)
+        #expect(expected.skippedEmptyJourneys > 0 && expected.touchAgeDays != nil)
+    }
+
     @Test func invalidJourneysAreRejected() throws {
         var builder = JourneySetBuilder()
         #expect(throws: AttributionError.invalidJourney(index: 1, reason: "the journey has no touches")) {

@@ -173,6 +173,28 @@ struct KnownWorkspace {
             let sliced = try await MeasureService(database: database, minimumUnitsPerSlice: 1).attribution(
                 scope, definition: definition, models: AttributionModel.allCases)
             #expect(sliced.rows == report.rows && sliced.journeys == report.journeys && sliced.conversions == report.conversions)
+
+            // Contact journeys credited to campaigns, converting on an event (time_decay keeps touch times): the same again,
+            // whole and in slices, and every conversion is either attributed or counted as having no touches.
+            var contacts = definition
+            contacts.unit = .contact
+            contacts.dimension = .campaign
+            contacts.conversion = .event("Webinar Attended")
+            let models: [AttributionModel] = [.linear, .timeDecay, .markov]
+            let whole = try await MeasureService(database: database).attribution(scope, definition: contacts, models: models)
+            let parts = try await MeasureService(database: database, minimumUnitsPerSlice: 7).attribution(scope, definition: contacts, models: models)
+            #expect(whole.conversions > whole.conversionsWithoutTouches && whole.units > 100)
+            #expect(parts.rows == whole.rows && parts.units == whole.units && parts.journeys == whole.journeys)
+            #expect(parts.conversions == whole.conversions && parts.conversionsWithoutTouches == whole.conversionsWithoutTouches)
+            let from = contacts.from.startMillis
+            let webinars = try await database.rawRead { raw in
+                try await raw.rows("SELECT COUNT(*) FROM events WHERE name = 'Webinar Attended' AND contact_id IS NOT NULL AND occurred_at >= ?", [.integer(from)])
+            }
+            #expect(Int64(whole.conversions) == webinars[0][0].integer)
+            for model in whole.models {
+                let total = whole.rows(for: model).reduce(0) { $0 + $1.conversions }
+                #expect(abs(total - Double(whole.conversions - whole.conversionsWithoutTouches)) < 1e-6, "\(model)")
+            }
         }
     }
 }
