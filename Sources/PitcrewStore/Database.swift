@@ -40,6 +40,10 @@ public final class Database: Sendable, Service {
     public static func open(_ location: DatabaseLocation, readers: Int = 3, logger: Logger = Logger(label: "pitcrew.db")) async throws
         -> Database
     {
+        try await open(location, readers: readers, logger: logger, walLimits: WALCheckpointer.Limits())
+    }
+
+    static func open(_ location: DatabaseLocation, readers: Int = 3, logger: Logger, walLimits: WALCheckpointer.Limits) async throws -> Database {
         switch location {
         case .sqlite(let path):
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
@@ -50,11 +54,14 @@ public final class Database: Sendable, Service {
             let native = try NativeSQLite(path: path)
             var readerConnections: [SQLiteConnection] = []
             for _ in 0..<max(1, readers) { readerConnections.append(try await openSQLite(path: path, logger: logger)) }
-            let checkpointer = WALCheckpointer(databasePath: path, connection: try await openSQLite(path: path, logger: logger), logger: logger)
+            let writeLock = AsyncLock()
+            let checkpointer = WALCheckpointer(
+                databasePath: path, connection: try await openSQLite(path: path, logger: logger), writeLock: writeLock, limits: walLimits,
+                logger: logger)
             checkpointer.start()
             return Database(
                 backend: .sqlite, location: location, logger: logger,
-                storage: .sqlite(writer: writer, native: native, readers: readerConnections, writeLock: AsyncLock(), next: ReaderCounter()),
+                storage: .sqlite(writer: writer, native: native, readers: readerConnections, writeLock: writeLock, next: ReaderCounter()),
                 checkpointer: checkpointer)
         case .postgres(let url):
             let tls: PostgresClient.Configuration.TLS
@@ -86,6 +93,8 @@ public final class Database: Sendable, Service {
         _ = try await connection.query("PRAGMA temp_store=MEMORY")
         // Checkpoints run in the background (WALCheckpointer), not inside whichever commit crosses the threshold.
         _ = try await connection.query("PRAGMA wal_autocheckpoint=0")
+        // When the log starts over after a checkpoint, its file is cut back to 64 MiB (a burst leaves no giant file).
+        _ = try await connection.query("PRAGMA journal_size_limit=67108864")
         return connection
     }
 

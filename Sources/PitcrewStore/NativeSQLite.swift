@@ -31,7 +31,7 @@ final class NativeSQLite: @unchecked Sendable {
         let mode = readOnly ? ["PRAGMA query_only=1"] : ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"]
         for pragma in mode + [
             "PRAGMA busy_timeout=10000",
-            "PRAGMA temp_store=MEMORY", "PRAGMA wal_autocheckpoint=0",
+            "PRAGMA temp_store=MEMORY", "PRAGMA wal_autocheckpoint=0", "PRAGMA journal_size_limit=67108864",
             // The writer keeps the hot index pages of large tables (a random message id touches one leaf of a big index)
             // in a 256 MiB cache and reads the rest through a memory map rather than a read() per page.
             "PRAGMA cache_size=-262144", "PRAGMA mmap_size=1073741824",

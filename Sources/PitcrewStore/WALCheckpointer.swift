@@ -5,37 +5,61 @@ import Synchronization
 
 /// Moves SQLite's write-ahead log into the database file in the background, so commits never pay for it.
 /// The writers run with `wal_autocheckpoint=0`; this task checkpoints (PASSIVE: never blocks the writer or readers)
-/// when the log has grown past `thresholdBytes` or has waited `maxWait`, and truncates it on close.
+/// when the log has grown past `Limits.thresholdBytes` or has waited `Limits.maxWait`, and truncates it on close.
+///
+/// A passive checkpoint cannot finish while writes keep coming (a bulk load, a burst of events): new frames arrive while
+/// it copies, the log is never fully copied, so it is never restarted and grows without bound (a 1M-contact demo filled
+/// a 60 GB disk). Past `Limits.writerPauseBytes` the checkpoint therefore runs holding the write lock: writers wait for one
+/// checkpoint (about a second), it copies everything, and the next commit starts the log from its beginning again.
 final class WALCheckpointer: Sendable {
     let walPath: String
     let connection: SQLiteConnection
+    let writeLock: AsyncLock
     let logger: Logger
-    static let thresholdBytes = 32 << 20
-    static let maxWait: Duration = .seconds(2)
+    /// When to checkpoint: past `thresholdBytes` of log (or after `maxWait`), and with writers paused past `writerPauseBytes`.
+    struct Limits: Sendable {
+        var thresholdBytes = 32 << 20
+        var writerPauseBytes = 256 << 20
+        var maxWait: Duration = .seconds(2)
+    }
+
+    let limits: Limits
     private let task = Mutex<Task<Void, Never>?>(nil)
 
-    init(databasePath: String, connection: SQLiteConnection, logger: Logger) {
+    init(databasePath: String, connection: SQLiteConnection, writeLock: AsyncLock, limits: Limits = Limits(), logger: Logger) {
+        self.limits = limits
         self.walPath = databasePath + "-wal"
         self.connection = connection
+        self.writeLock = writeLock
         self.logger = logger
     }
 
+    static func size(_ path: String) -> Int { (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 }
+
     func start() {
         let walPath = walPath
-        let connection = connection
-        let logger = logger
+        let checkpointer = self
+        let limits = limits
         let started = Task.detached(priority: .utility) {
             var waited: Duration = .zero
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(100))
                 waited += .milliseconds(100)
-                let size = (try? FileManager.default.attributesOfItem(atPath: walPath)[.size] as? Int) ?? 0
-                guard size > 0, size >= Self.thresholdBytes || waited >= Self.maxWait else { continue }
+                let size = Self.size(walPath)
+                guard size > 0, size >= limits.thresholdBytes || waited >= limits.maxWait else { continue }
                 waited = .zero
                 do {
-                    _ = try await connection.query("PRAGMA wal_checkpoint(PASSIVE)")
+                    let frames = try await checkpointer.checkpoint()
+                    if frames * 4096 >= limits.writerPauseBytes {
+                        // The log has not started over: writes kept coming while it copied. Copy the rest with writers paused.
+                        await checkpointer.writeLock.lock()
+                        var failure: (any Error)?
+                        do { _ = try await checkpointer.checkpoint() } catch { failure = error }
+                        await checkpointer.writeLock.unlock()
+                        if let failure { throw failure }
+                    }
                 } catch {
-                    logger.warning("WAL checkpoint failed", metadata: ["error": "\(error)"])
+                    checkpointer.logger.warning("WAL checkpoint failed", metadata: ["error": "\(error)"])
                 }
             }
         }
@@ -43,6 +67,12 @@ final class WALCheckpointer: Sendable {
     }
 
     /// Stops the loop and checkpoints everything (the log is truncated when no reader holds it).
+    /// A passive checkpoint; returns the frames in the log. A log that is copied in full starts over at the next commit,
+    /// unless another commit came first, and then it keeps growing.
+    private func checkpoint() async throws -> Int {
+        try await connection.query("PRAGMA wal_checkpoint(PASSIVE)").first?.column("log")?.integer ?? 0
+    }
+
     func stop() async {
         let running = task.withLock { task -> Task<Void, Never>? in
             defer { task = nil }
