@@ -25,6 +25,8 @@ public struct PitcrewError: Error, Sendable, Equatable, CustomStringConvertible 
         case forbidden
         /// The database or another dependency is not usable.
         case unavailable
+        /// Too many attempts (failed sign-ins); try again later.
+        case rateLimited
     }
 
     public var kind: Kind

@@ -17,8 +17,12 @@ public struct AppRequestContext: RequestContext {
     var identity: Identity?
     var maxBodyBytes: Int = 1 << 20
 
+    /// The peer's IP address (not a forwarded header, which a client could set), for throttling sign-ins.
+    let clientAddress: String?
+
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.clientAddress = source.channel.remoteAddress?.ipAddress
     }
 
     public var maxUploadSize: Int { maxBodyBytes }

@@ -74,6 +74,24 @@ extension TestClientProtocol {
     }
 
     @Test(arguments: TestBackend.available)
+    func repeatedFailedSignInsAreThrottled(backend: TestBackend) async throws {
+        try await TestApp.with(backend) { client, _ in
+            let page = try await client.call(.get, "/login")
+            let loginCSRF = try #require(cookieValue(page.cookies["pitcrew_login_csrf"]))
+            let headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded", .cookie: "pitcrew_login_csrf=\(loginCSRF)"]
+            for _ in 0..<5 {
+                let wrong = try await client.call(.post, "/login", headers: headers, body: "_csrf=\(loginCSRF)&email=alpha-owner%40example.com&password=guess")
+                #expect(wrong.status == .unauthorized)
+            }
+            let locked = try await client.call(
+                .post, "/login", headers: headers, body: "_csrf=\(loginCSRF)&email=alpha-owner%40example.com&password=correct+horse+battery")
+            #expect(locked.status == .tooManyRequests && locked.text.contains("Too many failed sign-ins") && locked.cookies["pitcrew_session"] == nil)
+            // Other people still get in.
+            _ = try await BrowserSession.signIn(client, email: "beta-owner@example.com")
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
     func pagesNeedASessionAndShowRealNumbers(backend: TestBackend) async throws {
         try await TestApp.with(backend) { client, fixture in
             let anonymous = try await client.call(.get, "/")

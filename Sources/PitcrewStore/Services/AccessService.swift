@@ -11,11 +11,16 @@ public struct AccessService: Sendable {
     /// bcrypt cost; 12 in production, lower in tests (each step doubles the time).
     public let bcryptCost: UInt8
     public let sessionLifetimeMillis: Int64
+    /// Failed sign-ins per email and per client (shared by copies of this service).
+    public let throttle: LoginThrottle
 
-    public init(database: Database, bcryptCost: UInt8 = 12, sessionLifetimeMillis: Int64 = 14 * 86_400_000) {
+    public init(
+        database: Database, bcryptCost: UInt8 = 12, sessionLifetimeMillis: Int64 = 14 * 86_400_000, throttle: LoginThrottle = LoginThrottle()
+    ) {
         self.database = database
         self.bcryptCost = bcryptCost
         self.sessionLifetimeMillis = sessionLifetimeMillis
+        self.throttle = throttle
     }
 
     /// Hashes checked when the email is unknown, so that a wrong email takes as long as a wrong password. Made on the
@@ -184,14 +189,18 @@ public struct AccessService: Sendable {
     // MARK: Sessions
 
     /// Checks the password and opens a session. Returns the session secret (for the cookie) and the session.
-    public func login(email: String, password: String) async throws -> (secret: String, session: SessionRecord) {
+    /// `client` (the caller's address) is counted with the email by the throttle; locked out, this throws `rateLimited`.
+    public func login(email: String, password: String, client: String? = nil) async throws -> (secret: String, session: SessionRecord) {
+        try throttle.check(email: email, client: client)
         let found = try await database.read { db in try await TenancyStore.user(db, email: email.trimmingASCIIWhitespace().lowercased()) }
         let stored: String
         if let found { stored = found.passwordHash } else { stored = try await dummyHash() }
         let matches = try await verify(password, hash: stored)
         guard let (user, _) = found, matches else {
+            throttle.failed(email: email, client: client)
             throw PitcrewError(.unauthenticated, "The email or password is not right.")
         }
+        throttle.succeeded(email: email)
         let secret = Secrets.random()
         let first = try await workspaces(of: user).first?.0
         let session = SessionRecord(

@@ -89,6 +89,7 @@ struct Problem: Sendable {
         case .unauthenticated: .unauthorized
         case .forbidden: .forbidden
         case .unavailable: .serviceUnavailable
+        case .rateLimited: .tooManyRequests
         }
     }
 

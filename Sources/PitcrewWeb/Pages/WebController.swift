@@ -48,12 +48,13 @@ struct WebController {
         }
         let next = Self.safeNext(form["next"])
         do {
-            let (secret, session) = try await access.login(email: form["email"] ?? "", password: form["password"] ?? "")
+            let (secret, session) = try await access.login(email: form["email"] ?? "", password: form["password"] ?? "", client: context.clientAddress)
             var response = Response.redirect(to: next, type: .normal)
             response.setCookie(cookie(AuthMiddleware.sessionCookie, secret, request: request, maxAge: Int((session.expiresAt - Timestamp.now()) / 1000)))
             return response
-        } catch let error as PitcrewError where error.kind == .unauthenticated {
-            return pages.render("login", LoginModel(csrf: expected, next: next, email: form["email"] ?? "", error: error.detail), status: .unauthorized)
+        } catch let error as PitcrewError where error.kind == .unauthenticated || error.kind == .rateLimited {
+            let status: HTTPResponse.Status = error.kind == .rateLimited ? .tooManyRequests : .unauthorized
+            return pages.render("login", LoginModel(csrf: expected, next: next, email: form["email"] ?? "", error: error.detail), status: status)
         }
     }
 
