@@ -1,3 +1,6 @@
+import Foundation
+import Synchronization
+
 /// Runs attribution models over a `JourneySet`. Pure: values in, values out, no I/O.
 ///
 /// ```swift
@@ -22,24 +25,30 @@ public enum AttributionEngine {
         let markov = models.contains(.markov) ? try MarkovModel(paths: paths, order: options.markovOrder, solver: options.markovSolver) : nil
         let shapley = models.contains(where: \.isShapley) ? ShapleyModels(paths: paths, positions: options.orderedShapleyPositions) : nil
 
-        var results: [ModelAttribution] = []
-        for model in models {
-            let credits: [ChannelCredit]
-            switch model {
-            case .markov:
-                credits = try markovCredits(markov!, paths)
-            case .shapley, .shapleyRate, .shapleyOrdered:
-                credits = try shapleyCredits(model, shapley!, paths)
-            default:
-                let (conversions, values) = try RuleBasedModels.attribute(model, journeys, options)
-                credits = journeys.channels.indices.map {
-                    ChannelCredit(channel: journeys.channels[$0], model: model, conversions: conversions[$0], value: values[$0])
+        // Models are independent: they run at once, on every core, and come back in the order asked for.
+        let outcomes = Mutex([Result<ModelAttribution, any Error>?](repeating: nil, count: models.count))
+        DispatchQueue.concurrentPerform(iterations: models.count) { index in
+            let model = models[index]
+            let outcome = Result { () throws -> ModelAttribution in
+                let credits: [ChannelCredit]
+                switch model {
+                case .markov:
+                    credits = try markovCredits(markov!, paths)
+                case .shapley, .shapleyRate, .shapleyOrdered:
+                    credits = try shapleyCredits(model, shapley!, paths)
+                default:
+                    let (conversions, values) = try RuleBasedModels.attribute(model, journeys, options)
+                    credits = journeys.channels.indices.map {
+                        ChannelCredit(channel: journeys.channels[$0], model: model, conversions: conversions[$0], value: values[$0])
+                    }
                 }
+                var result = ModelAttribution(model: model, credits: credits)
+                if model == .markov { result.markovOrder = options.markovOrder }
+                return result
             }
-            var result = ModelAttribution(model: model, credits: credits)
-            if model == .markov { result.markovOrder = options.markovOrder }
-            results.append(result)
+            outcomes.withLock { $0[index] = outcome }
         }
+        var results = try outcomes.withLock { try $0.map { try $0!.get() } }
         if let bootstrap = options.bootstrap, models.contains(where: \.supportsBootstrap) {
             try addIntervals(&results, bootstrap, paths, markov, shapley)
         }

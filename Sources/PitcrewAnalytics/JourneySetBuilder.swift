@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// What to do with a journey that has no touches.
 public enum EmptyJourneyPolicy: String, Sendable, CaseIterable {
@@ -59,6 +60,30 @@ public struct JourneySetBuilder: Sendable {
             return
         }
         path.withUnsafeBufferPointer { accumulate($0, conversions: outcome.conversions, value: outcome.value, nulls: outcome.nulls) }
+    }
+
+    /// Adds one journey given by channel ids (from `channelID(for:)`) with each touch's time and the conversion's, in
+    /// milliseconds: kept as its own row, like `add(_:)` with timestamps, without a `Journey` value per journey.
+    public mutating func add(path: [Int32], timesMillis: [Int64], conversionMillis: Int64, outcome: Outcome) throws {
+        added += 1
+        try validate(outcome, journey: added)
+        guard path.count == timesMillis.count else {
+            throw AttributionError.invalidJourney(index: added, reason: "every touch needs a time")
+        }
+        for id in path where id < 0 || Int(id) >= names.count {
+            throw AttributionError.invalidJourney(index: added, reason: "unknown channel id \(id)")
+        }
+        if path.isEmpty {
+            try skipEmpty(outcome, journey: added)
+            return
+        }
+        if zip(timesMillis, timesMillis.dropFirst()).contains(where: { $0 > $1 }) {
+            throw AttributionError.invalidJourney(index: added, reason: "touches are not in time order")
+        }
+        guard timesMillis.last! <= conversionMillis else {
+            throw AttributionError.invalidJourney(index: added, reason: "a touch comes after the conversion")
+        }
+        detail.append(ids: path, ages: timesMillis.map { Double(conversionMillis - $0) / 86_400_000 }, lead: -1, opportunity: -1, outcome: outcome)
     }
 
     /// Adds journeys given by channel names.
@@ -145,8 +170,18 @@ public struct JourneySetBuilder: Sendable {
     /// Number of channels registered so far.
     public var channelCount: Int { names.count }
 
-    /// Finishes the set: sorts channels by name and rows by path so the result does not depend on input order.
-    public func build() throws -> JourneySet {
+    /// The order of the built rows.
+    public enum RowOrder: Sendable {
+        /// Sorted (detailed journeys by path, outcome, milestones and ages; merged paths by path), so the result does not
+        /// depend on the order journeys were added in. The default.
+        case canonical
+        /// As added: for callers whose input order is itself fixed (journeys read from the database in unit-id order,
+        /// slices merged in order), which saves sorting hundreds of thousands of rows.
+        case arrival
+    }
+
+    /// Finishes the set: channels sorted by name, rows in `order`.
+    public func build(order rowOrder: RowOrder = .canonical) throws -> JourneySet {
         let rowCount = table.count + detail.count
         guard rowCount > 0 else {
             let reason = skippedJourneys.total > 0 ? "every journey had no touches" : "no journeys"
@@ -158,32 +193,35 @@ public struct JourneySetBuilder: Sendable {
         for (newID, oldID) in order.enumerated() { remap[oldID] = Int32(newID) }
         let sortedNames = order.map { names[$0] }
 
-        var out = CanonicalRows(capacityTouches: table.ids.count + detail.ids.count, rows: rowCount, detailed: detail.count > 0)
-        // Detailed journeys first, in canonical order of (path, outcome, ages, milestones).
+        // Canonical row order: detailed journeys by (path, outcome, milestones, ages), merged paths by path. The two sorts
+        // are independent and run at once. Each compares a packed key of the first four ids first and in full on a tie.
         let detailIDs = detail.ids.map { remap[Int($0)] }
-        let detailOrder = (0..<detail.count).sorted { detail.precedes($0, $1, ids: detailIDs) }
+        let ids = table.ids.map { remap[Int($0)] }
+        let starts = table.starts
+        let packable = names.count < 65_535
+        let orders = Mutex<(detail: [Int], paths: [Int])>((Array(0..<detail.count), Array(0..<table.count)))
+        DispatchQueue.concurrentPerform(iterations: rowOrder == .canonical ? 2 : 0) { part in
+            if part == 0 {
+                let keys = Self.prefixKeys(detailIDs, starts: detail.starts, packable: packable)
+                let order = detailIDs.withUnsafeBufferPointer { ids in
+                    (0..<detail.count).sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : detail.precedes($0, $1, ids: ids) }
+                }
+                orders.withLock { $0.detail = order }
+            } else {
+                let keys = Self.prefixKeys(ids, starts: starts, packable: packable)
+                let order = (0..<table.count).sorted {
+                    keys[$0] != keys[$1] ? keys[$0] < keys[$1] : lexicographicallyPrecedes(ids, starts[$0]..<starts[$0 + 1], starts[$1]..<starts[$1 + 1])
+                }
+                orders.withLock { $0.paths = order }
+            }
+        }
+        let (detailOrder, pathOrder) = orders.withLock { $0 }
+        var out = CanonicalRows(capacityTouches: table.ids.count + detail.ids.count, rows: rowCount, detailed: detail.count > 0)
         for row in detailOrder {
             let range = detail.starts[row]..<detail.starts[row + 1]
             out.append(
                 ids: detailIDs[range], conversions: detail.conversions[row], value: detail.values[row], nulls: detail.nulls[row],
                 ages: detail.ages[range], lead: detail.lead[row], opportunity: detail.opportunity[row])
-        }
-        // Merged paths, sorted by path.
-        let ids = table.ids.map { remap[Int($0)] }
-        let starts = table.starts
-        // Sorting 100k+ paths: compare a packed key of the first four ids first (ids + 1 in 16 bits each, 0 after the
-        // end, so key order is lexicographic order of the prefix), and only compare in full on a tie.
-        let packable = names.count < 65_535
-        let keys: [UInt64] = (0..<table.count).map { row in
-            guard packable else { return 0 }
-            var key: UInt64 = 0
-            for (j, index) in (starts[row]..<min(starts[row + 1], starts[row] + 4)).enumerated() {
-                key |= UInt64(ids[index] + 1) << (48 - 16 * UInt64(j))
-            }
-            return key
-        }
-        let pathOrder = (0..<table.count).sorted {
-            keys[$0] != keys[$1] ? keys[$0] < keys[$1] : lexicographicallyPrecedes(ids, starts[$0]..<starts[$0 + 1], starts[$1]..<starts[$1 + 1])
         }
         for row in pathOrder {
             let range = starts[row]..<starts[row + 1]
@@ -196,6 +234,21 @@ public struct JourneySetBuilder: Sendable {
             nulls: out.nulls, touchAgeDays: out.ages, leadTouch: out.lead, opportunityTouch: out.opportunity,
             rowsAreDistinctPaths: detail.count == 0, skippedEmptyJourneys: skippedJourneys.total,
             skippedConversions: skippedConversionSum.total)
+    }
+}
+
+extension JourneySetBuilder {
+    /// Per row, its first four ids + 1 in 16 bits each (0 after the end), so key order is the lexicographic order of the
+    /// prefix; all zero when ids do not fit in 16 bits (then every comparison goes to the full path).
+    static func prefixKeys(_ ids: [Int32], starts: [Int], packable: Bool) -> [UInt64] {
+        (0..<(starts.count - 1)).map { row in
+            guard packable else { return 0 }
+            var key: UInt64 = 0
+            for (j, index) in (starts[row]..<min(starts[row + 1], starts[row] + 4)).enumerated() {
+                key |= UInt64(ids[index] + 1) << (48 - 16 * UInt64(j))
+            }
+            return key
+        }
     }
 }
 
@@ -234,32 +287,40 @@ private struct DetailedRows: Sendable {
     }
 
     mutating func merge(_ other: DetailedRows, remap: [Int32]) {
-        for row in 0..<other.count {
-            let range = other.starts[row]..<other.starts[row + 1]
-            ids.append(contentsOf: other.ids[range].map { remap[Int($0)] })
-            ages.append(contentsOf: other.ages[range])
-            starts.append(ids.count)
-            lead.append(other.lead[row])
-            opportunity.append(other.opportunity[row])
-            conversions.append(other.conversions[row])
-            values.append(other.values[row])
-            nulls.append(other.nulls[row])
-        }
+        let offset = ids.count
+        ids.reserveCapacity(offset + other.ids.count)
+        for id in other.ids { ids.append(remap[Int(id)]) }
+        ages.append(contentsOf: other.ages)
+        starts.append(contentsOf: other.starts.dropFirst().map { $0 + offset })
+        lead.append(contentsOf: other.lead)
+        opportunity.append(contentsOf: other.opportunity)
+        conversions.append(contentsOf: other.conversions)
+        values.append(contentsOf: other.values)
+        nulls.append(contentsOf: other.nulls)
     }
 
-    /// A total order over rows so that detailed journeys get a canonical order too.
-    func precedes(_ a: Int, _ b: Int, ids remapped: [Int32]) -> Bool {
+    /// A total order over rows so that detailed journeys get a canonical order too: path, then conversions, value, nulls,
+    /// lead and opportunity touch, then ages (a missing timestamp, NaN, as the smallest). Allocates nothing: it runs
+    /// n log n times for hundreds of thousands of converting contacts.
+    func precedes(_ a: Int, _ b: Int, ids remapped: UnsafeBufferPointer<Int32>) -> Bool {
         let ra = starts[a]..<starts[a + 1]
         let rb = starts[b]..<starts[b + 1]
-        if lexicographicallyPrecedes(remapped, ra, rb) { return true }
-        if lexicographicallyPrecedes(remapped, rb, ra) { return false }
-        let keysA = [conversions[a], values[a], nulls[a], Double(lead[a]), Double(opportunity[a])]
-        let keysB = [conversions[b], values[b], nulls[b], Double(lead[b]), Double(opportunity[b])]
-        if keysA != keysB { return keysA.lexicographicallyPrecedes(keysB) }
-        // NaN (missing timestamp) sorts as the smallest age.
-        let agesA = ages[ra].map { $0.isNaN ? -1 : $0 }
-        let agesB = ages[rb].map { $0.isNaN ? -1 : $0 }
-        return agesA.lexicographicallyPrecedes(agesB)
+        let shared = min(ra.count, rb.count)
+        for i in 0..<shared where remapped[ra.lowerBound + i] != remapped[rb.lowerBound + i] {
+            return remapped[ra.lowerBound + i] < remapped[rb.lowerBound + i]
+        }
+        if ra.count != rb.count { return ra.count < rb.count }
+        if conversions[a] != conversions[b] { return conversions[a] < conversions[b] }
+        if values[a] != values[b] { return values[a] < values[b] }
+        if nulls[a] != nulls[b] { return nulls[a] < nulls[b] }
+        if lead[a] != lead[b] { return lead[a] < lead[b] }
+        if opportunity[a] != opportunity[b] { return opportunity[a] < opportunity[b] }
+        for i in 0..<ra.count {
+            let x = ages[ra.lowerBound + i].isNaN ? -1 : ages[ra.lowerBound + i]
+            let y = ages[rb.lowerBound + i].isNaN ? -1 : ages[rb.lowerBound + i]
+            if x != y { return x < y }
+        }
+        return false
     }
 }
 

@@ -30,7 +30,7 @@ struct JourneyAssembler {
     }
 
     func assemble(
-        touches: [(time: Int64, channel: Int32)], conversions: [ConversionPoint], into builder: inout JourneySetBuilder, names: [String],
+        touches: [(time: Int64, channel: Int32)], conversions: some Collection<ConversionPoint>, into builder: inout JourneySetBuilder, names: [String],
         counts: inout Counts
     ) throws {
         counts.units += 1
@@ -63,7 +63,7 @@ struct JourneyAssembler {
 
     /// Conversions at the same instant (several opportunities closed together) share one journey: their counts and values
     /// add up, so none is left with an empty window.
-    static func groupedByTime(_ conversions: [ConversionPoint]) -> [(time: Int64, value: Double, count: Int)] {
+    static func groupedByTime(_ conversions: some Collection<ConversionPoint>) -> [(time: Int64, value: Double, count: Int)] {
         var groups: [(time: Int64, value: Double, count: Int)] = []
         for conversion in conversions {
             if let last = groups.last, last.time == conversion.time {
@@ -81,11 +81,8 @@ struct JourneyAssembler {
     ) throws {
         // Only converting journeys need touch times (time_decay weighs touches by age before the conversion); the rest
         // merge by path, which keeps memory and time flat at a million units.
-        if keepTimestamps, outcome.conversions > 0 {
-            let journey = Journey(
-                touches: touches.map { Touch(channel: names[Int($0.channel)], timestamp: Date(timeIntervalSince1970: Double($0.time) / 1000)) },
-                outcome: outcome, conversionTime: conversionTime.map { Date(timeIntervalSince1970: Double($0) / 1000) })
-            try builder.add(journey)
+        if keepTimestamps, outcome.conversions > 0, let conversionTime {
+            try builder.add(path: touches.map(\.channel), timesMillis: touches.map(\.time), conversionMillis: conversionTime, outcome: outcome)
         } else {
             try builder.add(path: touches.map(\.channel), outcome: outcome)
         }

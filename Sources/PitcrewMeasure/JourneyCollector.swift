@@ -19,9 +19,9 @@ struct JourneyCollector: Sendable {
     /// Conversions of the units that had touches (the rest are counted as conversions without touches).
     private var matchedConversions = 0
     private let assembler: JourneyAssembler
-    private let conversions: [String: [ConversionPoint]]
+    private let conversions: ConversionIndex
 
-    init(definition: JourneyDefinition, conversions: [String: [ConversionPoint]]) {
+    init(definition: JourneyDefinition, conversions: ConversionIndex) {
         self.assembler = JourneyAssembler(
             lookbackMillis: Int64(definition.lookbackDays) * 86_400_000, periodStart: definition.from.startMillis, periodEnd: definition.periodEnd,
             keepTimestamps: definition.keepTimestamps)
@@ -73,8 +73,10 @@ struct JourneyCollector: Sendable {
     private mutating func labelID(_ label: UnsafeBufferPointer<UInt8>) throws -> Int32 {
         // Few distinct labels: a linear probe over byte-equal names beats hashing a new String per touch.
         if labelBytes.count <= 32 {
-            for (index, known) in labelBytes.enumerated() where known.count == label.count && known.elementsEqual(label) {
-                return labelIDs[index]
+            for (index, known) in labelBytes.enumerated() where known.count == label.count {
+                if label.isEmpty || known.withUnsafeBufferPointer({ memcmp($0.baseAddress!, label.baseAddress!, label.count) == 0 }) {
+                    return labelIDs[index]
+                }
             }
         }
         let name = String(decoding: label, as: UTF8.self)
@@ -102,7 +104,7 @@ struct JourneyCollector: Sendable {
     private mutating func flush() throws {
         guard !touches.isEmpty else { return }
         Self.ensureTimeOrder(&touches, names: names)
-        let points = conversions[String(decoding: unit, as: UTF8.self)] ?? []
+        let points = unit.withUnsafeBufferPointer { conversions.points(of: $0) }
         matchedConversions += points.count
         try assembler.assemble(touches: touches, conversions: points, into: &builder, names: names, counts: &counts)
         touches.removeAll(keepingCapacity: true)
@@ -110,22 +112,25 @@ struct JourneyCollector: Sendable {
 
     /// The journeys of every slice, or nil when there are none (an empty period is a report with nothing to attribute, not
     /// an error). Conversions of units with no touch at all are counted, never silently dropped.
-    static func merge(_ slices: [JourneyCollector], conversions: [String: [ConversionPoint]]) throws -> (JourneySet?, JourneyAssembler.Counts) {
-        var builder = JourneySetBuilder(emptyJourneys: .skip)
+    static func merge(_ slices: [JourneyCollector], conversions: ConversionIndex) throws -> (JourneySet?, JourneyAssembler.Counts) {
+        var builder: JourneySetBuilder?
         var counts = JourneyAssembler.Counts()
         var matched = 0
         for var slice in slices {
             try slice.flush()
-            try builder.merge(slice.builder)
+            // The first slice's journeys are the base (not copied); the others merge into them.
+            if builder == nil { builder = slice.builder } else { try builder!.merge(slice.builder) }
             counts.units += slice.counts.units
             counts.journeys += slice.counts.journeys
             counts.conversions += slice.counts.conversions
             counts.conversionsWithoutTouches += slice.counts.conversionsWithoutTouches
             matched += slice.matchedConversions
         }
-        let unmatched = conversions.values.reduce(0) { $0 + $1.count } - matched
+        let unmatched = conversions.count - matched
         counts.conversions += unmatched
         counts.conversionsWithoutTouches += unmatched
-        return (counts.journeys > 0 ? try builder.build() : nil, counts)
+        // Rows arrive in a fixed order (units by id within a slice, slices in order), so they need no sorting to make the
+        // report independent of how the units were split.
+        return (counts.journeys > 0 ? try builder?.build(order: .arrival) : nil, counts)
     }
 }

@@ -24,12 +24,12 @@ public struct MeasureService: Sendable {
         var definition = definition
         definition.keepTimestamps = definition.keepTimestamps || models.contains(.timeDecay)
         let workspaceID = scope.workspace.id
-        let backend = database.backend
         let minimumUnitsPerSlice = self.minimumUnitsPerSlice
         let loaded = definition
+        let database = self.database
         let (currency, conversions, other, spend, ranges) = try await database.snapshot { db in
             let currency = try await MeasureStore.workspaceCurrency(db, workspaceID: workspaceID)
-            let (conversions, other) = try await MeasureStore.conversions(db, workspaceID: workspaceID, definition: loaded, currency: currency)
+            let (conversions, other) = try await MeasureStore.conversions(db, database: database, workspaceID: workspaceID, definition: loaded, currency: currency)
             let spend = try await MeasureStore.spend(db, workspaceID: workspaceID, definition: loaded, currency: currency)
             let ranges = try await MeasureStore.unitRanges(
                 db, workspaceID: workspaceID, unit: loaded.unit, parts: min(4, ProcessInfo.processInfo.activeProcessorCount),
@@ -40,7 +40,6 @@ public struct MeasureService: Sendable {
         // into journeys of its own, merged at the end. Each slice is consistent in itself; a write that lands between
         // slices can only add touches of other units.
         let empty = JourneyCollector(definition: loaded, conversions: conversions)
-        let database = self.database
         let slices = try await withThrowingTaskGroup(of: (Int, JourneyCollector).self) { group in
             for (index, range) in ranges.enumerated() {
                 group.addTask {

@@ -79,7 +79,7 @@ enum MeasureStore {
             SELECT \(unitColumn) AS u, \(aggregate) AS p FROM touchpoints t \(join)
             WHERE t.workspace_id = \(bind: workspaceID) AND \(unitColumn) IS NOT NULL \(lower) \(upper)
               AND t.occurred_at >= \(bind: definition.touchesFrom) AND t.occurred_at <= \(bind: definition.periodEnd) \(offline)
-            GROUP BY \(unitColumn)
+            GROUP BY \(unitColumn) ORDER BY \(unitColumn)
             """
         ).run { sqlRow in
             guard let unit = try? sqlRow.decode(column: "u", as: String.self), let touches = try? sqlRow.decode(column: "p", as: String.self)
@@ -125,13 +125,26 @@ enum MeasureStore {
     /// Conversions in the period by unit, each unit's sorted by time. Values are in major units of `currency`;
     /// opportunities in other currencies are counted in `otherCurrency` and left out.
     static func conversions(
-        _ db: any SQLDatabase, workspaceID: String, definition: JourneyDefinition, currency: String
-    ) async throws -> (byUnit: [String: [ConversionPoint]], otherCurrency: Int) {
+        _ db: any SQLDatabase, database: Database, workspaceID: String, definition: JourneyDefinition, currency: String
+    ) async throws -> (byUnit: ConversionIndex, otherCurrency: Int) {
         let from = definition.from.startMillis
         let to = definition.periodEnd
         let rows: [any SQLRow]
-        var byUnit: [String: [ConversionPoint]] = [:]
+        var byUnit = ConversionIndex()
         switch definition.conversion {
+        case .event(let name) where database.backend == .sqlite:
+            // Hundreds of thousands of rows at scale: scanned in place (see `collectTouches`), on a connection of its own.
+            let unit = definition.unit == .contact ? "e.contact_id" : "ct.account_id"
+            let join = definition.unit == .contact ? "" : "LEFT JOIN contacts ct ON ct.id = e.contact_id AND ct.workspace_id = e.workspace_id"
+            byUnit = try await database.scanSQLite(
+                """
+                SELECT \(unit), e.occurred_at FROM events e \(join)
+                WHERE e.workspace_id = ? AND e.name = ? AND \(unit) IS NOT NULL AND e.occurred_at >= ? AND e.occurred_at <= ?
+                """, [.text(workspaceID), .text(name), .integer(from), .integer(to)], into: ConversionIndex()
+            ) { byUnit, row in
+                byUnit.append(unit: row.bytes(0), time: row.int64(1), value: 0)
+            }
+            rows = []
         case .event(let name):
             let unit: SQLQueryString = definition.unit == .contact ? "e.contact_id" : "ct.account_id"
             let join: SQLQueryString =
@@ -144,8 +157,7 @@ enum MeasureStore {
                   AND e.occurred_at >= \(bind: from) AND e.occurred_at <= \(bind: to)
                 """
             ).all() {
-                byUnit[try row.decode(column: "u", as: String.self), default: []].append(
-                    ConversionPoint(time: try row.decode(column: "t", as: Int64.self), value: 0))
+                byUnit.append(unit: try row.decode(column: "u", as: String.self), time: try row.decode(column: "t", as: Int64.self), value: 0)
             }
             rows = []
         case .opportunityCreated, .opportunityStage, .wonOpportunity:
@@ -172,10 +184,11 @@ enum MeasureStore {
                 other += 1
                 continue
             }
-            let point = ConversionPoint(time: try row.decode(column: "t", as: Int64.self), value: Double(try row.decode(column: "v", as: Int64.self)) / scale)
-            byUnit[try row.decode(column: "u", as: String.self), default: []].append(point)
+            byUnit.append(
+                unit: try row.decode(column: "u", as: String.self), time: try row.decode(column: "t", as: Int64.self),
+                value: Double(try row.decode(column: "v", as: Int64.self)) / scale)
         }
-        for key in byUnit.keys { byUnit[key]?.sort { $0.time < $1.time } }
+        byUnit.finish()
         return (byUnit, other)
     }
 

@@ -33,8 +33,9 @@ final class NativeSQLite: @unchecked Sendable {
             "PRAGMA busy_timeout=10000",
             "PRAGMA temp_store=MEMORY", "PRAGMA wal_autocheckpoint=0", "PRAGMA journal_size_limit=67108864",
             // The writer keeps the hot index pages of large tables (a random message id touches one leaf of a big index)
-            // in a 256 MiB cache and reads the rest through a memory map rather than a read() per page.
-            "PRAGMA cache_size=-262144", "PRAGMA mmap_size=1073741824",
+            // in a 256 MiB cache; a scan reads each page once and needs little. Both read through a memory map rather than
+            // a read() per page.
+            readOnly ? "PRAGMA cache_size=-16384" : "PRAGMA cache_size=-262144", "PRAGMA mmap_size=1073741824",
         ] {
             _ = try rows(pragma, [], cache: false)
         }

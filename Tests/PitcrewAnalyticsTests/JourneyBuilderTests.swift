@@ -47,6 +47,42 @@ struct JourneyBuilderTests {
         #expect(expected.skippedEmptyJourneys > 0 && expected.touchAgeDays != nil)
     }
 
+    @Test func journeysGivenByIdsAndMillisecondsEqualJourneysWithDates() throws {
+        let t0: Int64 = 1_700_000_000_000
+        var byValue = JourneySetBuilder()
+        var byIDs = JourneySetBuilder()
+        let email = try byIDs.channelID(for: "email")
+        let search = try byIDs.channelID(for: "search")
+        try byIDs.add(path: [email, search], timesMillis: [t0, t0 + 36 * 3_600_000], conversionMillis: t0 + 72 * 3_600_000, outcome: .converted(value: 4))
+        try byValue.add(
+            Journey(
+                touches: [Touch(channel: "email", timestamp: Date(timeIntervalSince1970: 1_700_000_000)),
+                          Touch(channel: "search", timestamp: Date(timeIntervalSince1970: 1_700_000_000 + 36 * 3_600))],
+                outcome: .converted(value: 4), conversionTime: Date(timeIntervalSince1970: 1_700_000_000 + 72 * 3_600)))
+        let a = try byIDs.build()
+        let b = try byValue.build()
+        #expect(a.touchAgeDays == [3, 1.5] && a.touchAgeDays == b.touchAgeDays && a.touches == b.touches && a.channels == b.channels)
+        #expect(throws: AttributionError.invalidJourney(index: 2, reason: "a touch comes after the conversion")) {
+            try byIDs.add(path: [email], timesMillis: [t0 + 10], conversionMillis: t0, outcome: .converted())
+        }
+        #expect(throws: AttributionError.invalidJourney(index: 3, reason: "touches are not in time order")) {
+            try byIDs.add(path: [email, search], timesMillis: [t0 + 10, t0], conversionMillis: t0 + 20, outcome: .converted())
+        }
+    }
+
+    @Test func arrivalOrderKeepsRowsAsAddedWithTheSameTotals() throws {
+        var builder = JourneySetBuilder()
+        try builder.add(channels: ["search", "email"], outcome: .converted(value: 2))
+        try builder.add(channels: ["direct"], outcome: .notConverted)
+        try builder.add(channels: ["search", "email"], outcome: .notConverted)
+        let arrival = try builder.build(order: .arrival)
+        let canonical = try builder.build()
+        #expect(arrival.channels == ["direct", "email", "search"] && arrival.channels == canonical.channels)
+        // Rows as first added: search>email, then direct; canonically direct comes first.
+        #expect(arrival.touches == [2, 1, 0] && canonical.touches == [0, 2, 1])
+        #expect(arrival.conversions == [1, 0] && arrival.nulls == [1, 1] && arrival.totalConversions == canonical.totalConversions)
+    }
+
     @Test func invalidJourneysAreRejected() throws {
         var builder = JourneySetBuilder()
         #expect(throws: AttributionError.invalidJourney(index: 1, reason: "the journey has no touches")) {
