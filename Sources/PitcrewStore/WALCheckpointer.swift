@@ -58,6 +58,8 @@ final class WALCheckpointer: Sendable {
                         await checkpointer.writeLock.unlock()
                         if let failure { throw failure }
                     }
+                } catch is CancellationError {
+                    break  // closing: `stop()` checkpoints once more
                 } catch {
                     checkpointer.logger.warning("WAL checkpoint failed", metadata: ["error": "\(error)"])
                 }
