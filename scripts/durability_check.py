@@ -78,7 +78,10 @@ def log_backlog():
     if DB.startswith("postgres"):
         out = subprocess.run(["psql", DB, "-At", "-c", "SELECT COUNT(*) FROM ingest_log"], capture_output=True, text=True, check=True).stdout
         return int(out.strip())
-    connection = sqlite3.connect(DB)
+    # On SQLite the collection log is a file of its own beside the database.
+    if not os.path.exists(DB + "-collect"):
+        return 0
+    connection = sqlite3.connect(DB + "-collect")
     count = connection.execute("SELECT COUNT(*) FROM ingest_log").fetchone()[0]
     connection.close()
     return count

@@ -13,5 +13,16 @@ extension Database {
             throw PitcrewError.invalid("to", "\(path) exists; choose a new file so nothing is overwritten")
         }
         try await read { db in try await db.raw("VACUUM INTO \(bind: path)").run() }
+        // Accepted events not yet processed wait in the collection log file beside the database: copied too, after the
+        // database (an entry processed in between is then in both copies, and processing it again after a restore
+        // changes nothing).
+        if case .sqlite(let source) = location, FileManager.default.fileExists(atPath: source + Self.collectionLogSuffix) {
+            let log = try NativeSQLite(path: source + Self.collectionLogSuffix)
+            defer { log.close() }
+            _ = try log.rows("VACUUM INTO ?", [.text(path + Self.collectionLogSuffix)], cache: false)
+        }
     }
+
+    /// The collection log's file beside a SQLite database (see `CollectionLog` in PitcrewIngest).
+    public static let collectionLogSuffix = "-collect"
 }

@@ -27,7 +27,7 @@ public enum TestDatabase {
         case .sqlite:
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("pitcrew-test-\(UUID().uuidString).sqlite").path
             return (.sqlite(path: path), {
-                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+                for suffix in ["", "-wal", "-shm", "-collect", "-collect-wal", "-collect-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
             })
         case .postgres:
             guard let url = TestBackend.postgresURL else { throw PitcrewError(.unavailable, "PITCREW_TEST_POSTGRES_URL is not set") }

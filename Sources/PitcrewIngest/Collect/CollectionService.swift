@@ -21,9 +21,10 @@ public final class CollectionService: Sendable {
         self.debugger = debugger
         let backlog = Backlog(limit: backlogLimit)
         self.backlog = backlog
-        self.appender = LogAppender(database: database, logger: logger)
+        let log = CollectionLog(main: database)
+        self.appender = LogAppender(log: log, logger: logger)
         self.processor = IngestProcessor(
-            database: database, cache: IdentityCache(), settings: WorkspaceSettingsCache(database: database), debugger: debugger, backlog: backlog,
+            database: database, log: log, cache: IdentityCache(), settings: WorkspaceSettingsCache(database: database), debugger: debugger, backlog: backlog,
             logger: logger)
     }
 
@@ -54,7 +55,7 @@ public final class CollectionService: Sendable {
             throw PitcrewError(.invalid, "The message was not accepted.", fieldErrors: [FieldError(field: problem.field, message: problem.message)])
         }
         if !parsed.messages.isEmpty {
-            guard try await backlog.pending(database) < backlog.limit else {
+            guard try await backlog.pending(processor.log) < backlog.limit else {
                 throw PitcrewError(.unavailable, "Pitcrew is behind on processing events; send them again in a minute.")
             }
             let stored = SegmentPayload.masked(body, parsed.secretRanges)

@@ -9,6 +9,8 @@ import Synchronization
 /// tests call `processPending()`.
 public final class IngestProcessor: Service, Sendable {
     let database: Database
+    /// Where accepted requests wait (on SQLite a file of its own: see `CollectionLog`).
+    let log: CollectionLog
     let cache: IdentityCache
     let settings: WorkspaceSettingsCache
     let debugger: EventDebugger
@@ -21,8 +23,12 @@ public final class IngestProcessor: Service, Sendable {
     private let started = Mutex(false)
     let backlog: Backlog
 
-    init(database: Database, cache: IdentityCache, settings: WorkspaceSettingsCache, debugger: EventDebugger, backlog: Backlog, logger: Logger) {
+    init(
+        database: Database, log: CollectionLog, cache: IdentityCache, settings: WorkspaceSettingsCache, debugger: EventDebugger, backlog: Backlog,
+        logger: Logger
+    ) {
         self.database = database
+        self.log = log
         self.cache = cache
         self.settings = settings
         self.debugger = debugger
@@ -47,6 +53,8 @@ public final class IngestProcessor: Service, Sendable {
             while !Task.isCancelled {
                 do {
                     if try await self.processBatch() == 0 { try? await Task.sleep(for: Self.idleWait) }
+                } catch is CancellationError {
+                    break  // shutting down; what is left stays in the log
                 } catch {
                     self.logger.error("Processing collected events failed; retrying", metadata: ["error": "\(error)"])
                     self.cache.removeAll()
@@ -59,6 +67,11 @@ public final class IngestProcessor: Service, Sendable {
     /// Processes everything in the log now (returns when it is empty).
     public func processPending() async throws {
         while try await processBatch() > 0 {}
+    }
+
+    /// Log entries (accepted requests) not processed yet.
+    public func pendingEntries() async throws -> Int {
+        Int(try await log.database().rawRead { raw in try await raw.rows("SELECT COUNT(*) FROM ingest_log") }.first?.first?.integer ?? 0)
     }
 
     struct Raced: Error {}
@@ -91,7 +104,7 @@ public final class IngestProcessor: Service, Sendable {
     private func processOldest() async throws -> Int {
         switch database.backend {
         case .sqlite:
-            // Read and parse outside the write lock, then write and delete under it.
+            // Read and parse the log, write to the database, then delete from the log.
             let (entries, deadLetters) = try await readOldest()
             return try await commit(entries, deadLetters: deadLetters)
         case .postgres:
@@ -116,31 +129,35 @@ public final class IngestProcessor: Service, Sendable {
         }
     }
 
-    /// SQLite: the oldest log entries, parsed (outside the write lock).
+    /// SQLite: the oldest log entries, parsed.
     func readOldest() async throws -> (entries: [Entry], deadLetters: [[SQLValue]]) {
-        let rows = try await database.rawRead { raw in try await raw.rows(Self.selectOldest, [.integer(Int64(Self.entriesPerBatch))]) }
+        let rows = try await log.database().rawRead { raw in try await raw.rows(Self.selectOldest, [.integer(Int64(Self.entriesPerBatch))]) }
         return try await prepare(rows)
     }
 
-    /// SQLite: writes what `entries` hold and deletes them from the log, in one transaction; throws `Raced` (writing
-    /// nothing) when the log no longer holds exactly these entries, because another processor (another process on the same
-    /// file) took them meanwhile. Entries are compared by seq *and* id seed: once the log is empty SQLite hands out the
-    /// same seq again, and a count of seqs alone would then delete a newer entry that was never processed.
+    /// SQLite: writes what `entries` hold to the database, then deletes them from the log file. Throws `Raced` (writing
+    /// nothing) when the log no longer holds exactly these entries because another processor (another process on the same
+    /// file) took them meanwhile; entries are compared by seq and id seed. Should that other processor take them between
+    /// this check and this write, both write the same messages, and the second writes nothing new (see `CollectionLog`).
     func commit(_ entries: [Entry], deadLetters: [[SQLValue]]) async throws -> Int {
         guard let first = entries.first?.seq, let last = entries.last?.seq else { return 0 }
         let lookups = try await workspaceSettings(entries)
         let cache = self.cache
+        let logDatabase = try await log.database()
+        let present = try await logDatabase.rawRead { raw in
+            try await raw.rows("SELECT seq, id_seed FROM ingest_log WHERE seq >= ? AND seq <= ? ORDER BY seq", [.integer(first), .integer(last)])
+        }
+        guard present.count == entries.count, zip(present, entries).allSatisfy({ $0[0].integer == $1.seq && $0[1].text == $1.seed }) else {
+            throw Raced()
+        }
         let written = try await database.rawTransaction { raw in
-            let present = try await raw.rows(
-                "SELECT seq, id_seed FROM ingest_log WHERE seq >= ? AND seq <= ? ORDER BY seq", [.integer(first), .integer(last)])
-            guard present.count == entries.count,
-                zip(present, entries).allSatisfy({ $0[0].integer == $1.seq && $0[1].text == $1.seed })
-            else { throw Raced() }
             let written = try await EventWriter.write(
                 raw: raw, submissions: entries.map(\.submission), settings: lookups, cache: cache, now: Timestamp.now())
             try await raw.insert("ingest_dead_letters", columns: Self.deadLetterColumns, values: deadLetters.flatMap { $0 })
-            try await raw.run("DELETE FROM ingest_log WHERE seq >= ? AND seq <= ?", [.integer(first), .integer(last)])
             return written
+        }
+        try await logDatabase.rawTransaction { raw in
+            try await raw.run("DELETE FROM ingest_log WHERE seq >= ? AND seq <= ?", [.integer(first), .integer(last)])
         }
         return finish(entries, outcomes: written.outcomes, staged: written.staged)
     }
@@ -213,9 +230,9 @@ final class Backlog: Sendable {
     init(limit: Int = 2_000_000) { self.limit = limit }
 
     /// The current count, read from the log the first time.
-    func pending(_ database: Database) async throws -> Int {
+    func pending(_ log: CollectionLog) async throws -> Int {
         if let known = state.withLock({ $0 }) { return known }
-        let stored = try await database.rawRead { raw in
+        let stored = try await log.database().rawRead { raw in
             try await raw.rows("SELECT CAST(COALESCE(SUM(messages), 0) AS BIGINT) FROM ingest_log").first?.first?.integer ?? 0
         }
         return state.withLock { state in

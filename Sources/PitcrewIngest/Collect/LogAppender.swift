@@ -31,14 +31,14 @@ final class LogAppender: Sendable {
         var running = false
     }
 
-    let database: Database
+    let log: CollectionLog
     let logger: Logger
     private let state = Mutex(State())
     /// Commits run on a thread of their own (SQLite is called synchronously), not on the request threads.
     static let executor = DedicatedThreadExecutor(name: "pitcrew-log")
 
-    init(database: Database, logger: Logger) {
-        self.database = database
+    init(log: CollectionLog, logger: Logger) {
+        self.log = log
         self.logger = logger
     }
 
@@ -72,7 +72,7 @@ final class LogAppender: Sendable {
                         .integer(Int64(entry.messages)), .text(entry.body), .text(entry.idSeed),
                     ]
                 }
-                try await database.rawTransaction { raw in
+                try await log.database().rawTransaction { raw in
                     try await raw.insert(
                         "ingest_log", columns: ["workspace_id", "source_id", "received_at", "kind", "messages", "body", "id_seed"], values: values)
                 }
