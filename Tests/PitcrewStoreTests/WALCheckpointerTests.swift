@@ -24,7 +24,8 @@ import Testing
             largest = max(largest, WALCheckpointer.size(path + "-wal"))
         }
         try await database.close()
-        // The file is cut back to 64 MiB at most when the log restarts; without the paused checkpoint it holds all 160 MB.
-        #expect(largest < 80 << 20, "the log grew to \(largest >> 20) MiB")
+        // The file is cut back to 64 MiB when the log restarts, and stays near that (84 MB seen with the whole suite
+        // competing for the CPU); without the paused checkpoint it held everything written: 254–329 MB.
+        #expect(largest < 160 << 20, "the log grew to \(largest >> 20) MiB")
     }
 }
