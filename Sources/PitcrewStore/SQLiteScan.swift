@@ -14,8 +14,6 @@ public struct ScanRow {
     }
 
     public func int64(_ column: Int32) -> Int64 { pitcrew_sqlite_column_int64(statement, column) }
-
-    public func isNull(_ column: Int32) -> Bool { pitcrew_sqlite_column_type(statement, column) == PITCREW_SQLITE_NULL }
 }
 
 extension Database {

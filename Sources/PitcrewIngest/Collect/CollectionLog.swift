@@ -49,9 +49,6 @@ final class CollectionLog: Sendable {
         }
     }
 
-    /// Whether the log is the main database (PostgreSQL), so that processing and deleting are one transaction.
-    var isMain: Bool { main.backend == .postgres }
-
     private static func open(path: String, main: Database) async throws -> Database {
         let log = try await Database.open(.sqlite(path: path), readers: 1)
         do {
