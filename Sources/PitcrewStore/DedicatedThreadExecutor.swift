@@ -3,14 +3,15 @@ import Foundation
 
 /// A task executor with a thread of its own. Work that calls SQLite synchronously (the collection log's commits, the
 /// processor's transactions) runs here instead of on the two threads of Swift's cooperative pool, which keep serving
-/// requests meanwhile. `niceness` > 0 lowers the thread's scheduling priority (background catch-up work).
+/// requests meanwhile. `idle` puts the thread in Linux's idle scheduling class (background catch-up work: it runs only
+/// when no other thread wants the CPU).
 public final class DedicatedThreadExecutor: TaskExecutor, @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [UnownedJob] = []
 
-    public init(name: String, niceness: Int32 = 0) {
+    public init(name: String, idle: Bool = false) {
         let thread = Thread { [unowned self] in
-            if niceness != 0 { _ = pitcrew_lower_thread_priority(niceness) }
+            if idle { _ = pitcrew_idle_thread_priority() }
             self.loop()
         }
         thread.name = name

@@ -22,9 +22,10 @@ public final class CollectionService: Sendable {
         let backlog = Backlog(limit: backlogLimit)
         self.backlog = backlog
         let log = CollectionLog(main: database)
-        self.appender = LogAppender(log: log, logger: logger)
+        let appender = LogAppender(log: log, logger: logger)
+        self.appender = appender
         self.processor = IngestProcessor(
-            database: database, log: log, cache: IdentityCache(), settings: WorkspaceSettingsCache(database: database), debugger: debugger, backlog: backlog,
+            database: database, log: log, appender: appender, cache: IdentityCache(), settings: WorkspaceSettingsCache(database: database), debugger: debugger, backlog: backlog,
             logger: logger)
     }
 

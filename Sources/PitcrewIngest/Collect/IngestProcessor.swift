@@ -4,19 +4,22 @@ public import PitcrewStore
 public import ServiceLifecycle
 import Synchronization
 
-/// Turns the collection log into events, contacts and touchpoints, in arrival order, exactly once: the rows written
-/// and the log entries they came from are deleted in one transaction. Runs as a service of the server; commands and
+/// Turns the collection log into events, contacts and touchpoints, in arrival order, exactly once: on PostgreSQL the rows
+/// written and the log entries they came from are deleted in one transaction; on SQLite the log's writer deletes the
+/// entries once the rows are committed (processing is idempotent: see `CollectionLog`). Runs as a service of the server; commands and
 /// tests call `processPending()`.
 public final class IngestProcessor: Service, Sendable {
     let database: Database
     /// Where accepted requests wait (on SQLite a file of its own: see `CollectionLog`).
     let log: CollectionLog
+    /// The log's writer, which deletes processed entries on SQLite.
+    let appender: LogAppender
     let cache: IdentityCache
     let settings: WorkspaceSettingsCache
     let debugger: EventDebugger
     let logger: Logger
     /// Log entries per transaction and the most messages they may hold (bounds how long the write lock is held).
-    static let entriesPerBatch = 200
+    static let entriesPerBatch = 2_000
     static let messagesPerBatch = 2_000
     static let idleWait: Duration = .milliseconds(20)
     private let processing = AsyncLock()
@@ -24,11 +27,12 @@ public final class IngestProcessor: Service, Sendable {
     let backlog: Backlog
 
     init(
-        database: Database, log: CollectionLog, cache: IdentityCache, settings: WorkspaceSettingsCache, debugger: EventDebugger, backlog: Backlog,
+        database: Database, log: CollectionLog, appender: LogAppender, cache: IdentityCache, settings: WorkspaceSettingsCache, debugger: EventDebugger, backlog: Backlog,
         logger: Logger
     ) {
         self.database = database
         self.log = log
+        self.appender = appender
         self.cache = cache
         self.settings = settings
         self.debugger = debugger
@@ -39,9 +43,9 @@ public final class IngestProcessor: Service, Sendable {
     /// Lets `run()` begin (the server calls it once migrations are applied).
     public func start() { started.withLock { $0 = true } }
 
-    /// The processor's own thread, at a lower priority: under a burst, accepting requests comes first and
-    /// processing catches up from the log afterwards.
-    static let executor = DedicatedThreadExecutor(name: "pitcrew-ingest", niceness: 5)
+    /// The processor's own thread, in the idle scheduling class: under a burst, accepting requests comes first and
+    /// processing catches up from the log afterwards (it never holds the log's write lock: see `LogAppender`).
+    static let executor = DedicatedThreadExecutor(name: "pitcrew-ingest", idle: true)
 
     public func run() async throws {
         try await withTaskExecutorPreference(Self.executor) { try await self.loop() }
@@ -156,9 +160,7 @@ public final class IngestProcessor: Service, Sendable {
             try await raw.insert("ingest_dead_letters", columns: Self.deadLetterColumns, values: deadLetters.flatMap { $0 })
             return written
         }
-        try await logDatabase.rawTransaction { raw in
-            try await raw.run("DELETE FROM ingest_log WHERE seq >= ? AND seq <= ?", [.integer(first), .integer(last)])
-        }
+        try await appender.retire(first...last)
         return finish(entries, outcomes: written.outcomes, staged: written.staged)
     }
 

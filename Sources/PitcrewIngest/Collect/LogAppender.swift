@@ -17,17 +17,27 @@ struct LogEntry: Sendable {
     let idSeed: String
 }
 
-/// Group commit of the collection log: requests hand in their entry and wait; one writer appends everything that is
-/// waiting in one transaction (one fsync) and answers every request. While a commit runs the next group gathers, so
-/// groups grow with the load and no request waits on a timer.
+/// The writer of the collection log. Group commit: requests hand in their entry and wait; one writer appends everything
+/// that is waiting in one transaction (one fsync) and answers every request. While a commit runs the next group gathers,
+/// so groups grow with the load and no request waits on a timer.
+///
+/// On SQLite it also deletes the entries the processor has finished (`retire`), in the same transactions: the log file has
+/// one writer, and the processor runs at idle priority, so were it to take the log's write lock itself it could be
+/// descheduled holding it and stall every request behind it.
 final class LogAppender: Sendable {
     private struct Waiting {
         let entry: LogEntry
         let continuation: CheckedContinuation<Void, any Error>
     }
 
+    private struct Retiring {
+        let seqs: ClosedRange<Int64>
+        let continuation: CheckedContinuation<Void, any Error>
+    }
+
     private struct State {
         var waiting: [Waiting] = []
+        var retiring: [Retiring] = []
         var running = false
     }
 
@@ -36,6 +46,7 @@ final class LogAppender: Sendable {
     private let state = Mutex(State())
     /// Commits run on a thread of their own (SQLite is called synchronously), not on the request threads.
     static let executor = DedicatedThreadExecutor(name: "pitcrew-log")
+    static let columns = ["workspace_id", "source_id", "received_at", "kind", "messages", "body", "id_seed"]
 
     init(log: CollectionLog, logger: Logger) {
         self.log = log
@@ -45,25 +56,38 @@ final class LogAppender: Sendable {
     /// Returns once the entry is committed; throws if the commit failed (then nothing of it was written).
     func append(_ entry: LogEntry) async throws {
         try await withCheckedThrowingContinuation { continuation in
-            let start = state.withLock { state -> Bool in
-                state.waiting.append(Waiting(entry: entry, continuation: continuation))
-                if state.running { return false }
-                state.running = true
-                return true
-            }
-            if start { Task(executorPreference: Self.executor) { await self.drain() } }
+            enqueue { $0.waiting.append(Waiting(entry: entry, continuation: continuation)) }
         }
+    }
+
+    /// Deletes processed entries (seqs `seqs`); returns once that is committed.
+    func retire(_ seqs: ClosedRange<Int64>) async throws {
+        try await withCheckedThrowingContinuation { continuation in
+            enqueue { $0.retiring.append(Retiring(seqs: seqs, continuation: continuation)) }
+        }
+    }
+
+    private func enqueue(_ add: (inout State) -> Void) {
+        let start = state.withLock { state -> Bool in
+            add(&state)
+            if state.running { return false }
+            state.running = true
+            return true
+        }
+        if start { Task(executorPreference: Self.executor) { await self.drain() } }
     }
 
     private func drain() async {
         while true {
-            let group = state.withLock { state -> [Waiting] in
+            let (group, retiring) = state.withLock { state -> ([Waiting], [Retiring]) in
                 let group = Array(state.waiting.prefix(5_000))
                 state.waiting.removeFirst(group.count)
-                if group.isEmpty { state.running = false }
-                return group
+                let retiring = state.retiring
+                state.retiring.removeAll()
+                if group.isEmpty, retiring.isEmpty { state.running = false }
+                return (group, retiring)
             }
-            if group.isEmpty { return }
+            if group.isEmpty, retiring.isEmpty { return }
             do {
                 let values = group.flatMap { waiting -> [SQLValue] in
                     let entry = waiting.entry
@@ -73,15 +97,19 @@ final class LogAppender: Sendable {
                     ]
                 }
                 try await log.database().rawTransaction { raw in
-                    try await raw.insert(
-                        "ingest_log", columns: ["workspace_id", "source_id", "received_at", "kind", "messages", "body", "id_seed"], values: values)
+                    for range in retiring.map(\.seqs) {
+                        try await raw.run("DELETE FROM ingest_log WHERE seq >= ? AND seq <= ?", [.integer(range.lowerBound), .integer(range.upperBound)])
+                    }
+                    try await raw.insert("ingest_log", columns: Self.columns, values: values)
                 }
                 for waiting in group { waiting.continuation.resume() }
+                for retired in retiring { retired.continuation.resume() }
             } catch {
-                logger.error("Could not store accepted events", metadata: ["error": "\(error)"])
+                logger.error("Could not write the collection log", metadata: ["error": "\(error)"])
                 for waiting in group {
                     waiting.continuation.resume(throwing: PitcrewError(.unavailable, "The events could not be stored; send them again."))
                 }
+                for retired in retiring { retired.continuation.resume(throwing: error) }
             }
         }
     }

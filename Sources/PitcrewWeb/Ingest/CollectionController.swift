@@ -71,12 +71,47 @@ struct CollectionController {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
-    /// The user name of `Authorization: Basic base64(user:password)`.
+    /// The user name of `Authorization: Basic base64(user:password)` (scheme case-insensitive, padding optional); nil when
+    /// the header is absent, another scheme, or not base64 of UTF-8. Decoded on the bytes: it runs on every collected event.
     static func basicUser(_ header: String?) -> String? {
-        guard let header, header.count > 6, header.prefix(6).lowercased() == "basic " else { return nil }
-        guard let data = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
-            let text = String(data: data, encoding: .utf8)
-        else { return nil }
-        return String(text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+        guard var header else { return nil }
+        return header.withUTF8 { bytes -> String? in
+            guard bytes.count > 6, bytes[0] | 0x20 == UInt8(ascii: "b"), bytes[1] | 0x20 == UInt8(ascii: "a"), bytes[2] | 0x20 == UInt8(ascii: "s"),
+                bytes[3] | 0x20 == UInt8(ascii: "i"), bytes[4] | 0x20 == UInt8(ascii: "c"), bytes[5] == UInt8(ascii: " ")
+            else { return nil }
+            var decoded: [UInt8] = []
+            decoded.reserveCapacity(bytes.count)
+            var accumulator: UInt32 = 0
+            var bits = 0
+            var padding = 0
+            for byte in bytes[6...] {
+                if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") { continue }
+                if byte == UInt8(ascii: "=") {
+                    padding += 1
+                    continue
+                }
+                guard padding == 0, let value = Self.base64Value(byte) else { return nil }
+                accumulator = accumulator << 6 | UInt32(value)
+                bits += 6
+                if bits >= 8 {
+                    bits -= 8
+                    decoded.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+                }
+            }
+            guard padding <= 2, bits < 6 else { return nil }
+            let user = decoded.prefix { $0 != UInt8(ascii: ":") }
+            return String(validating: user, as: UTF8.self)
+        }
+    }
+
+    private static func base64Value(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): byte - UInt8(ascii: "A")
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): byte - UInt8(ascii: "a") + 26
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0") + 52
+        case UInt8(ascii: "+"): 62
+        case UInt8(ascii: "/"): 63
+        default: nil
+        }
     }
 }
