@@ -213,15 +213,23 @@ extension RawSQL {
 
 extension Database {
     /// Runs `body` in one write transaction on the raw executor (on SQLite, the C-API writer connection).
-    public func rawTransaction<T: Sendable>(_ body: @Sendable (RawSQL) async throws -> T) async throws -> T {
+    ///
+    /// `checkingForeignKeys: false` is for bulk writers whose every reference is to a row read or written in the same
+    /// transaction (imports of contacts, accounts and opportunities): SQLite's checks of those would cost a quarter of the
+    /// insert time and could not fail. PostgreSQL checks them as always.
+    public func rawTransaction<T: Sendable>(checkingForeignKeys: Bool = true, _ body: @Sendable (RawSQL) async throws -> T) async throws -> T {
         switch storage {
         case .sqlite(_, let native, _, let lock, _):
             await lock.lock()
+            // The pragma has no effect inside a transaction, so it is set around it (the write lock keeps other writers out).
+            if !checkingForeignKeys { _ = try? native.rows("PRAGMA foreign_keys=OFF", []) }
             do {
                 let result = try await Database.inRawTransaction(RawSQL(connection: .native(native), logger: logger), begin: "BEGIN IMMEDIATE", body)
+                if !checkingForeignKeys { _ = try? native.rows("PRAGMA foreign_keys=ON", []) }
                 await lock.unlock()
                 return result
             } catch {
+                if !checkingForeignKeys { _ = try? native.rows("PRAGMA foreign_keys=ON", []) }
                 await lock.unlock()
                 throw error
             }

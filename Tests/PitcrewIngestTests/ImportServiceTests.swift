@@ -59,6 +59,33 @@ import Foundation
             #expect(again.inserted == 0 && again.updated == 2)
             #expect(try await count(database, "contacts") == 2)
             #expect(try await service.imports(acme.scope).map(\.status) == [.partial, .partial, .failed])
+            // Contact imports skip SQLite's foreign-key checks of their own rows; every other write is checked again after.
+            await #expect(throws: (any Error).self) {
+                try await database.rawTransaction { raw in
+                    try await raw.run(
+                        "INSERT INTO contacts (id, workspace_id, account_id, created_at, updated_at) VALUES (?, ?, ?, 0, 0)",
+                        [.text(Identifier.make()), .text(acme.scope.workspace.id), .text(Identifier.make())])
+                }
+            }
+        }
+    }
+
+    /// The file is read a chunk ahead of the writes: a bad row deep in a many-chunk file still stops everything (all or
+    /// nothing), every bad row after it is still reported, and the counts are the file's.
+    @Test(arguments: TestBackend.available)
+    func badRowsManyChunksInStopEverything(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let acme = try await SeededWorkspace.make(AccessService.forTests(database), slug: "acme")
+            let service = ImportService(database: database)
+            var text = "email,first_name\n"
+            for index in 0..<9_000 { text += (index == 5_000 || index == 8_999 ? "bad\(index)" : "p\(index)@example.com") + ",P\(index)\n" }
+            let report = try await run(service, acme.scope, text, kind: .contacts)
+            #expect(report.status == .failed && report.rowsRead == 9_000 && report.rowsBad == 2 && report.inserted == 0)
+            #expect(report.problems.map(\.row) == [5_002, 9_001])
+            #expect(try await count(database, "contacts") == 0)
+            let skipped = try await run(service, acme.scope, text, kind: .contacts, skip: true)
+            #expect(skipped.status == .partial && skipped.inserted == 8_998 && skipped.rowsBad == 2)
+            #expect(try await count(database, "contacts") == 8_998)
         }
     }
 

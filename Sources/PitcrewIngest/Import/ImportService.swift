@@ -159,70 +159,48 @@ public final class ImportService: Sendable {
             if case .file(let path) = input { return (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil }
             return nil
         }()
-        let requestCopy = request
+        let skipBadRows = request.skipBadRows
+        let dryRun = request.dryRun
         let id = report.id
         let kind = mapping.kind
-        // The reader is used by the transaction body only, one record at a time.
-        let source = ReaderBox(reader)
-        let finished = try await database.rawTransaction { [report] raw -> ImportReport in
+        // Reading, mapping and normalizing (one core) run a chunk ahead of the writes (the other core).
+        let chunks = ChunkReader(reader: reader, mapper: mapper, normalizer: normalizer, kind: kind, skipBadRows: skipBadRows)
+        // Spend and touchpoints refer to campaigns read before the transaction, so only those imports keep SQLite's checks.
+        let ownReferencesOnly = [.contacts, .accounts, .opportunities].contains(kind)
+        let finished = try await database.rawTransaction(checkingForeignKeys: !ownReferencesOnly) { [report] raw -> ImportReport in
             var report = report
             let writer = ImportWriter(
                 raw: raw, workspaceID: workspaceID, kind: kind, now: Timestamp.now(), classifier: settings.classifier,
                 campaignsByUTM: settings.campaignsByUTM, campaignsByName: settings.campaignsByName)
-            var duplicates = DuplicateRowDetector(kind: kind)
-            var chunk: [TypedRow] = []
-            var writing = true
-            func note(_ problems: [ImportProblem]) {
-                for problem in problems {
-                    if report.problems.count < Self.problemLimit { report.problems.append(problem) } else { report.problemsTruncated = true }
-                }
-            }
+            var next = Task { chunks.next() }
             while true {
-                let record: Record?
-                do {
-                    record = try source.reader.next()
-                } catch {
+                let chunk = await next.value
+                if !chunk.isLast { next = Task { chunks.next() } }
+                if let failure = chunk.failure {
                     // A broken file (bad quoting, not UTF-8): nothing of it is written, whatever the mode.
+                    chunks.take(into: &report)
                     report.status = .failed
-                    note([Self.problem(error)])
-                    report.message = "The file could not be read past row \(Self.problem(error).row): \(Self.problem(error).reason). Nothing was imported."
+                    report.message = "The file could not be read past row \(failure.row): \(failure.reason). Nothing was imported."
                     report.inserted = 0
                     report.updated = 0
                     throw Rollback(report: report)
                 }
-                guard let record else { break }
-                report.rowsRead += 1
-                let mapped = mapper.map(record)
-                var typed = normalizer.normalize(mapped)
-                if kind == .touchpoints, let duplicate = duplicates.check(mapped) { typed.problems.append(duplicate) }
-                if !typed.problems.isEmpty {
-                    report.rowsBad += 1
-                    note(typed.problems)
-                    if !requestCopy.skipBadRows { writing = false }
-                    continue
-                }
-                guard writing else { continue }
-                chunk.append(typed)
-                if chunk.count >= Self.chunkRows {
-                    try await writer.write(chunk)
-                    chunk.removeAll(keepingCapacity: true)
-                    let rows = report.rowsRead
-                    self.progress.withLock { $0[id] = rows }
-                    onProgress(rows, totalBytes.map { total in Double(source.reader.bytesRead) / Double(max(total, 1)) })
-                }
+                if chunks.writing { try await writer.write(chunk.rows) }
+                self.progress.withLock { $0[id] = chunk.rowsRead }
+                onProgress(chunk.rowsRead, totalBytes.map { total in chunk.isLast ? 1 : Double(chunk.bytesRead) / Double(max(total, 1)) })
+                if chunk.isLast { break }
             }
-            if writing { try await writer.write(chunk) }
-            onProgress(report.rowsRead, totalBytes == nil ? nil : 1)
+            chunks.take(into: &report)
             report.inserted = writer.inserted
             report.updated = writer.updated
-            if !writing {
+            if !chunks.writing {
                 report.status = .failed
                 report.inserted = 0
                 report.updated = 0
                 report.message = "\(report.rowsBad) of \(report.rowsRead) rows have problems; nothing was imported (use skip bad rows to import the \(report.rowsRead - report.rowsBad) good rows)."
                 throw Rollback(report: report)
             }
-            if requestCopy.dryRun {
+            if dryRun {
                 report.status = .validated
                 report.message = "Dry run: \(report.rowsRead) rows read, \(report.rowsBad) with problems; it would insert \(report.inserted) and update \(report.updated). Nothing was written."
                 throw Rollback(report: report)
@@ -330,10 +308,4 @@ extension ColumnNote: CustomStringConvertible {
         case .ignored(let reason): "\"\(header)\": ignored (\(reason))"
         }
     }
-}
-
-/// Hands a (non-Sendable) reader to the transaction that reads it; only that transaction uses it.
-final class ReaderBox: @unchecked Sendable {
-    var reader: any RecordReader
-    init(_ reader: any RecordReader) { self.reader = reader }
 }

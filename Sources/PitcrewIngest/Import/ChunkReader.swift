@@ -1,0 +1,90 @@
+import Synchronization
+
+/// Reads an import's file in chunks of good rows: records read, mapped to fields, normalized and checked, the bad ones
+/// counted and their problems kept. It runs a chunk ahead of the writer, on another thread (one chunk at a time: each
+/// `next()` starts after the previous one returned, so its state is never used by two threads at once).
+final class ChunkReader: @unchecked Sendable {
+    struct Chunk: Sendable {
+        var rows: [TypedRow] = []
+        /// Rows read so far (good and bad), and bytes of the file.
+        var rowsRead = 0
+        var bytesRead = 0
+        /// The end of the file, or a failure to read it.
+        var isLast = false
+        var failure: ImportProblem?
+    }
+
+    private var reader: any RecordReader
+    private let mapper: RowMapper
+    private let normalizer: RowNormalizer
+    private let kind: ImportKind
+    private let skipBadRows: Bool
+    private var duplicates: DuplicateRowDetector
+    private var rowsRead = 0
+    private var rowsBad = 0
+    private var problems: [ImportProblem] = []
+    private var problemsTruncated = false
+    private let stillWriting = Atomic(true)
+
+    init(reader: any RecordReader, mapper: RowMapper, normalizer: RowNormalizer, kind: ImportKind, skipBadRows: Bool) {
+        self.reader = reader
+        self.mapper = mapper
+        self.normalizer = normalizer
+        self.kind = kind
+        self.skipBadRows = skipBadRows
+        duplicates = DuplicateRowDetector(kind: kind)
+    }
+
+    /// False once a bad row means nothing will be written (all or nothing): reading goes on to report every bad row.
+    var writing: Bool { stillWriting.load(ordering: .acquiring) }
+
+    /// The next `ImportService.chunkRows` good rows (fewer at the end of the file, none once nothing will be written).
+    func next() -> Chunk {
+        var chunk = Chunk()
+        chunk.rows.reserveCapacity(ImportService.chunkRows)
+        while chunk.rows.count < ImportService.chunkRows {
+            let record: Record?
+            do {
+                record = try reader.next()
+            } catch {
+                let problem = ImportService.problem(error)
+                note([problem])
+                chunk.failure = problem
+                chunk.isLast = true
+                break
+            }
+            guard let record else {
+                chunk.isLast = true
+                break
+            }
+            rowsRead += 1
+            let mapped = mapper.map(record)
+            var typed = normalizer.normalize(mapped)
+            if kind == .touchpoints, let duplicate = duplicates.check(mapped) { typed.problems.append(duplicate) }
+            if !typed.problems.isEmpty {
+                rowsBad += 1
+                note(typed.problems)
+                if !skipBadRows { stillWriting.store(false, ordering: .releasing) }
+                continue
+            }
+            if writing { chunk.rows.append(typed) }
+        }
+        chunk.rowsRead = rowsRead
+        chunk.bytesRead = reader.bytesRead
+        return chunk
+    }
+
+    private func note(_ found: [ImportProblem]) {
+        for problem in found {
+            if problems.count < ImportService.problemLimit { problems.append(problem) } else { problemsTruncated = true }
+        }
+    }
+
+    /// Moves the counts and problems into the report (after the last chunk).
+    func take(into report: inout ImportReport) {
+        report.rowsRead = rowsRead
+        report.rowsBad = rowsBad
+        report.problems = problems
+        report.problemsTruncated = problemsTruncated
+    }
+}
