@@ -63,3 +63,4 @@ import re,sys; v=sys.argv[1]; m=re.match(r'([0-9.]+)(us|ms|s)', v)
 print(round(float(m.group(1)) * {'us': 0.001, 'ms': 1, 's': 1000}[m.group(2)], 2) if m else '')" "$1"; }
 run batched 100 16
 run single 1 64
+run single 1 256

@@ -38,11 +38,12 @@ final class ChunkReader: @unchecked Sendable {
     /// False once a bad row means nothing will be written (all or nothing): reading goes on to report every bad row.
     var writing: Bool { stillWriting.load(ordering: .acquiring) }
 
-    /// The next `ImportService.chunkRows` good rows (fewer at the end of the file, none once nothing will be written).
+    /// The good rows among the next `ImportService.chunkRows` records (none once nothing will be written).
     func next() -> Chunk {
         var chunk = Chunk()
         chunk.rows.reserveCapacity(ImportService.chunkRows)
-        while chunk.rows.count < ImportService.chunkRows {
+        let end = rowsRead + ImportService.chunkRows
+        while rowsRead < end {
             let record: Record?
             do {
                 record = try reader.next()

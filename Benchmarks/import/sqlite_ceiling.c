@@ -1,0 +1,123 @@
+// SQLite's own speed for the contacts import, with no parsing, no normalizing and no Swift: 1M contacts (each linked to
+// one of 50,000 accounts) and their email and external-id identities, one prepared statement per row, one transaction,
+// the pragmas Pitcrew uses. Variants (argument 3): base (the real schema, foreign keys on), nofk, nofk-nolookup (no
+// per-row email lookup either), nofk-defer (three secondary indexes dropped, rebuilt after the load), lean (integer
+// keys, identities WITHOUT ROWID: what the schema would need for 100k rows/s).
+// Usage: sqlite_ceiling MIGRATED_DB ROWS VARIANT   (the database is copied; the copy is written)
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + t.tv_nsec / 1e9; }
+static void run(sqlite3 *db, const char *sql) {
+    char *error = 0;
+    if (sqlite3_exec(db, sql, 0, 0, &error) != SQLITE_OK) { fprintf(stderr, "%s: %s\n", sql, error); exit(1); }
+}
+static void step(sqlite3 *db, sqlite3_stmt *statement) {
+    int rc;
+    while ((rc = sqlite3_step(statement)) == SQLITE_ROW) {}
+    if (rc != SQLITE_DONE) { fprintf(stderr, "%s\n", sqlite3_errmsg(db)); exit(1); }
+    sqlite3_reset(statement);
+}
+
+int main(int argc, char **argv) {
+    if (argc != 4) { fprintf(stderr, "usage: %s MIGRATED_DB ROWS VARIANT\n", argv[0]); return 2; }
+    const char *variant = argv[3];
+    int rows = atoi(argv[2]), lean = strcmp(variant, "lean") == 0, lookup = !strstr(variant, "nolookup");
+    char path[4096], command[9000];
+    snprintf(path, sizeof path, "%s.ceiling", argv[1]);
+    snprintf(command, sizeof command, "rm -f '%s' '%s-wal' '%s-shm' && cp '%s' '%s'", path, path, path, argv[1], path);
+    if (system(command) != 0) return 1;
+    sqlite3 *db;
+    if (sqlite3_open(path, &db) != SQLITE_OK) return 1;
+    run(db, "PRAGMA journal_mode=WAL");
+    run(db, "PRAGMA synchronous=FULL");
+    run(db, strcmp(variant, "base") == 0 ? "PRAGMA foreign_keys=ON" : "PRAGMA foreign_keys=OFF");
+    run(db, "PRAGMA cache_size=-262144");
+    run(db, "PRAGMA mmap_size=1073741824");
+    run(db, "PRAGMA temp_store=MEMORY");
+    const char *ws = "0190aaaa-bbbb-7ccc-8ddd-eeeeffff0000";
+    run(db, "INSERT INTO workspaces (id, slug, name, created_at) VALUES ('0190aaaa-bbbb-7ccc-8ddd-eeeeffff0000', 'ceiling', 'Ceiling', 0)");
+    if (strstr(variant, "defer")) run(db, "DROP INDEX contacts_workspace_id; DROP INDEX contacts_account; DROP INDEX identities_contact");
+    if (lean)
+        run(db, "CREATE TABLE c (id INTEGER PRIMARY KEY, ws INTEGER NOT NULL, email TEXT, first_name TEXT, last_name TEXT, title TEXT,"
+                " phone TEXT, country TEXT, lifecycle_stage TEXT, account INTEGER, external_id TEXT, traits TEXT, created_at INTEGER,"
+                " updated_at INTEGER); CREATE INDEX c_email ON c (ws, email); CREATE INDEX c_account ON c (ws, account);"
+                " CREATE INDEX c_external ON c (ws, external_id) WHERE external_id IS NOT NULL;"
+                " CREATE TABLE i (ws INTEGER NOT NULL, kind INTEGER NOT NULL, value TEXT NOT NULL, contact INTEGER NOT NULL,"
+                " created_at INTEGER, PRIMARY KEY (ws, kind, value)) WITHOUT ROWID; CREATE INDEX i_contact ON i (ws, contact)");
+    double start = now();
+    run(db, "BEGIN");
+    sqlite3_stmt *account, *contact, *identity, *find;
+    char email[128], external[32], id[64], accountID[64], name[32], domain[64];
+    if (!lean) {
+        sqlite3_prepare_v2(db, "INSERT INTO accounts (id, workspace_id, name, domain, created_at, updated_at) VALUES (?, ?, ?, ?, 0, 0)", -1, &account, 0);
+        for (int a = 0; a < 50000; a++) {
+            snprintf(accountID, sizeof accountID, "019%05x-0000-7000-8000-%012x", 1, 10000000 + a);
+            snprintf(name, sizeof name, "Company%d", a);
+            snprintf(domain, sizeof domain, "company%d.example", a);
+            sqlite3_bind_text(account, 1, accountID, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(account, 2, ws, -1, SQLITE_STATIC);
+            sqlite3_bind_text(account, 3, name, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(account, 4, domain, -1, SQLITE_TRANSIENT);
+            step(db, account);
+        }
+    }
+    sqlite3_prepare_v2(db, lean
+        ? "INSERT INTO c (email, external_id, first_name, last_name, title, phone, country, lifecycle_stage, id, ws, account, traits, created_at,"
+          " updated_at) VALUES (?, ?, 'Ann', 'Lee', 'CMO', '+14155551234', 'US', 'lead', ?, 1, ?, '{\"lead_source\":\"Webinar\"}', 0, 0)"
+        : "INSERT INTO contacts (email, external_id, first_name, last_name, title, phone, country, lifecycle_stage, id, workspace_id, account_id,"
+          " traits, created_at, updated_at) VALUES (?, ?, 'Ann', 'Lee', 'CMO', '+14155551234', 'US', 'lead', ?, ?, ?, '{\"lead_source\":\"Webinar\"}', 0, 0)",
+        -1, &contact, 0);
+    sqlite3_prepare_v2(db, lean
+        ? "INSERT INTO i (ws, kind, value, contact, created_at) VALUES (1, ?, ?, ?, 0) ON CONFLICT DO NOTHING"
+        : "INSERT INTO identities (workspace_id, kind, value, contact_id, created_at) VALUES (?, ?, ?, ?, 0) ON CONFLICT DO NOTHING", -1, &identity, 0);
+    sqlite3_prepare_v2(db, lean ? "SELECT id FROM c WHERE ws = 1 AND email = ?" : "SELECT id FROM contacts WHERE workspace_id = ? AND email = ?", -1, &find, 0);
+    srand(1);
+    for (int i = 0; i < rows; i++) {
+        int company = rand() % 50000;
+        snprintf(email, sizeof email, "person%d@company%d.example", i, company);
+        snprintf(external, sizeof external, "%d", 100000 + i);
+        snprintf(id, sizeof id, "019%05x-0000-7000-8000-%012x", i >> 20, i);
+        snprintf(accountID, sizeof accountID, "019%05x-0000-7000-8000-%012x", 1, 10000000 + company);
+        if (lookup) {
+            if (lean) { sqlite3_bind_text(find, 1, email, -1, SQLITE_STATIC); }
+            else { sqlite3_bind_text(find, 1, ws, -1, SQLITE_STATIC); sqlite3_bind_text(find, 2, email, -1, SQLITE_STATIC); }
+            step(db, find);
+        }
+        sqlite3_bind_text(contact, 1, email, -1, SQLITE_STATIC);
+        sqlite3_bind_text(contact, 2, external, -1, SQLITE_STATIC);
+        if (lean) { sqlite3_bind_int64(contact, 3, i + 1); sqlite3_bind_int64(contact, 4, company); }
+        else {
+            sqlite3_bind_text(contact, 3, id, -1, SQLITE_STATIC);
+            sqlite3_bind_text(contact, 4, ws, -1, SQLITE_STATIC);
+            sqlite3_bind_text(contact, 5, accountID, -1, SQLITE_STATIC);
+        }
+        step(db, contact);
+        for (int k = 0; k < 2; k++) {
+            const char *value = k == 0 ? email : external;
+            if (lean) {
+                sqlite3_bind_int(identity, 1, k + 1);
+                sqlite3_bind_text(identity, 2, value, -1, SQLITE_STATIC);
+                sqlite3_bind_int64(identity, 3, i + 1);
+            } else {
+                sqlite3_bind_text(identity, 1, ws, -1, SQLITE_STATIC);
+                sqlite3_bind_text(identity, 2, k == 0 ? "email" : "external_id", -1, SQLITE_STATIC);
+                sqlite3_bind_text(identity, 3, value, -1, SQLITE_STATIC);
+                sqlite3_bind_text(identity, 4, id, -1, SQLITE_STATIC);
+            }
+            step(db, identity);
+        }
+    }
+    if (strstr(variant, "defer"))
+        run(db, "CREATE INDEX contacts_account ON contacts (workspace_id, account_id); CREATE INDEX contacts_workspace_id ON contacts (workspace_id, id);"
+                " CREATE INDEX identities_contact ON identities (workspace_id, contact_id)");
+    run(db, "COMMIT");
+    double seconds = now() - start;
+    printf("%s,%d,%.2f,%.0f\n", variant, rows, seconds, rows / seconds);
+    sqlite3_close(db);
+    snprintf(command, sizeof command, "rm -f '%s' '%s-wal' '%s-shm'", path, path, path);
+    return system(command) == 0 ? 0 : 1;
+}
