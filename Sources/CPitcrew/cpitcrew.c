@@ -75,9 +75,21 @@ const char *pitcrew_sqlite_errmsg(pitcrew_sqlite3 *db) { return sqlite_nio_sqlit
 int pitcrew_sqlite_extended_errcode(pitcrew_sqlite3 *db) { return sqlite_nio_sqlite3_extended_errcode((sqlite3 *)db); }
 int pitcrew_sqlite_changes(pitcrew_sqlite3 *db) { return sqlite_nio_sqlite3_changes((sqlite3 *)db); }
 
-// Not SQLite: puts the calling thread in Linux's SCHED_IDLE class (policy 5; scheduling attributes are per thread), so
-// it runs only when no other thread wants the CPU. Used by the background ingest processor.
+// Not SQLite: lower the calling thread's scheduling priority (Linux scheduling attributes and nice values are per
+// thread), for the background ingest processor. The idle class (SCHED_IDLE, policy 5) runs only when no other thread
+// wants the CPU.
 #include <sched.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+int pitcrew_lower_thread_priority(int niceness) {
+#ifdef SYS_gettid
+    return setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), niceness);
+#else
+    return -1;
+#endif
+}
+
 int pitcrew_idle_thread_priority(void) {
 #ifdef __linux__
     struct sched_param param = {0};

@@ -3,15 +3,28 @@ import Foundation
 
 /// A task executor with a thread of its own. Work that calls SQLite synchronously (the collection log's commits, the
 /// processor's transactions) runs here instead of on the two threads of Swift's cooperative pool, which keep serving
-/// requests meanwhile. `idle` puts the thread in Linux's idle scheduling class (background catch-up work: it runs only
-/// when no other thread wants the CPU).
+/// requests meanwhile.
 public final class DedicatedThreadExecutor: TaskExecutor, @unchecked Sendable {
+    /// How the thread is scheduled (Linux; elsewhere always `.normal`).
+    public enum Priority: Sendable {
+        case normal
+        /// A positive nice value: a smaller, still guaranteed share of the CPU.
+        case lowered(niceness: Int32)
+        /// The idle scheduling class: CPU time no other thread wants, and nothing when the CPU is busy. Only for work
+        /// that holds no lock another thread waits on.
+        case idle
+    }
+
     private let condition = NSCondition()
     private var jobs: [UnownedJob] = []
 
-    public init(name: String, idle: Bool = false) {
+    public init(name: String, priority: Priority = .normal) {
         let thread = Thread { [unowned self] in
-            if idle { _ = pitcrew_idle_thread_priority() }
+            switch priority {
+            case .normal: break
+            case .lowered(let niceness): _ = pitcrew_lower_thread_priority(niceness)
+            case .idle: _ = pitcrew_idle_thread_priority()
+            }
             self.loop()
         }
         thread.name = name

@@ -28,6 +28,7 @@ const char *pitcrew_sqlite_errmsg(pitcrew_sqlite3 *db);
 int pitcrew_sqlite_extended_errcode(pitcrew_sqlite3 *db);
 int pitcrew_sqlite_changes(pitcrew_sqlite3 *db);
 
+int pitcrew_lower_thread_priority(int niceness);
 int pitcrew_idle_thread_priority(void);
 
 // Inflates a gzip or zlib stream (Content-Encoding: gzip bodies). Returns 0 and a malloc'd buffer (free() it) on

@@ -44,8 +44,12 @@ public final class IngestProcessor: Service, Sendable {
     public func start() { started.withLock { $0 = true } }
 
     /// The processor's own thread, in the idle scheduling class: under a burst, accepting requests comes first and
-    /// processing catches up from the log afterwards (it never holds the log's write lock: see `LogAppender`).
-    static let executor = DedicatedThreadExecutor(name: "pitcrew-ingest", idle: true)
+    /// processing catches up from the log afterwards. It reads and parses the log there, holding no lock.
+    static let executor = DedicatedThreadExecutor(name: "pitcrew-ingest", priority: .idle)
+    /// The SQLite transactions that write what was parsed hold the database's write lock, so they run on a thread of
+    /// lowered but guaranteed priority: starved while holding the lock, the processor would stall every other writer (API
+    /// and page writes, imports). It never takes the log file's lock at all (see `LogAppender.retire`).
+    static let writeExecutor = DedicatedThreadExecutor(name: "pitcrew-ingest-write", priority: .lowered(niceness: 10))
 
     public func run() async throws {
         try await withTaskExecutorPreference(Self.executor) { try await self.loop() }
@@ -116,18 +120,21 @@ public final class IngestProcessor: Service, Sendable {
             // log is processed in order (identify before the events that follow it) and never by two at once.
             let cache = self.cache
             let processor = self
-            let done = try await database.rawTransaction { raw -> (entries: [Entry], outcomes: [CommitOutcome], staged: [IdentityCache.Key: String]) in
-                try await raw.run("SELECT pg_advisory_xact_lock(7250002)")
-                let rows = try await raw.rows(Self.selectOldest, [.integer(Int64(Self.entriesPerBatch))])
-                let (entries, deadLetters) = try await processor.prepare(rows)
-                guard !entries.isEmpty else { return ([], [], [:]) }
-                try await raw.insert("ingest_dead_letters", columns: Self.deadLetterColumns, values: deadLetters.flatMap { $0 })
-                let lookups = try await processor.workspaceSettings(entries)
-                let written = try await EventWriter.write(
-                    raw: raw, submissions: entries.map(\.submission), settings: lookups, cache: cache, now: Timestamp.now())
-                let seqs = entries.map { SQLValue.integer($0.seq) }
-                try await raw.run("DELETE FROM ingest_log WHERE seq IN (\(Array(repeating: "?", count: seqs.count).joined(separator: ", ")))", seqs)
-                return (entries, written.outcomes, written.staged)
+            let database = self.database
+            let done = try await withTaskExecutorPreference(Self.writeExecutor) {
+                try await database.rawTransaction { raw -> (entries: [Entry], outcomes: [CommitOutcome], staged: [IdentityCache.Key: String]) in
+                    try await raw.run("SELECT pg_advisory_xact_lock(7250002)")
+                    let rows = try await raw.rows(Self.selectOldest, [.integer(Int64(Self.entriesPerBatch))])
+                    let (entries, deadLetters) = try await processor.prepare(rows)
+                    guard !entries.isEmpty else { return ([], [], [:]) }
+                    try await raw.insert("ingest_dead_letters", columns: Self.deadLetterColumns, values: deadLetters.flatMap { $0 })
+                    let lookups = try await processor.workspaceSettings(entries)
+                    let written = try await EventWriter.write(
+                        raw: raw, submissions: entries.map(\.submission), settings: lookups, cache: cache, now: Timestamp.now())
+                    let seqs = entries.map { SQLValue.integer($0.seq) }
+                    try await raw.run("DELETE FROM ingest_log WHERE seq IN (\(Array(repeating: "?", count: seqs.count).joined(separator: ", ")))", seqs)
+                    return (entries, written.outcomes, written.staged)
+                }
             }
             return finish(done.entries, outcomes: done.outcomes, staged: done.staged)
         }
@@ -154,11 +161,14 @@ public final class IngestProcessor: Service, Sendable {
         guard present.count == entries.count, zip(present, entries).allSatisfy({ $0[0].integer == $1.seq && $0[1].text == $1.seed }) else {
             throw Raced()
         }
-        let written = try await database.rawTransaction { raw in
-            let written = try await EventWriter.write(
-                raw: raw, submissions: entries.map(\.submission), settings: lookups, cache: cache, now: Timestamp.now())
-            try await raw.insert("ingest_dead_letters", columns: Self.deadLetterColumns, values: deadLetters.flatMap { $0 })
-            return written
+        let database = self.database
+        let written = try await withTaskExecutorPreference(Self.writeExecutor) {
+            try await database.rawTransaction { raw in
+                let written = try await EventWriter.write(
+                    raw: raw, submissions: entries.map(\.submission), settings: lookups, cache: cache, now: Timestamp.now())
+                try await raw.insert("ingest_dead_letters", columns: Self.deadLetterColumns, values: deadLetters.flatMap { $0 })
+                return written
+            }
         }
         try await appender.retire(first...last)
         return finish(entries, outcomes: written.outcomes, staged: written.staged)

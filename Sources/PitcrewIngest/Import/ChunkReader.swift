@@ -44,6 +44,10 @@ final class ChunkReader: @unchecked Sendable {
         chunk.rows.reserveCapacity(ImportService.chunkRows)
         let end = rowsRead + ImportService.chunkRows
         while rowsRead < end {
+            if Task.isCancelled {
+                chunk.isLast = true
+                break
+            }
             let record: Record?
             do {
                 record = try reader.next()

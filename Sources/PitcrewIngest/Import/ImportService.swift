@@ -172,23 +172,34 @@ public final class ImportService: Sendable {
             let writer = ImportWriter(
                 raw: raw, workspaceID: workspaceID, kind: kind, now: Timestamp.now(), classifier: settings.classifier,
                 campaignsByUTM: settings.campaignsByUTM, campaignsByName: settings.campaignsByName)
+            // Without foreign-key checks nothing else would notice a workspace deleted since the import began.
+            guard try await !raw.rows("SELECT 1 FROM workspaces WHERE id = ?", [.text(workspaceID)]).isEmpty else {
+                throw PitcrewError.notFound("Workspace")
+            }
             var next = Task { chunks.next() }
-            while true {
-                let chunk = await next.value
-                if !chunk.isLast { next = Task { chunks.next() } }
-                if let failure = chunk.failure {
-                    // A broken file (bad quoting, not UTF-8): nothing of it is written, whatever the mode.
-                    chunks.take(into: &report)
-                    report.status = .failed
-                    report.message = "The file could not be read past row \(failure.row): \(failure.reason). Nothing was imported."
-                    report.inserted = 0
-                    report.updated = 0
-                    throw Rollback(report: report)
+            do {
+                while true {
+                    let chunk = await next.value
+                    if !chunk.isLast { next = Task { chunks.next() } }
+                    if let failure = chunk.failure {
+                        // A broken file (bad quoting, not UTF-8): nothing of it is written, whatever the mode.
+                        chunks.take(into: &report)
+                        report.status = .failed
+                        report.message = "The file could not be read past row \(failure.row): \(failure.reason). Nothing was imported."
+                        report.inserted = 0
+                        report.updated = 0
+                        throw Rollback(report: report)
+                    }
+                    if chunks.writing { try await writer.write(chunk.rows) }
+                    self.progress.withLock { $0[id] = chunk.rowsRead }
+                    onProgress(chunk.rowsRead, totalBytes.map { total in chunk.isLast ? 1 : Double(chunk.bytesRead) / Double(max(total, 1)) })
+                    if chunk.isLast { break }
                 }
-                if chunks.writing { try await writer.write(chunk.rows) }
-                self.progress.withLock { $0[id] = chunk.rowsRead }
-                onProgress(chunk.rowsRead, totalBytes.map { total in chunk.isLast ? 1 : Double(chunk.bytesRead) / Double(max(total, 1)) })
-                if chunk.isLast { break }
+            } catch {
+                // A failed write: stop reading ahead before the transaction ends.
+                next.cancel()
+                _ = await next.value
+                throw error
             }
             chunks.take(into: &report)
             report.inserted = writer.inserted
