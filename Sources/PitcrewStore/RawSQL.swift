@@ -223,16 +223,16 @@ extension Database {
             await lock.lock()
             // The pragma has no effect inside a transaction, so it is set around it (the write lock keeps other writers out).
             if !checkingForeignKeys { _ = try? native.rows("PRAGMA foreign_keys=OFF", []) }
+            let result: Result<T, any Error>
             do {
-                let result = try await Database.inRawTransaction(RawSQL(connection: .native(native), logger: logger), begin: "BEGIN IMMEDIATE", body)
-                if !checkingForeignKeys { _ = try? native.rows("PRAGMA foreign_keys=ON", []) }
-                await lock.unlock()
-                return result
+                result = .success(
+                    try await Database.inRawTransaction(RawSQL(connection: .native(native), logger: logger), begin: "BEGIN IMMEDIATE", body))
             } catch {
-                if !checkingForeignKeys { _ = try? native.rows("PRAGMA foreign_keys=ON", []) }
-                await lock.unlock()
-                throw error
+                result = .failure(error)
             }
+            if !checkingForeignKeys { _ = try? native.rows("PRAGMA foreign_keys=ON", []) }
+            await lock.unlock()
+            return try result.get()
         case .postgres(let client):
             return try await client.withConnection { connection in
                 try await Database.inRawTransaction(RawSQL(connection: .postgres(connection), logger: logger), begin: "BEGIN", body)

@@ -6,8 +6,8 @@ import Synchronization
 
 /// Turns the collection log into events, contacts and touchpoints, in arrival order, exactly once: on PostgreSQL the rows
 /// written and the log entries they came from are deleted in one transaction; on SQLite the log's writer deletes the
-/// entries once the rows are committed (processing is idempotent: see `CollectionLog`). Runs as a service of the server; commands and
-/// tests call `processPending()`.
+/// entries once the rows are committed (processing is idempotent: see `CollectionLog`). Runs as a service of the server;
+/// commands and tests call `processPending()`.
 public final class IngestProcessor: Service, Sendable {
     let database: Database
     /// Where accepted requests wait (on SQLite a file of its own: see `CollectionLog`).
@@ -50,6 +50,12 @@ public final class IngestProcessor: Service, Sendable {
     /// lowered but guaranteed priority: starved while holding the lock, the processor would stall every other writer (API
     /// and page writes, imports). It never takes the log file's lock at all (see `LogAppender.retire`).
     static let writeExecutor = DedicatedThreadExecutor(name: "pitcrew-ingest-write", priority: .lowered(niceness: 10))
+
+    /// A write transaction on `writeExecutor`.
+    private func writeTransaction<T: Sendable>(_ body: @Sendable (RawSQL) async throws -> T) async throws -> T {
+        let database = self.database
+        return try await withTaskExecutorPreference(Self.writeExecutor) { try await database.rawTransaction(body) }
+    }
 
     public func run() async throws {
         try await withTaskExecutorPreference(Self.executor) { try await self.loop() }
@@ -120,21 +126,18 @@ public final class IngestProcessor: Service, Sendable {
             // log is processed in order (identify before the events that follow it) and never by two at once.
             let cache = self.cache
             let processor = self
-            let database = self.database
-            let done = try await withTaskExecutorPreference(Self.writeExecutor) {
-                try await database.rawTransaction { raw -> (entries: [Entry], outcomes: [CommitOutcome], staged: [IdentityCache.Key: String]) in
-                    try await raw.run("SELECT pg_advisory_xact_lock(7250002)")
-                    let rows = try await raw.rows(Self.selectOldest, [.integer(Int64(Self.entriesPerBatch))])
-                    let (entries, deadLetters) = try await processor.prepare(rows)
-                    guard !entries.isEmpty else { return ([], [], [:]) }
-                    try await raw.insert("ingest_dead_letters", columns: Self.deadLetterColumns, values: deadLetters.flatMap { $0 })
-                    let lookups = try await processor.workspaceSettings(entries)
-                    let written = try await EventWriter.write(
-                        raw: raw, submissions: entries.map(\.submission), settings: lookups, cache: cache, now: Timestamp.now())
-                    let seqs = entries.map { SQLValue.integer($0.seq) }
-                    try await raw.run("DELETE FROM ingest_log WHERE seq IN (\(Array(repeating: "?", count: seqs.count).joined(separator: ", ")))", seqs)
-                    return (entries, written.outcomes, written.staged)
-                }
+            let done = try await writeTransaction { raw -> (entries: [Entry], outcomes: [CommitOutcome], staged: [IdentityCache.Key: String]) in
+                try await raw.run("SELECT pg_advisory_xact_lock(7250002)")
+                let rows = try await raw.rows(Self.selectOldest, [.integer(Int64(Self.entriesPerBatch))])
+                let (entries, deadLetters) = try await processor.prepare(rows)
+                guard !entries.isEmpty else { return ([], [], [:]) }
+                try await raw.insert("ingest_dead_letters", columns: Self.deadLetterColumns, values: deadLetters.flatMap { $0 })
+                let lookups = try await processor.workspaceSettings(entries)
+                let written = try await EventWriter.write(
+                    raw: raw, submissions: entries.map(\.submission), settings: lookups, cache: cache, now: Timestamp.now())
+                let seqs = entries.map { SQLValue.integer($0.seq) }
+                try await raw.run("DELETE FROM ingest_log WHERE seq IN (\(Array(repeating: "?", count: seqs.count).joined(separator: ", ")))", seqs)
+                return (entries, written.outcomes, written.staged)
             }
             return finish(done.entries, outcomes: done.outcomes, staged: done.staged)
         }
@@ -161,14 +164,11 @@ public final class IngestProcessor: Service, Sendable {
         guard present.count == entries.count, zip(present, entries).allSatisfy({ $0[0].integer == $1.seq && $0[1].text == $1.seed }) else {
             throw Raced()
         }
-        let database = self.database
-        let written = try await withTaskExecutorPreference(Self.writeExecutor) {
-            try await database.rawTransaction { raw in
-                let written = try await EventWriter.write(
-                    raw: raw, submissions: entries.map(\.submission), settings: lookups, cache: cache, now: Timestamp.now())
-                try await raw.insert("ingest_dead_letters", columns: Self.deadLetterColumns, values: deadLetters.flatMap { $0 })
-                return written
-            }
+        let written = try await writeTransaction { raw in
+            let written = try await EventWriter.write(
+                raw: raw, submissions: entries.map(\.submission), settings: lookups, cache: cache, now: Timestamp.now())
+            try await raw.insert("ingest_dead_letters", columns: Self.deadLetterColumns, values: deadLetters.flatMap { $0 })
+            return written
         }
         try await appender.retire(first...last)
         return finish(entries, outcomes: written.outcomes, staged: written.staged)

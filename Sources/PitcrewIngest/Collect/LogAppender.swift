@@ -22,7 +22,7 @@ struct LogEntry: Sendable {
 /// so groups grow with the load and no request waits on a timer.
 ///
 /// On SQLite it also deletes the entries the processor has finished (`retire`), in the same transactions: the log file has
-/// one writer, and the processor runs at idle priority, so were it to take the log's write lock itself it could be
+/// one writer, and the processor runs at lowered priority, so were it to take the log's write lock itself it could be
 /// descheduled holding it and stall every request behind it.
 final class LogAppender: Sendable {
     private struct Waiting {

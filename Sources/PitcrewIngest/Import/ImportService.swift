@@ -159,12 +159,11 @@ public final class ImportService: Sendable {
             if case .file(let path) = input { return (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil }
             return nil
         }()
-        let skipBadRows = request.skipBadRows
         let dryRun = request.dryRun
         let id = report.id
         let kind = mapping.kind
         // Reading, mapping and normalizing (one core) run a chunk ahead of the writes (the other core).
-        let chunks = ChunkReader(reader: reader, mapper: mapper, normalizer: normalizer, kind: kind, skipBadRows: skipBadRows)
+        let chunks = ChunkReader(reader: reader, mapper: mapper, normalizer: normalizer, kind: kind, skipBadRows: request.skipBadRows)
         // Spend and touchpoints refer to campaigns read before the transaction, so only those imports keep SQLite's checks.
         let ownReferencesOnly = [.contacts, .accounts, .opportunities].contains(kind)
         let finished = try await database.rawTransaction(checkingForeignKeys: !ownReferencesOnly) { [report] raw -> ImportReport in
