@@ -22,6 +22,8 @@ public final class IngestProcessor: Service, Sendable {
     static let entriesPerBatch = 2_000
     static let messagesPerBatch = 2_000
     static let idleWait: Duration = .milliseconds(20)
+    /// How often a processor waiting out a burst looks again (see `BurstGate`).
+    static let burstWait: Duration = .milliseconds(250)
     private let processing = AsyncLock()
     private let started = Mutex(false)
     let backlog: Backlog
@@ -64,9 +66,17 @@ public final class IngestProcessor: Service, Sendable {
     private func loop() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled, !self.started.withLock({ $0 }) { try? await Task.sleep(for: .milliseconds(20)) }
+            var gate = BurstGate()
             while !Task.isCancelled {
+                if gate.shouldWait(arrivals: self.backlog.arrivals, now: .now) {
+                    try? await Task.sleep(for: Self.burstWait)
+                    continue
+                }
                 do {
-                    if try await self.processBatch() == 0 { try? await Task.sleep(for: Self.idleWait) }
+                    if try await self.processBatch() == 0 {
+                        gate.drained()
+                        try? await Task.sleep(for: Self.idleWait)
+                    }
                 } catch is CancellationError {
                     break  // shutting down; what is left stays in the log
                 } catch {
@@ -239,7 +249,12 @@ final class Backlog: Sendable {
     let limit: Int
     private let state = Mutex<Int?>(nil)
 
+    /// Messages accepted since the process started: the rate `BurstGate` reads.
+    private let accepted = Atomic<Int>(0)
+
     init(limit: Int = 2_000_000) { self.limit = limit }
+
+    var arrivals: Int { accepted.load(ordering: .relaxed) }
 
     /// The current count, read from the log the first time.
     func pending(_ log: CollectionLog) async throws -> Int {
@@ -253,6 +268,9 @@ final class Backlog: Sendable {
         }
     }
 
-    func accepted(_ count: Int) { state.withLock { $0 = $0.map { $0 + count } } }
+    func accepted(_ count: Int) {
+        accepted.add(count, ordering: .relaxed)
+        state.withLock { $0 = $0.map { $0 + count } }
+    }
     func processed(_ count: Int) { state.withLock { $0 = $0.map { max(0, $0 - count) } } }
 }
