@@ -16,6 +16,8 @@ public struct AppConfiguration: Sendable {
     public var resourcesPath: String?
     /// Run the job queue (uptime checks, renewal alerts, webhooks) in this process. Tests drive it by hand instead.
     public var backgroundJobs = true
+    /// Run the ingest processor (collection log → events) in this process. Tests that watch the log fill drive it by hand.
+    public var collectionProcessing = true
     /// Where alert emails go out (`--smtp-url`); nil sends none.
     public var smtp: SMTPConfiguration?
 

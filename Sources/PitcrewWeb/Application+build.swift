@@ -51,7 +51,8 @@ public func buildApplication(_ config: AppConfiguration, database: Database, log
     let router = try await buildRouter(config, services: services)
     var app = Application(
         router: router, configuration: .init(address: .hostname(config.host, port: config.port), serverName: "pitcrew"), logger: logger)
-    app.addServices(database, services.collection.processor)
+    app.addServices(database)
+    if config.collectionProcessing { app.addServices(services.collection.processor) }
     if config.backgroundJobs { app.addServices(services.jobs) }
     app.beforeServerStarts {
         // Migrations need the PostgreSQL pool running, which starts with the services; so they run here.

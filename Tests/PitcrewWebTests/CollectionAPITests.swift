@@ -16,7 +16,8 @@ import Testing
 
     @Test(arguments: TestBackend.available)
     func segmentHTTPAPI(backend: TestBackend) async throws {
-        try await TestApp.with(backend) { client, fixture in
+        // No processor in the background: the test says when the log is processed.
+        try await TestApp.with(backend, config: { $0.collectionProcessing = false }) { client, fixture in
             let created = try await client.call(.post, "/api/v1/sources", token: fixture.tokensA[.admin], json: #"{"name": "Website"}"#)
             #expect(created.status == .created)
             let key = try #require(created.object["write_key"] as? String)
@@ -48,6 +49,10 @@ import Testing
                 uri: "/v1/batch", method: .options, headers: [.accessControlRequestHeaders: "content-type, anonymousid"], body: nil)
             #expect(preflight.status == .noContent && preflight.headers[.accessControlAllowHeaders] == "content-type, anonymousid")
 
+            // Accepted, not yet processed: counted as waiting, in this workspace only.
+            let before = try await client.call(.get, "/api/v1/events/stats", token: fixture.tokensA[.viewer])
+            #expect(before.object["total"] as? Int == 0 && before.object["waiting"] as? Int == 3)
+            #expect(try await client.call(.get, "/api/v1/events/stats", token: fixture.tokenB).object["waiting"] as? Int == 0)
             try await fixture.services.collection.processor.processPending()
             let events = try await client.call(.get, "/api/v1/events", token: fixture.tokensA[.viewer])
             #expect(events.items.map { $0["message_id"] as? String } == ["m3", "m2", "m1"])
@@ -58,6 +63,7 @@ import Testing
             #expect(try await client.call(.get, "/api/v1/events?type=teleport", token: fixture.tokensA[.viewer]).problemFields == ["type"])
             let stats = try await client.call(.get, "/api/v1/events/stats", token: fixture.tokensA[.viewer])
             #expect(stats.object["total"] as? Int == 3 && (stats.object["by_type"] as? [String: Int]) == ["track": 1, "page": 1, "identify": 1])
+            #expect(stats.object["waiting"] as? Int == 0)
             // Another workspace sees none of it.
             #expect(try await client.call(.get, "/api/v1/events/stats", token: fixture.tokenB).object["total"] as? Int == 0)
             let sourceID = try #require(listed.items[0]["id"] as? String)

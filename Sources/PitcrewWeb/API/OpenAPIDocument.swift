@@ -193,7 +193,7 @@ enum OpenAPIDocument {
             ])],
             "created_at": string(format: "date-time"), "finished_at": string(format: "date-time", nullable: true),
         ]),
-        "EventStats": object(["total": string("integer"), "by_type": ["type": "object", "additionalProperties": string("integer")]]),
+        "EventStats": object(["total": string("integer"), "waiting": string("integer"), "by_type": ["type": "object", "additionalProperties": string("integer")]]),
         "SegmentMessage": [
             "type": "object", "description": "A message of the Segment spec (https://segment.com/docs/connections/spec/), or {batch: [...]}",
         ],

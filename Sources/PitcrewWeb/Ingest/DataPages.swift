@@ -73,6 +73,8 @@ struct DataPages {
         var hasEvents: Bool
         var total: String
         var chart: String
+        /// How many accepted messages are not yet stored as events, as the start of a sentence (nil when none).
+        var waiting: String?
     }
 
     struct DebuggerRow {
@@ -216,6 +218,7 @@ struct DataPages {
                 active: source.revokedAt == nil, canManage: canManage, csrf: shell.csrf)
         }
         let (total, byType) = try await events.stats(scope)
+        let waiting = try await collection.waiting(scope)
         let chart = SVGChart.bars(
             byType.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map {
                 (label: $0.key, value: Double($0.value), display: Money.groupThousands(UInt64(max(0, $0.value))))
@@ -228,7 +231,8 @@ struct DataPages {
         }
         let model = SourcesModel(
             shell: shell, csrf: shell.csrf, canManage: canManage, sources: rows, newKey: key, error: error, hasEvents: total > 0,
-            total: Money.groupThousands(UInt64(max(0, total))), chart: chart)
+            total: Money.groupThousands(UInt64(max(0, total))), chart: chart,
+            waiting: waiting == 0 ? nil : waiting == 1 ? "1 accepted message is" : "\(Money.groupThousands(UInt64(waiting))) accepted messages are")
         return web.pages.render("sources", model, status: error == nil ? .ok : .badRequest)
     }
 

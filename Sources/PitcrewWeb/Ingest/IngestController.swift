@@ -128,8 +128,9 @@ struct IngestController {
     }
 
     @Sendable func stats(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<EventStatsDTO> {
-        let (total, byType) = try await events.stats(try await context.scope(access))
-        return JSONResponse(EventStatsDTO(total: total, byType: byType))
+        let scope = try await context.scope(access)
+        let (total, byType) = try await events.stats(scope)
+        return JSONResponse(EventStatsDTO(total: total, byType: byType, waiting: try await collection.waiting(scope)))
     }
 
     static func filter(_ query: Parameters) throws(PitcrewError) -> EventFilter {
@@ -226,11 +227,14 @@ struct DebuggerDTO: Encodable, Sendable {
 struct EventStatsDTO: Encodable, Sendable {
     var total: Int64
     var byType: [String: Int64]
+    /// Accepted, not yet stored as events.
+    var waiting: Int64
 
     func encode(to encoder: any Encoder) throws {
         // by_type keys are message types; written without the snake-case key strategy touching them.
         var container = encoder.container(keyedBy: Key.self)
         try container.encode(total, forKey: Key("total"))
+        try container.encode(waiting, forKey: Key("waiting"))
         var nested = container.nestedContainer(keyedBy: Key.self, forKey: Key("by_type"))
         for (type, count) in byType.sorted(by: { $0.key < $1.key }) { try nested.encode(count, forKey: Key(type)) }
     }
