@@ -45,7 +45,13 @@ run() {  # run MODE BATCH CONNECTIONS
   # it. Under the burst the processor stepped aside (see BurstGate); it starts again within about a second and a half.
   local drain_start drained previous=-1
   drain_start="$(date +%s.%N)"
-  while [ "$(log_entries)" != 0 ]; do sleep 0.5; done
+  local waiting deadline=$((SECONDS + 1800))
+  while true; do
+    waiting="$(log_entries)" || { echo "cannot read the collection log" >&2; exit 1; }
+    [ "$waiting" = 0 ] && break
+    [ "$SECONDS" -lt "$deadline" ] || { echo "the log still holds $waiting entries after 30 minutes" >&2; exit 1; }
+    sleep 0.5
+  done
   while true; do
     stored="$(curl -fsS -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/events/stats" | python3 -c "import json,sys; print(json.load(sys.stdin)['total'])")"
     [ "$stored" = "$previous" ] && break

@@ -50,7 +50,8 @@ final class CollectionLog: Sendable {
     }
 
     private static func open(path: String, main: Database) async throws -> Database {
-        let log = try await Database.open(.sqlite(path: path), readers: 1)
+        // Two readers: the processor's reads never queue behind a `waiting` count scanning the log.
+        let log = try await Database.open(.sqlite(path: path), readers: 2)
         do {
             try await log.rawTransaction { raw in try await raw.run(schema) }
             try await adoptEntries(from: main, into: log)

@@ -14,7 +14,11 @@ public final class CollectionService: Sendable {
     let backlog: Backlog
     let database: Database
 
-    public init(database: Database, sources: SourceService, backlogLimit: Int = 2_000_000, logger: Logger = Logger(label: "pitcrew.collect")) {
+    public convenience init(database: Database, sources: SourceService, backlogLimit: Int = 2_000_000, logger: Logger = Logger(label: "pitcrew.collect")) {
+        self.init(database: database, sources: sources, backlogLimit: backlogLimit, burstGate: nil, logger: logger)
+    }
+
+    init(database: Database, sources: SourceService, backlogLimit: Int, burstGate: BurstGate?, logger: Logger = Logger(label: "pitcrew.collect")) {
         self.database = database
         self.sources = sources
         let debugger = EventDebugger()
@@ -26,7 +30,7 @@ public final class CollectionService: Sendable {
         self.appender = appender
         self.processor = IngestProcessor(
             database: database, log: log, appender: appender, cache: IdentityCache(), settings: WorkspaceSettingsCache(database: database), debugger: debugger, backlog: backlog,
-            logger: logger)
+            burstGate: burstGate, logger: logger)
     }
 
     public struct Result: Sendable {

@@ -27,10 +27,12 @@ public final class IngestProcessor: Service, Sendable {
     private let processing = AsyncLock()
     private let started = Mutex(false)
     let backlog: Backlog
+    /// When the background loop steps aside for a burst (tests use a faster one).
+    let burstGate: BurstGate
 
     init(
         database: Database, log: CollectionLog, appender: LogAppender, cache: IdentityCache, settings: WorkspaceSettingsCache, debugger: EventDebugger, backlog: Backlog,
-        logger: Logger
+        burstGate: BurstGate? = nil, logger: Logger
     ) {
         self.database = database
         self.log = log
@@ -39,6 +41,7 @@ public final class IngestProcessor: Service, Sendable {
         self.settings = settings
         self.debugger = debugger
         self.backlog = backlog
+        self.burstGate = burstGate ?? BurstGate(waitingLimit: backlog.limit / 2)
         self.logger = logger
     }
 
@@ -66,17 +69,14 @@ public final class IngestProcessor: Service, Sendable {
     private func loop() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled, !self.started.withLock({ $0 }) { try? await Task.sleep(for: .milliseconds(20)) }
-            var gate = BurstGate()
+            var gate = self.burstGate
             while !Task.isCancelled {
-                if gate.shouldWait(arrivals: self.backlog.arrivals, now: .now) {
+                if gate.shouldWait(arrivals: self.backlog.arrivals, waiting: self.backlog.known ?? 0, now: .now) {
                     try? await Task.sleep(for: Self.burstWait)
                     continue
                 }
                 do {
-                    if try await self.processBatch() == 0 {
-                        gate.drained()
-                        try? await Task.sleep(for: Self.idleWait)
-                    }
+                    if try await self.processBatch() == 0 { try? await Task.sleep(for: Self.idleWait) }
                 } catch is CancellationError {
                     break  // shutting down; what is left stays in the log
                 } catch {
@@ -255,6 +255,8 @@ final class Backlog: Sendable {
     init(limit: Int = 2_000_000) { self.limit = limit }
 
     var arrivals: Int { accepted.load(ordering: .relaxed) }
+    /// The count if it has been read from the log yet.
+    var known: Int? { state.withLock { $0 } }
 
     /// The current count, read from the log the first time.
     func pending(_ log: CollectionLog) async throws -> Int {
