@@ -62,6 +62,14 @@ final class CollectionLog: Sendable {
         }
     }
 
+    /// Messages in the log (accepted, not yet processed): all of them, or one workspace's.
+    func waitingMessages(workspaceID: String?) async throws -> Int64 {
+        let filter = workspaceID.map { (" WHERE workspace_id = ?", [SQLValue.text($0)]) } ?? ("", [])
+        return try await database().rawRead { raw in
+            try await raw.rows("SELECT CAST(COALESCE(SUM(messages), 0) AS BIGINT) FROM ingest_log" + filter.0, filter.1)
+        }.first?.first?.integer ?? 0
+    }
+
     /// Entries an earlier version accepted into the database file's own `ingest_log` move to the log file, oldest first
     /// (copied, then deleted: a crash between leaves a copy that is processed twice, harmlessly).
     private static func adoptEntries(from main: Database, into log: Database) async throws {

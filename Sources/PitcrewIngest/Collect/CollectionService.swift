@@ -76,10 +76,7 @@ public final class CollectionService: Sendable {
     /// Messages of the workspace accepted (answered 200) but not yet turned into events: normally a moment's worth,
     /// more while the processor waits out a burst (`BurstGate`) or catches up after one.
     public func waiting(_ scope: AccessScope) async throws -> Int64 {
-        let workspaceID = scope.workspace.id
-        return try await processor.log.database().rawRead { raw in
-            try await raw.rows("SELECT CAST(COALESCE(SUM(messages), 0) AS BIGINT) FROM ingest_log WHERE workspace_id = ?", [.text(workspaceID)])
-        }.first?.first?.integer ?? 0
+        try await processor.log.waitingMessages(workspaceID: scope.workspace.id)
     }
 
     /// Forgets cached workspace settings (after the grouping or default country changed).

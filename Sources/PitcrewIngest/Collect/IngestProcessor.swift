@@ -32,7 +32,7 @@ public final class IngestProcessor: Service, Sendable {
 
     init(
         database: Database, log: CollectionLog, appender: LogAppender, cache: IdentityCache, settings: WorkspaceSettingsCache, debugger: EventDebugger, backlog: Backlog,
-        burstGate: BurstGate? = nil, logger: Logger
+        burstGate: BurstGate?, logger: Logger
     ) {
         self.database = database
         self.log = log
@@ -249,21 +249,19 @@ final class Backlog: Sendable {
     let limit: Int
     private let state = Mutex<Int?>(nil)
 
-    /// Messages accepted since the process started: the rate `BurstGate` reads.
-    private let accepted = Atomic<Int>(0)
+    /// Messages accepted since the process started (only ever grows): the rate `BurstGate` reads.
+    private let arrivalCount = Atomic<Int>(0)
 
     init(limit: Int = 2_000_000) { self.limit = limit }
 
-    var arrivals: Int { accepted.load(ordering: .relaxed) }
+    var arrivals: Int { arrivalCount.load(ordering: .relaxed) }
     /// The count if it has been read from the log yet.
     var known: Int? { state.withLock { $0 } }
 
     /// The current count, read from the log the first time.
     func pending(_ log: CollectionLog) async throws -> Int {
-        if let known = state.withLock({ $0 }) { return known }
-        let stored = try await log.database().rawRead { raw in
-            try await raw.rows("SELECT CAST(COALESCE(SUM(messages), 0) AS BIGINT) FROM ingest_log").first?.first?.integer ?? 0
-        }
+        if let known { return known }
+        let stored = try await log.waitingMessages(workspaceID: nil)
         return state.withLock { state in
             if state == nil { state = Int(stored) }
             return state!
@@ -271,7 +269,7 @@ final class Backlog: Sendable {
     }
 
     func accepted(_ count: Int) {
-        accepted.add(count, ordering: .relaxed)
+        arrivalCount.add(count, ordering: .relaxed)
         state.withLock { $0 = $0.map { $0 + count } }
     }
     func processed(_ count: Int) { state.withLock { $0 = $0.map { max(0, $0 - count) } } }
