@@ -41,6 +41,12 @@ int main(int argc, char **argv) {
     const char *ws = "0190aaaa-bbbb-7ccc-8ddd-eeeeffff0000";
     run(db, "INSERT INTO workspaces (id, slug, name, created_at) VALUES ('0190aaaa-bbbb-7ccc-8ddd-eeeeffff0000', 'ceiling', 'Ceiling', 0)");
     if (strstr(variant, "defer")) run(db, "DROP INDEX contacts_workspace_id; DROP INDEX contacts_account; DROP INDEX identities_contact");
+    if (strstr(variant, "idwr"))
+        run(db, "DROP TABLE identities; CREATE TABLE identities (workspace_id TEXT NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL,"
+                " contact_id TEXT NOT NULL, created_at BIGINT NOT NULL, PRIMARY KEY (workspace_id, kind, value)) WITHOUT ROWID;"
+                " CREATE INDEX identities_contact ON identities (workspace_id, contact_id)");
+    if (strstr(variant, "nowsid")) run(db, "DROP INDEX contacts_workspace_id");
+    if (strstr(variant, "partext")) run(db, "DROP INDEX contacts_external; CREATE INDEX contacts_external ON contacts (workspace_id, external_id) WHERE external_id IS NOT NULL");
     if (lean)
         run(db, "CREATE TABLE c (id INTEGER PRIMARY KEY, ws INTEGER NOT NULL, email TEXT, first_name TEXT, last_name TEXT, title TEXT,"
                 " phone TEXT, country TEXT, lifecycle_stage TEXT, account INTEGER, external_id TEXT, traits TEXT, created_at INTEGER,"
@@ -96,7 +102,7 @@ int main(int argc, char **argv) {
             sqlite3_bind_text(contact, 5, accountID, -1, SQLITE_STATIC);
         }
         step(db, contact);
-        for (int k = 0; k < 2; k++) {
+        for (int k = 0; k < (strstr(variant, "noid") ? 0 : 2); k++) {
             const char *value = k == 0 ? email : external;
             if (lean) {
                 sqlite3_bind_int(identity, 1, k + 1);

@@ -26,6 +26,22 @@ public enum AuditLog {
         ).run()
     }
 
+    /// `record` for writes made with `RawSQL` (in the same transaction).
+    public static func record(
+        _ raw: RawSQL, workspaceID: String?, actor: Actor, action: String, entity: String, entityID: String,
+        before: (any Encodable)? = nil, after: (any Encodable)? = nil
+    ) async throws {
+        let beforeJSON = try before.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+        let afterJSON = try after.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+        try await raw.run(
+            """
+            INSERT INTO audit_log (id, workspace_id, actor_kind, actor_id, action, entity, entity_id, before_json, after_json, at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [.text(Identifier.make()), .optional(workspaceID), .text(actor.kind), .text(actor.id), .text(action), .text(entity), .text(entityID),
+             .optional(beforeJSON), .optional(afterJSON), .integer(Timestamp.now())])
+    }
+
     /// The workspace's audit entries, newest first.
     public static func list(_ db: any SQLDatabase, workspaceID: String, page: PageRequest) async throws -> Page<AuditEntry> {
         // No sentinel for the first page: collations differ on where symbols sort relative to hex digits.

@@ -38,7 +38,7 @@ public struct PageRequest: Sendable, Equatable {
         self.init(limit: limit, after: after)
     }
 
-    static func decodeCursor(_ cursor: String) -> String? {
+    public static func decodeCursor(_ cursor: String) -> String? {
         var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while base64.count % 4 != 0 { base64.append("=") }
         guard let data = Data(base64Encoded: base64), let id = String(data: data, encoding: .utf8), Identifier.isValid(id) else {
@@ -47,7 +47,7 @@ public struct PageRequest: Sendable, Equatable {
         return id
     }
 
-    static func encodeCursor(_ id: String) -> String {
+    public static func encodeCursor(_ id: String) -> String {
         Data(id.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }

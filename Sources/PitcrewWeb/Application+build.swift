@@ -87,6 +87,7 @@ public func buildRouter(_ config: AppConfiguration, services: AppServices) async
     IngestController(access: services.access, collection: services.collection, events: services.events, settings: dataSettings)
         .addRoutes(to: api)
     ImportController(access: services.access, imports: services.imports).addRoutes(to: api)
+    ContactController(access: services.access, contacts: services.contacts, collection: services.collection).addRoutes(to: api)
     StackController(access: services.access, stack: services.stack).addRoutes(to: api)
     CollectionController(collection: services.collection).addRoutes(to: router)
     let web = WebController(

@@ -79,6 +79,21 @@ public final class CollectionService: Sendable {
         try await processor.log.waitingMessages(workspaceID: scope.workspace.id)
     }
 
+    /// Undoes identity merge `id` (see `MergeHistory`), between the processor's batches so no batch works from the
+    /// identities as they were before. Needs write access; recorded in the audit log.
+    public func undoMerge(_ scope: AccessScope, id: String) async throws -> IdentityMerge {
+        try scope.require(.write)
+        let workspaceID = scope.workspace.id
+        let actor = scope.actor
+        return try await processor.exclusive { raw in
+            let merge = try await MergeHistory.undo(raw, workspaceID: workspaceID, id: id, now: Timestamp.now())
+            try await AuditLog.record(
+                raw, workspaceID: workspaceID, actor: actor, action: "identity_merge.undo", entity: "identity_merge", entityID: merge.id,
+                after: ["kept_contact_id": merge.keptContactID, "restored_contact_id": merge.mergedContactID])
+            return merge
+        }
+    }
+
     /// Forgets cached workspace settings (after the grouping or default country changed).
     public func settingsChanged(workspaceID: String) { processor.settings.invalidate(workspaceID) }
 }

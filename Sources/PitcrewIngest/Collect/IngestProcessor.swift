@@ -88,6 +88,21 @@ public final class IngestProcessor: Service, Sendable {
         }
     }
 
+    /// Runs `body` (a write of identities outside the log, such as undoing a merge) between batches, then forgets the
+    /// cached identity mappings it may have made stale.
+    func exclusive<T: Sendable>(_ body: @Sendable (RawSQL) async throws -> T) async throws -> T {
+        await processing.lock()
+        do {
+            let result = try await database.rawTransaction(body)
+            cache.removeAll()
+            await processing.unlock()
+            return result
+        } catch {
+            await processing.unlock()
+            throw error
+        }
+    }
+
     /// Processes everything in the log now (returns when it is empty).
     public func processPending() async throws {
         while try await processBatch() > 0 {}

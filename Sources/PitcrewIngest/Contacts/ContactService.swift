@@ -51,6 +51,8 @@ public struct ContactDetail: Sendable, Equatable {
     public var identities: [ContactIdentity]
     /// Newest first, at most `ContactService.timelineLimit` items.
     public var timeline: [TimelineItem]
+    /// Contacts merged into this one, newest first (undone ones too).
+    public var merges: [IdentityMerge]
 }
 
 /// An account as a list shows it.
@@ -167,12 +169,13 @@ public struct ContactService: Sendable {
             return (row, identities, events, touches)
         }
         guard let row else { throw PitcrewError.notFound("Contact") }
+        let merges = try await database.rawRead { raw in try await MergeHistory.merges(raw, workspaceID: workspaceID, into: id) }
         return ContactDetail(
             id: row[0].text ?? "", email: row[1].text, firstName: row[2].text, lastName: row[3].text, title: row[4].text, phone: row[5].text,
             country: row[6].text, accountID: row[7].text, accountName: row[13].text, lifecycleStage: row[8].text, externalID: row[9].text,
             traits: row[10].text, createdAt: row[11].integer ?? 0, updatedAt: row[12].integer ?? 0,
             identities: identities.map { ContactIdentity(kind: $0[0].text ?? "", value: $0[1].text ?? "") },
-            timeline: Self.timeline(events: events, touches: touches))
+            timeline: Self.timeline(events: events, touches: touches), merges: merges)
     }
 
     // MARK: Accounts

@@ -303,6 +303,9 @@ final class IdentityResolver {
             "UPDATE \(table) SET \(assignments.joined(separator: ", ")) WHERE id = ? AND workspace_id = ?", binds + [.text(id), .text(workspaceID)])
     }
 
+    /// The kept contact's fields a merge fills from the merged contact when they are empty.
+    static let fillableColumns = ["email", "first_name", "last_name", "title", "phone", "country", "account_id", "lifecycle_stage", "external_id"]
+
     static let contactColumns = [
         "id", "email", "first_name", "last_name", "title", "phone", "country", "account_id", "lifecycle_stage", "external_id", "traits",
         "created_at", "updated_at",
@@ -326,11 +329,26 @@ final class IdentityResolver {
         let identities = try await raw.rows(
             "SELECT kind, value FROM identities WHERE workspace_id = ? AND contact_id = ?", [.text(workspaceID), .text(merged)])
         let moved = identities.map { ["kind": $0[0].text ?? "", "value": $0[1].text ?? ""] }
+        // What an undo needs beyond the identities: rows no identity traces back, and the kept contact's empty fields.
+        let untraced: [String: [String]] = [
+            "opportunities": try await raw.rows(
+                "SELECT id FROM opportunities WHERE workspace_id = ? AND contact_id = ?", [.text(workspaceID), .text(merged)]
+            ).compactMap { $0[0].text },
+            "touchpoints": try await raw.rows(
+                "SELECT id FROM touchpoints WHERE workspace_id = ? AND contact_id = ? AND event_id IS NULL", [.text(workspaceID), .text(merged)]
+            ).compactMap { $0[0].text },
+        ]
+        let fillable = Self.fillableColumns
+        let keptRow = try await raw.rows(
+            "SELECT \(fillable.joined(separator: ", ")) FROM contacts WHERE id = ? AND workspace_id = ?", [.text(keep), .text(workspaceID)]
+        ).first ?? []
+        let filled = fillable.enumerated().filter { index, column in
+            index < keptRow.count && keptRow[index] == .null && row[columns.firstIndex(of: column)!] != .null
+        }.map(\.element)
         for table in ["identities", "events", "touchpoints", "opportunities"] {
             try await raw.run(
                 "UPDATE \(table) SET contact_id = ? WHERE workspace_id = ? AND contact_id = ?", [.text(keep), .text(workspaceID), .text(merged)])
         }
-        let fillable = ["email", "first_name", "last_name", "title", "phone", "country", "account_id", "lifecycle_stage", "external_id"]
         try await raw.run(
             "UPDATE contacts SET " + fillable.map { "\($0) = COALESCE(\($0), ?)" }.joined(separator: ", ") + ", updated_at = ? WHERE id = ?",
             fillable.map { column in row[columns.firstIndex(of: column)!] } + [.integer(now), .text(keep)])
@@ -338,13 +356,16 @@ final class IdentityResolver {
         mergedInto[merged] = keep
         let snapshotText = String(decoding: try JSONSerialization.data(withJSONObject: snapshot, options: [.sortedKeys]), as: UTF8.self)
         let movedText = String(decoding: try JSONSerialization.data(withJSONObject: moved, options: [.sortedKeys]), as: UTF8.self)
+        let filledText = String(decoding: try JSONSerialization.data(withJSONObject: filled), as: UTF8.self)
+        let untracedText = String(decoding: try JSONSerialization.data(withJSONObject: untraced, options: [.sortedKeys]), as: UTF8.self)
         try await raw.run(
             """
-            INSERT INTO identity_merges (id, workspace_id, kept_contact_id, merged_contact_id, merged_contact, moved_identities, reason, message_id, at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO identity_merges (id, workspace_id, kept_contact_id, merged_contact_id, merged_contact, moved_identities, reason, message_id, at,
+                                         filled_fields, moved_rows)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [.text(Identifier.make()), .text(workspaceID), .text(keep), .text(merged), .text(snapshotText), .text(movedText), .text(reason),
-             .optional(messageID), .integer(now)])
+             .optional(messageID), .integer(now), .text(filledText), .text(untracedText)])
         for identity in moved {
             if let kind = IdentityKind(rawValue: identity["kind"] ?? ""), let value = identity["value"] { staged[key(kind, value)] = keep }
         }

@@ -76,6 +76,23 @@ enum OpenAPIDocument {
             response: "ImportReport", status: 201, parameters: ["kind", "format", "file_name", "dry_run", "skip_bad_rows", "mapping"]),
         Operation(method: "get", path: "/api/v1/imports", summary: "Imports of the workspace, newest first", tag: "data", response: "ImportReport", list: true),
         Operation(method: "get", path: "/api/v1/imports/{id}", summary: "One import's report, with every problem (row, column, value, reason)", tag: "data", response: "ImportReport"),
+        Operation(
+            method: "get", path: "/api/v1/contacts", summary: "Contacts, newest first; q matches part of the email or name", tag: "data",
+            response: "ContactSummary", list: true, parameters: ["limit", "cursor", "q"]),
+        Operation(
+            method: "get", path: "/api/v1/contacts/{id}",
+            summary: "One contact: every field, traits, identities, the contacts merged into it and its timeline (latest 200 events and touchpoints)",
+            tag: "data", response: "Contact"),
+        Operation(
+            method: "get", path: "/api/v1/accounts", summary: "Accounts, newest first, with their number of contacts; q matches part of the name or domain",
+            tag: "data", response: "AccountSummary", list: true, parameters: ["limit", "cursor", "q"]),
+        Operation(
+            method: "get", path: "/api/v1/accounts/{id}", summary: "One account: every field, traits, its contacts (latest 200) and their timeline",
+            tag: "data", response: "Account"),
+        Operation(
+            method: "post", path: "/api/v1/identity-merges/{id}/undo",
+            summary: "Undo an identity merge: the merged contact returns with its identities, their events and touchpoints, and its opportunities (editor); 409 if already undone or its kept contact was merged again",
+            tag: "data", response: "IdentityMerge"),
     ] + CollectionController.paths.flatMap { path, type in
         let what = type.map { "one \($0.rawValue) message" } ?? "a batch of messages (`{\"batch\": […]}`)"
         return [
@@ -193,6 +210,41 @@ enum OpenAPIDocument {
             ])],
             "created_at": string(format: "date-time"), "finished_at": string(format: "date-time", nullable: true),
         ]),
+        "ContactSummary": object([
+            "id": string(format: "uuid"), "email": string(nullable: true), "first_name": string(nullable: true), "last_name": string(nullable: true),
+            "title": string(nullable: true), "account_id": string(format: "uuid", nullable: true), "account_name": string(nullable: true),
+            "lifecycle_stage": string(nullable: true), "created_at": string(format: "date-time"),
+        ]),
+        "Contact": object([
+            "id": string(format: "uuid"), "email": string(nullable: true), "first_name": string(nullable: true), "last_name": string(nullable: true),
+            "title": string(nullable: true), "phone": string(nullable: true), "country": string(nullable: true),
+            "account_id": string(format: "uuid", nullable: true), "account_name": string(nullable: true), "lifecycle_stage": string(nullable: true),
+            "external_id": string(nullable: true), "traits": ["type": ["object", "null"]], "created_at": string(format: "date-time"),
+            "updated_at": string(format: "date-time"), "identities": ["type": "array", "items": ref("Identity")],
+            "merges": ["type": "array", "items": ref("IdentityMerge")], "timeline": ["type": "array", "items": ref("TimelineItem")],
+        ]),
+        "AccountSummary": object([
+            "id": string(format: "uuid"), "name": string(), "domain": string(nullable: true), "industry": string(nullable: true),
+            "country": string(nullable: true), "employees": string("integer", nullable: true), "contacts": string("integer"),
+            "created_at": string(format: "date-time"),
+        ]),
+        "Account": object([
+            "id": string(format: "uuid"), "name": string(), "domain": string(nullable: true), "industry": string(nullable: true),
+            "country": string(nullable: true), "external_id": string(nullable: true), "employees": string("integer", nullable: true),
+            "traits": ["type": ["object", "null"]], "created_at": string(format: "date-time"), "updated_at": string(format: "date-time"),
+            "contacts": ["type": "array", "items": ref("ContactSummary")], "timeline": ["type": "array", "items": ref("TimelineItem")],
+        ]),
+        "Identity": object(["kind": string(values: ["user_id", "anonymous_id", "email", "external_id"]), "value": string()]),
+        "TimelineItem": object([
+            "kind": string(values: ["event", "touch"]), "at": string(format: "date-time"), "title": string(), "detail": string(),
+            "contact_id": string(format: "uuid", nullable: true),
+        ]),
+        "IdentityMerge": object([
+            "id": string(format: "uuid"), "kept_contact_id": string(format: "uuid"), "merged_contact_id": string(format: "uuid"),
+            "merged_email": string(nullable: true), "merged_name": string(nullable: true), "moved_identities": ["type": "array", "items": ref("Identity")],
+            "reason": string(values: ["identify", "alias"]), "message_id": string(nullable: true), "at": string(format: "date-time"),
+            "undone_at": string(format: "date-time", nullable: true),
+        ]),
         "EventStats": object(["total": string("integer"), "waiting": string("integer"), "by_type": ["type": "object", "additionalProperties": string("integer")]]),
         "SegmentMessage": [
             "type": "object", "description": "A message of the Segment spec (https://segment.com/docs/connections/spec/), or {batch: [...]}",
@@ -212,6 +264,7 @@ enum OpenAPIDocument {
     nonisolated(unsafe) static let parameterSpecs: [String: [String: Any]] = [
         "limit": ["name": "limit", "in": "query", "schema": ["type": "integer", "minimum": 1, "maximum": 500]],
         "cursor": ["name": "cursor", "in": "query", "schema": ["type": "string"], "description": "next_cursor of the previous page"],
+        "q": ["name": "q", "in": "query", "schema": ["type": "string"], "description": "search text (case-insensitive, part of a word)"],
         "status": ["name": "status", "in": "query", "schema": ["type": "string"]],
         "models": ["name": "models", "in": "query", "schema": ["type": "string"], "description": "comma-separated model names or all"],
         "conversion": ["name": "conversion", "in": "query", "schema": ["type": "string"], "description": "won | opportunity_created | stage:NAME | event:NAME"],

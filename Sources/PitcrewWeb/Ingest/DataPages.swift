@@ -30,6 +30,7 @@ struct DataPages {
         router.get("data/contacts", use: contactsPage)
         router.get("data/contacts/{id}", use: contactPage)
         router.get("data/accounts/{id}", use: accountPage)
+        router.post("data/contacts/{id}/merges/{merge}/undo", use: undoMerge)
     }
 
     // MARK: View models
@@ -184,6 +185,22 @@ struct DataPages {
         var traits: String
         var timeline: [TimelineRow]
         var timelineLimit: Int
+        var merges: [MergeRow]
+        var hasMerges: Bool
+        var notice: String?
+    }
+
+    /// A contact merged into the one shown; `canUndo` when it is not undone and the viewer may write.
+    struct MergeRow {
+        var id: String
+        var contactID: String
+        var merged: String
+        var identities: String
+        var reason: String
+        var at: String
+        var undone: String?
+        var canUndo: Bool
+        var csrf: String
     }
 
     struct AccountModel {
@@ -365,9 +382,26 @@ struct DataPages {
         return web.pages.render("contacts", model, status: model.error == nil ? .ok : .badRequest)
     }
 
+    /// Undoes a merge from the contact page and shows the page again, saying what happened.
+    @Sendable func undoMerge(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let scope = try await context.scope(access)
+        let contactID = try context.parameters.require("id")
+        do {
+            let merge = try await collection.undoMerge(scope, id: try context.parameters.require("merge"))
+            let name = merge.mergedEmail ?? merge.mergedName ?? merge.mergedContactID
+            return try await renderContact(context, id: contactID, notice: "Merge undone: \(name) is a contact of its own again.")
+        } catch let error as PitcrewError where error.kind == .conflict || error.kind == .notFound {
+            return try await renderContact(context, id: contactID, notice: error.detail)
+        }
+    }
+
     @Sendable func contactPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await renderContact(context, id: try context.parameters.require("id"), notice: nil)
+    }
+
+    func renderContact(_ context: AppRequestContext, id: String, notice: String?) async throws -> Response {
         let (shell, scope) = try await web.shell(context, page: Self.page)
-        let contact = try await contacts.contact(scope, id: try context.parameters.require("id"))
+        let contact = try await contacts.contact(scope, id: id)
         let fullName = [contact.firstName, contact.lastName].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
         let heading = !fullName.isEmpty ? fullName : contact.email ?? "Contact"
         let fields = [
@@ -388,7 +422,14 @@ struct DataPages {
             accountID: contact.accountID ?? "", accountName: contact.accountName ?? contact.accountID ?? "",
             identities: contact.identities.map { IdentityRow(kind: $0.kind, value: $0.value) }, hasTraits: Self.nonEmpty(contact.traits) != nil,
             traits: Self.shorten(contact.traits ?? "", max: 4_000), timeline: contact.timeline.map { Self.timelineRow($0, labels: [:]) },
-            timelineLimit: ContactService.timelineLimit)
+            timelineLimit: ContactService.timelineLimit,
+            merges: contact.merges.map { merge in
+                MergeRow(
+                    id: merge.id, contactID: contact.id, merged: merge.mergedEmail ?? merge.mergedName ?? merge.mergedContactID,
+                    identities: merge.movedIdentities.map { "\($0.kind) \($0.value)" }.joined(separator: ", "), reason: merge.reason,
+                    at: Self.time(merge.at), undone: merge.undoneAt.map(Self.time),
+                    canUndo: merge.undoneAt == nil && scope.role.allows(.write), csrf: shell.csrf)
+            }, hasMerges: !contact.merges.isEmpty, notice: notice)
         return web.pages.render("contact", model)
     }
 

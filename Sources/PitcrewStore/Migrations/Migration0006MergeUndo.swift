@@ -1,0 +1,14 @@
+/// Undoing identity merges exactly: a merge also records which empty fields of the kept contact it filled from the
+/// merged one (`filled_fields`, a JSON array of column names) and the rows it moved that no identity traces back — the
+/// merged contact's opportunities and its touchpoints without an event (`moved_rows`, `{"opportunities": [...],
+/// "touchpoints": [...]}`). Merges recorded before this migration have neither: undoing one keeps the kept contact's
+/// fields and leaves those rows with it.
+enum Migration0006MergeUndo {
+    static let migration = Migration(name: "0006_merge_undo") { _ in
+        [
+            "ALTER TABLE identity_merges ADD COLUMN filled_fields TEXT",
+            "ALTER TABLE identity_merges ADD COLUMN moved_rows TEXT",
+            "CREATE INDEX identity_merges_merged ON identity_merges (workspace_id, merged_contact_id)",
+        ]
+    }
+}
