@@ -132,15 +132,19 @@ struct MessageValidator {
             context: contextRange.map(scanner.text), size: 0)
         message.generatedID = givenID == nil
         if let traitsRange { try readTraits(traitsRange, prefix: "traits", into: &message) }
+        let ownEmail = message.traitScalars["email"] != nil
         if let contextRange { try readContext(contextRange, into: &message) }
         if (type == .page || type == .screen), let propertiesRange {
             let properties = try scanner.shallowObject(propertiesRange)
             if case .string(let url)? = properties["url"] { message.pageURL = message.pageURL ?? url }
             if case .string(let referrer)? = properties["referrer"] { message.referrer = message.referrer ?? referrer }
         }
+        // An empty email says nothing. A bad one in the message's own traits is refused (the sender can fix it); one in
+        // `context.traits`, which SDKs attach from storage to every call, is left out so the event itself is kept.
         if let email = message.traitScalars["email"] {
             switch EmailAddress.normalize(email) {
             case .success(let normalized): message.traitScalars["email"] = normalized
+            case .failure where email.trimmingASCIIWhitespace().isEmpty || !ownEmail: message.traitScalars["email"] = nil
             case .failure(let problem): throw Failure(field: "traits.email", message: problem.reason)
             }
         }

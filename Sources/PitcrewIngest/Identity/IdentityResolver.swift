@@ -204,6 +204,13 @@ final class IdentityResolver {
             if let current = staged[key(kind, value)], current != keeper { continue }
             try await attach(kind, value, to: keeper)
         }
+        // An email that stayed with another person (another user id) is not written onto this contact: two contacts
+        // would carry it, and imports and lookups by email would find either.
+        var message = message
+        if let email, let owner = staged[key(.email, email)], owner != keeper {
+            message.traitScalars["email"] = nil
+            record(message.messageID, ["traits.email: \(email) belongs to another contact (another user id); left with it"])
+        }
         try await updateContact(keeper, message: message)
         try await backfill(contact: keeper, anonymousID: message.anonymousID)
         return keeper

@@ -40,6 +40,8 @@ enum TraitMapping {
         if scalars["country"] == nil, let address = objects["address"], let country = jsonObject(address)?["country"] as? String {
             scalars["country"] = country
         }
+        // A national phone number with a trunk 0 is read in the contact's own country when the traits give one.
+        let ownCountry = scalars["country"].flatMap(Country.alpha2)
         for (key, raw) in scalars.sorted(by: { $0.key < $1.key }) {
             guard let column = contactColumns[key] else {
                 outcome.traits[key] = typed(raw, key: key, customFields: customFields, warnings: &outcome.warnings)
@@ -49,7 +51,7 @@ enum TraitMapping {
             seen.insert(column)
             switch column {
             case "phone":
-                switch PhoneNumber.e164(raw, defaultCountry: defaultCountry ?? "US") {
+                switch PhoneNumber.e164(raw, country: ownCountry, defaultCountry: defaultCountry ?? "US") {
                 case .success(let phone): outcome.columns.append((column, .text(phone)))
                 case .failure(let problem):
                     outcome.warnings.append("traits.\(key): \(problem.reason); kept as a trait")

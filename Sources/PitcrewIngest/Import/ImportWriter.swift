@@ -95,14 +95,28 @@ final class ImportWriter {
             if let domain { companies[domain] = companies[domain] ?? row.text("company") ?? domain }
         }
         let accounts = try await accountsByDomain(companies)
-        var inserts: [SQLValue] = []
+        var inserts: [[SQLValue]] = []
         var identities: [SQLValue] = []
         var seen: [String: String] = [:]
+        // Contacts of this chunk waiting to be inserted (id → position in `inserts`): a later row of the same contact
+        // changes the waiting row, as it would change a stored one (the later row wins).
+        var pending: [String: Int] = [:]
+        let accountColumn = Self.contactFields.count + 2
         for (row, domain) in zip(rows, domains) {
             let key = row.text("email").map { "e:" + $0 } ?? row.text("external_id").map { "x:" + $0 } ?? ""
             let existing = seen[key] ?? row.text("email").flatMap { existingByEmail[$0] } ?? (row.text("email") == nil ? row.text("external_id").flatMap { existingByExternal[$0] } : nil)
             let account = domain.flatMap { accounts[$0] }
             let traits = row.traits.isEmpty ? nil : TraitMapping.merged(nil, with: row.traits)
+            if let existing, let index = pending[existing] {
+                for (position, field) in Self.contactFields.enumerated() { if let value = row.values[field] { inserts[index][position] = value } }
+                if let account { inserts[index][accountColumn] = .text(account) }
+                if !row.traits.isEmpty { inserts[index][accountColumn + 1] = .optional(TraitMapping.merged(inserts[index][accountColumn + 1].text, with: row.traits)) }
+                if let external = row.text("external_id") {
+                    identities += [.text(workspaceID), .text("external_id"), .text(external), .text(existing), .integer(now)]
+                }
+                updated += 1
+                continue
+            }
             if let existing {
                 var assignments = Self.contactFields.compactMap { field in row.values[field].map { (field, $0) } }
                 if let account { assignments.append(("account_id", .text(account))) }
@@ -116,17 +130,18 @@ final class ImportWriter {
             }
             let id = Identifier.make()
             seen[key] = id
+            pending[id] = inserts.count
             let created = row.integer("created_at") ?? now
-            inserts += Self.contactFields.map { row.values[$0] ?? .null } + [
+            inserts.append(Self.contactFields.map { row.values[$0] ?? .null } + [
                 .text(id), .text(workspaceID), .optional(account), .optional(traits), .integer(created), .integer(now),
-            ]
+            ])
             if let email = row.text("email") { identities += [.text(workspaceID), .text("email"), .text(email), .text(id), .integer(now)] }
             if let external = row.text("external_id") {
                 identities += [.text(workspaceID), .text("external_id"), .text(external), .text(id), .integer(now)]
             }
             inserted += 1
         }
-        try await insert("contacts", Self.contactFields + ["id", "workspace_id", "account_id", "traits", "created_at", "updated_at"], inserts)
+        try await insert("contacts", Self.contactFields + ["id", "workspace_id", "account_id", "traits", "created_at", "updated_at"], inserts.flatMap { $0 })
         try await raw.insert(
             "identities", columns: ["workspace_id", "kind", "value", "contact_id", "created_at"], values: identities,
             suffix: " ON CONFLICT (workspace_id, kind, value) DO NOTHING")
@@ -138,13 +153,19 @@ final class ImportWriter {
         let byExternal = try await ids("accounts", "external_id", Set(rows.compactMap { $0.text("external_id") }))
         let byDomain = try await ids("accounts", "domain", Set(rows.compactMap { $0.text("domain") ?? $0.text("website").flatMap(CompanyDomain.fromWebsite) }))
         let byName = try await ids("accounts", "name", Set(rows.filter { $0.text("external_id") == nil && $0.text("domain") == nil }.compactMap { $0.text("name") }))
-        var inserts: [SQLValue] = []
+        var inserts: [[SQLValue]] = []
         var seen: [String: String] = [:]
+        var pending: [String: Int] = [:]
         for var row in rows {
             if row.values["domain"] == nil, let domain = row.text("website").flatMap(CompanyDomain.fromWebsite) { row.values["domain"] = .text(domain) }
             let key = row.text("external_id").map { "x:" + $0 } ?? row.text("domain").map { "d:" + $0 } ?? "n:" + (row.text("name") ?? "")
             let existing = seen[key] ?? row.text("external_id").flatMap { byExternal[$0] } ?? row.text("domain").flatMap { byDomain[$0] }
                 ?? (row.text("external_id") == nil && row.text("domain") == nil ? row.text("name").flatMap { byName[$0] } : nil)
+            if let existing, let index = pending[existing] {
+                for (position, field) in Self.accountFields.enumerated() { if let value = row.values[field] { inserts[index][position] = value } }
+                updated += 1
+                continue
+            }
             if let existing {
                 try await update("accounts", id: existing, Self.accountFields.compactMap { field in row.values[field].map { (field, $0) } })
                 updated += 1
@@ -152,10 +173,11 @@ final class ImportWriter {
             }
             let id = Identifier.make()
             seen[key] = id
-            inserts += Self.accountFields.map { row.values[$0] ?? .null } + [.text(id), .text(workspaceID), .integer(now), .integer(now)]
+            pending[id] = inserts.count
+            inserts.append(Self.accountFields.map { row.values[$0] ?? .null } + [.text(id), .text(workspaceID), .integer(now), .integer(now)])
             inserted += 1
         }
-        try await insert("accounts", Self.accountFields + ["id", "workspace_id", "created_at", "updated_at"], inserts)
+        try await insert("accounts", Self.accountFields + ["id", "workspace_id", "created_at", "updated_at"], inserts.flatMap { $0 })
     }
 
     func writeOpportunities(_ rows: [TypedRow]) async throws {
@@ -164,8 +186,9 @@ final class ImportWriter {
         let accountsByDomain = try await ids("accounts", "domain", Set(rows.compactMap { $0.text("account_domain") }))
         let accountsByName = try await ids("accounts", "name", Set(rows.compactMap { $0.text("account_name") }))
         let contacts = try await ids("contacts", "email", Set(rows.compactMap { $0.text("contact_email") }))
-        var inserts: [SQLValue] = []
+        var inserts: [[SQLValue]] = []
         var seen: [String: String] = [:]
+        var pending: [String: Int] = [:]
         for row in rows {
             guard let external = row.text("external_id") else { continue }
             let account = row.text("account_external_id").flatMap { accountsByExternal[$0] } ?? row.text("account_domain").flatMap { accountsByDomain[$0] }
@@ -180,6 +203,11 @@ final class ImportWriter {
                 ("created_at", row.values["created_at"] ?? .integer(now)), ("closed_at", closedAt), ("won", .bool(won)),
                 ("account_id", .optional(account)), ("contact_id", .optional(contact)),
             ]
+            if let id = seen[external], let index = pending[id] {
+                inserts[index] = [.text(id), .text(workspaceID), .text(external)] + values.map(\.1)
+                updated += 1
+                continue
+            }
             if let id = seen[external] ?? existing[external] {
                 try await raw.run(
                     "UPDATE opportunities SET \(values.map { "\($0.0) = ?" }.joined(separator: ", ")) WHERE id = ?", values.map(\.1) + [.text(id)])
@@ -188,12 +216,13 @@ final class ImportWriter {
             }
             let id = Identifier.make()
             seen[external] = id
-            inserts += [.text(id), .text(workspaceID), .text(external)] + values.map(\.1)
+            pending[id] = inserts.count
+            inserts.append([.text(id), .text(workspaceID), .text(external)] + values.map(\.1))
             inserted += 1
         }
         try await insert(
             "opportunities", ["id", "workspace_id", "external_id", "name", "stage", "amount_minor", "currency", "created_at", "closed_at", "won",
-                              "account_id", "contact_id"], inserts)
+                              "account_id", "contact_id"], inserts.flatMap { $0 })
     }
 
     func campaignID(_ campaign: String?) -> String? {
@@ -201,51 +230,80 @@ final class ImportWriter {
         return campaignsByUTM[campaign.lowercased()] ?? campaignsByName[campaign.lowercased()]
     }
 
+    /// A spend row's key: day, channel, campaign (Pitcrew's when the name matches one, else the name as given,
+    /// case-insensitively) and source.
+    static func spendKey(day: String?, channel: String?, campaignID: String?, campaign: String?, source: String?) -> String {
+        [day ?? "", channel ?? "", campaignID.map { "id:" + $0 } ?? "name:" + (campaign?.lowercased() ?? ""), source ?? ""].joined(separator: "\u{1F}")
+    }
+
     func writeSpend(_ rows: [TypedRow]) async throws {
         var existing: [String: String] = [:]
         let stored = try await raw.rows(in: Set(rows.compactMap { $0.text("day") }), leading: [.text(workspaceID)]) {
-            "SELECT id, day, channel, campaign_id, source FROM spend WHERE workspace_id = ? AND day IN (\($0))"
+            "SELECT id, day, channel, campaign_id, campaign, source FROM spend WHERE workspace_id = ? AND day IN (\($0))"
         }
         for row in stored {
-            existing[[row[1].text ?? "", row[2].text ?? "", row[3].text ?? "", row[4].text ?? ""].joined(separator: "\u{1F}")] = row[0].text
+            existing[Self.spendKey(day: row[1].text, channel: row[2].text, campaignID: row[3].text, campaign: row[4].text, source: row[5].text)] = row[0].text
         }
-        var inserts: [SQLValue] = []
+        // Rows of this chunk waiting to be inserted, by key: a later row of the same key replaces the earlier one.
+        var pending: [String: Int] = [:]
+        var inserts: [[SQLValue]] = []
         for row in rows {
             let campaign = campaignID(row.text("campaign"))
-            let key = [row.text("day") ?? "", row.text("channel") ?? "", campaign ?? "", row.text("source") ?? ""].joined(separator: "\u{1F}")
+            let key = Self.spendKey(day: row.text("day"), channel: row.text("channel"), campaignID: campaign, campaign: row.text("campaign"), source: row.text("source"))
             let values: [SQLValue] = [
                 row.values["cost"] ?? .integer(0), row.values["currency"] ?? .text("USD"), row.values["impressions"] ?? .integer(0),
                 row.values["clicks"] ?? .integer(0),
             ]
-            if let id = existing[key] {
-                try await raw.run(
-                    "UPDATE spend SET cost_minor = ?, currency = ?, impressions = ?, clicks = ? WHERE id = ?", values + [.text(id)])
+            let record = [
+                row.values["day"] ?? .null, row.values["channel"] ?? .text("Unassigned"), .optional(campaign), .optional(row.text("campaign")),
+            ] + values + [.optional(row.text("source"))]
+            if let index = pending[key] {
+                inserts[index] = [inserts[index][0], .text(workspaceID)] + record
                 updated += 1
-                continue
+            } else if let id = existing[key] {
+                try await raw.run(
+                    "UPDATE spend SET cost_minor = ?, currency = ?, impressions = ?, clicks = ?, campaign = ? WHERE id = ?",
+                    values + [.optional(row.text("campaign")), .text(id)])
+                updated += 1
+            } else {
+                pending[key] = inserts.count
+                inserts.append([.text(Identifier.make()), .text(workspaceID)] + record)
+                inserted += 1
             }
-            let id = Identifier.make()
-            existing[key] = id
-            inserts += [.text(id), .text(workspaceID), row.values["day"] ?? .null, row.values["channel"] ?? .text("Unassigned"), .optional(campaign)]
-                + values + [.optional(row.text("source"))]
-            inserted += 1
         }
         try await insert(
-            "spend", ["id", "workspace_id", "day", "channel", "campaign_id", "cost_minor", "currency", "impressions", "clicks", "source"], inserts)
+            "spend", ["id", "workspace_id", "day", "channel", "campaign_id", "campaign", "cost_minor", "currency", "impressions", "clicks", "source"],
+            inserts.flatMap { $0 })
     }
 
     func writeTouchpoints(_ rows: [TypedRow]) async throws {
         var byEmail = try await ids("contacts", "email", Set(rows.compactMap { $0.text("contact_email") }))
         let byExternal = try await ids("contacts", "external_id", Set(rows.compactMap { $0.text("contact_external_id") }))
         // Offline touches of people Pitcrew has not met yet create the contact (by email), as a list upload would.
+        // They get the email identity too, so an identify with that email later finds them.
         var newContacts: [SQLValue] = []
+        var identities: [SQLValue] = []
         for email in Set(rows.compactMap { $0.text("contact_email") }).sorted() where byEmail[email] == nil {
             let id = Identifier.make()
             byEmail[email] = id
             newContacts += [.text(id), .text(workspaceID), .text(email), .integer(now), .integer(now)]
+            identities += [.text(workspaceID), .text(IdentityKind.email.rawValue), .text(email), .text(id), .integer(now)]
         }
         try await insert("contacts", ["id", "workspace_id", "email", "created_at", "updated_at"], newContacts)
+        try await raw.insert(
+            "identities", columns: ["workspace_id", "kind", "value", "contact_id", "created_at"], values: identities,
+            suffix: " ON CONFLICT (workspace_id, kind, value) DO NOTHING")
         let contactIDs = Set(rows.compactMap { row in row.text("contact_email").flatMap { byEmail[$0] } ?? row.text("contact_external_id").flatMap { byExternal[$0] } })
         let accounts = try await EventWriter.accountsOf(raw: raw, contacts: contactIDs)
+        // Offline touches already stored for these contacts: importing a file again adds nothing.
+        var stored = Set<String>()
+        let storedRows = try await raw.rows(in: contactIDs, leading: [.text(workspaceID), .bool(true)]) {
+            """
+            SELECT contact_id, occurred_at, channel, source, medium, campaign, content, term, landing_url FROM touchpoints
+            WHERE workspace_id = ? AND offline = ? AND contact_id IN (\($0))
+            """
+        }
+        for row in storedRows { stored.insert(row.map { $0.text ?? "" }.joined(separator: "\u{1F}")) }
         var inserts: [SQLValue] = []
         for row in rows {
             let contact = row.text("contact_email").flatMap { byEmail[$0] } ?? row.text("contact_external_id").flatMap { byExternal[$0] }
@@ -253,6 +311,15 @@ final class ImportWriter {
                 source: row.text("source")?.lowercased() ?? "(offline)", medium: row.text("medium")?.lowercased() ?? "offline",
                 campaign: row.text("campaign"), term: row.text("term"), content: row.text("content"), landingURL: row.text("landing_url"))
             let channel = row.text("channel") ?? classifier.classify(signal)
+            let occurredAt = row.values["occurred_at"] ?? .integer(now)
+            if let contact {
+                let key = [contact, occurredAt.text ?? "", channel, row.text("source") ?? "", row.text("medium") ?? "", row.text("campaign") ?? "",
+                           row.text("content") ?? "", row.text("term") ?? "", row.text("landing_url") ?? ""].joined(separator: "\u{1F}")
+                guard stored.insert(key).inserted else {
+                    updated += 1
+                    continue
+                }
+            }
             inserts += [
                 .text(Identifier.make()), .text(workspaceID), .optional(contact), .optional(contact.flatMap { accounts[$0] }),
                 row.values["occurred_at"] ?? .integer(now), .text(channel), .optional(row.text("source")), .optional(row.text("medium")),

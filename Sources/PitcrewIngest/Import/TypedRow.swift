@@ -49,6 +49,8 @@ struct RowNormalizer {
                 typed.problems.append(problem(mapped, "currency", raw, "is not an ISO 4217 currency"))
             }
         }
+        // A national phone number with a trunk 0 is read in the row's own country when it has one (see `PhoneNumber`).
+        let rowCountry = mapped["country"].flatMap(Country.alpha2)
         // Fields in the kind's order, so a row's problems are always reported in the same order.
         for definition in kind.fields where definition.name != "currency" {
             guard let raw = mapped.values[definition.name], !raw.isEmpty else { continue }
@@ -63,7 +65,7 @@ struct RowNormalizer {
                 case .failure(let failure): typed.problems.append(problem(mapped, field, raw, failure.reason))
                 }
             case .phone:
-                switch PhoneNumber.e164(raw, defaultCountry: defaultCountry) {
+                switch PhoneNumber.e164(raw, country: rowCountry, defaultCountry: defaultCountry) {
                 case .success(let phone): typed.values[field] = .text(phone)
                 case .failure(let failure): typed.problems.append(problem(mapped, field, raw, failure.reason))
                 }

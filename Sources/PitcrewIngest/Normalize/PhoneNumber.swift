@@ -17,6 +17,16 @@ public enum PhoneNumber {
     /// - Extensions ("x123", "ext. 5", "#5", ";ext=5") are dropped; any other
     ///   letters make the value a problem, as does a total length outside 8–15
     ///   digits.
+    /// `e164` for a contact whose own country is known: a number in national form that starts with a trunk `0` (as
+    /// numbers are written in most countries outside North America) is read in `country`; any other in `defaultCountry`
+    /// (so a US-style number of someone living in Germany stays a US number).
+    public static func e164(_ raw: String, country: String?, defaultCountry: String) -> Result<String, FieldProblem> {
+        guard let country, country != defaultCountry else { return e164(raw, defaultCountry: defaultCountry) }
+        let leading = raw.unicodeScalars.filter { ("0"..."9").contains($0) || $0 == "+" }.prefix(2).map(Character.init)
+        let trunk = leading.first == "0" && leading.dropFirst().first != "0"
+        return e164(raw, defaultCountry: trunk ? country : defaultCountry)
+    }
+
     public static func e164(_ raw: String, defaultCountry: String) -> Result<String, FieldProblem> {
         func fail(_ why: String) -> Result<String, FieldProblem> {
             .failure(FieldProblem(reason: "is not a phone number: \(why)"))

@@ -3,12 +3,16 @@
 /// merged contact's opportunities and its touchpoints without an event (`moved_rows`, `{"opportunities": [...],
 /// "touchpoints": [...]}`). Merges recorded before this migration have neither: undoing one keeps the kept contact's
 /// fields and leaves those rows with it.
+///
+/// Spend rows keep the campaign name of the file (`spend.campaign`): rows of campaigns Pitcrew does not know are told
+/// apart by it (before, they shared one key per day, channel and source, and each overwrote the last).
 enum Migration0006MergeUndo {
     static let migration = Migration(name: "0006_merge_undo") { _ in
         [
             "ALTER TABLE identity_merges ADD COLUMN filled_fields TEXT",
             "ALTER TABLE identity_merges ADD COLUMN moved_rows TEXT",
             "CREATE INDEX identity_merges_merged ON identity_merges (workspace_id, merged_contact_id)",
+            "ALTER TABLE spend ADD COLUMN campaign TEXT",
         ]
     }
 }

@@ -1,0 +1,47 @@
+import PitcrewCore
+import PitcrewIngest
+import PitcrewStore
+import PitcrewTestSupport
+import Testing
+
+/// Traits that must not cost an event or put one person's email on another.
+@Suite struct IdentityEdgeTests {
+    typealias C = CollectionServiceTests
+
+    func rows(_ database: Database, _ sql: String) async throws -> [[SQLValue]] {
+        try await database.rawRead { raw in try await raw.rows(sql) }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func badStoredEmailsInContextTraitsDoNotCostTheEvent(backend: TestBackend) async throws {
+        try await C.with(backend) { f in
+            // SDKs attach stored traits to every call: a bad or empty email there leaves the email out, the event stays.
+            let track = try await C.send(f, Array(#"{"anonymousId": "x", "event": "E", "context": {"traits": {"email": "N/A"}}, "messageId": "t1"}"#.utf8), type: .track)
+            #expect(track.accepted == 1)
+            let page = try await C.send(f, Array(#"{"anonymousId": "x", "context": {"traits": {"email": ""}}, "messageId": "p1"}"#.utf8), type: .page)
+            #expect(page.accepted == 1)
+            let empty = try await C.send(f, Array(#"{"anonymousId": "y", "traits": {"email": " ", "firstName": "Yu"}, "messageId": "i1"}"#.utf8), type: .identify)
+            #expect(empty.accepted == 1)
+            #expect(try await rows(f.database, "SELECT COUNT(*) FROM events")[0][0] == .integer(3))
+            #expect(try await rows(f.database, "SELECT email, first_name FROM contacts") == [[.null, .text("Yu")]])
+            // A bad email in the message's own traits is still refused, naming the field.
+            await #expect(throws: PitcrewError.self) {
+                try await f.collection.collect(Array(#"{"userId": "u", "traits": {"email": "john@localhost"}}"#.utf8), type: .identify, basicUser: f.key)
+            }
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func anEmailThatStaysWithAnotherPersonIsNotCopied(backend: TestBackend) async throws {
+        try await C.with(backend) { f in
+            try await C.send(f, C.batch([
+                #"{"type": "identify", "userId": "alice-uid", "traits": {"email": "alice@example.com"}, "messageId": "a"}"#,
+                #"{"type": "identify", "userId": "U-100", "traits": {"email": "jane@example.com", "phone": "030 12345678", "country": "Germany"}, "messageId": "j"}"#,
+            ]))
+            try await C.send(f, C.batch([#"{"type": "identify", "userId": "U-100", "traits": {"email": "alice@example.com", "title": "CFO"}, "messageId": "j2"}"#]))
+            let contacts = try await rows(f.database, "SELECT email, title, phone FROM contacts ORDER BY email")
+            #expect(contacts == [[.text("alice@example.com"), .null, .null], [.text("jane@example.com"), .text("CFO"), .text("+493012345678")]])
+            #expect(try await rows(f.database, "SELECT COUNT(*) FROM identity_merges")[0][0] == .integer(0))
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import PitcrewCore
+import PitcrewIngest
+import PitcrewStore
+import PitcrewTestSupport
+import Foundation
+import Testing
+
+/// Upserts by key: repeated keys within a file, campaigns Pitcrew does not know, and importing a file twice.
+@Suite struct ImportUpsertTests {
+    func run(_ database: Database, _ scope: AccessScope, _ text: String, kind: ImportKind, file: String = "file.csv") async throws -> ImportReport {
+        try await ImportService(database: database).run(scope, .bytes(Array(text.utf8)), ImportRequest(kind: kind, fileName: file))
+    }
+
+    func rows(_ database: Database, _ sql: String) async throws -> [[SQLValue]] {
+        try await database.rawRead { raw in try await raw.rows(sql) }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func spendOfUnknownCampaignsIsKeptPerCampaign(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let acme = try await SeededWorkspace.make(AccessService.forTests(database), slug: "acme")
+            let report = """
+                Day,Campaign,Currency code,Cost,Impr.,Clicks
+                2024-02-01,Brand Search,USD,100.00,1000,10
+                2024-02-01,Competitor Terms,USD,250.00,2000,20
+                2024-02-01,Generic Terms,USD,400.00,3000,30
+
+                """
+            let first = try await run(database, acme.scope, report, kind: .spend)
+            #expect(first.status == .succeeded && first.inserted == 3 && first.updated == 0)
+            let sql = "SELECT campaign, cost_minor FROM spend ORDER BY campaign"
+            let expected: [[SQLValue]] = [
+                [.text("Brand Search"), .integer(10_000)], [.text("Competitor Terms"), .integer(25_000)], [.text("Generic Terms"), .integer(40_000)],
+            ]
+            #expect(try await rows(database, sql) == expected)
+            // The same report again changes nothing; a corrected cost updates its own campaign's row only.
+            #expect(try await run(database, acme.scope, report, kind: .spend).updated == 3)
+            #expect(try await rows(database, sql) == expected)
+            _ = try await run(database, acme.scope, report.replacingOccurrences(of: "250.00", with: "260.00"), kind: .spend)
+            #expect(try await rows(database, "SELECT cost_minor FROM spend").compactMap { $0[0].integer }.sorted() == [10_000, 26_000, 40_000])
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func theLaterRowOfARepeatedKeyWins(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let acme = try await SeededWorkspace.make(AccessService.forTests(database), slug: "acme")
+            let contacts = try await run(database, acme.scope, "email,first_name,title\nok1@example.net,Ok,\nok1@example.net,Dup,CMO\n", kind: .contacts)
+            #expect(contacts.inserted == 1 && contacts.updated == 1)
+            #expect(try await rows(database, "SELECT first_name, title FROM contacts") == [[.text("Dup"), .text("CMO")]])
+
+            let accounts = try await run(database, acme.scope, "name,domain,industry\nInitech,initech.example,Software\nInitech Corp,initech.example,\n", kind: .accounts)
+            #expect(accounts.inserted == 1 && accounts.updated == 1)
+            // Later values replace earlier ones; a field the later row leaves empty keeps the earlier value.
+            #expect(try await rows(database, "SELECT name, industry FROM accounts WHERE domain = 'initech.example'") == [[.text("Initech Corp"), .text("Software")]])
+
+            let deals = """
+                Opportunity ID,Opportunity Name,Stage,Amount,Created Date
+                OD-1,First,Prospecting,100,2026-01-15
+                OD-1,First,Closed Won,999,2026-01-15
+
+                """
+            let opportunities = try await run(database, acme.scope, deals, kind: .opportunities)
+            #expect(opportunities.inserted == 1 && opportunities.updated == 1)
+            #expect(try await rows(database, "SELECT stage, amount_minor FROM opportunities") == [[.text("Closed Won"), .integer(99_900)]])
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func offlineTouchesImportOnceAndTheirContactsCanBeIdentified(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let access = AccessService.forTests(database)
+            let acme = try await SeededWorkspace.make(access, slug: "acme")
+            let touches = """
+                occurred_at,contact_email,channel,campaign
+                2026-04-02T15:00:00Z,newperson@example.com,Events,SaaStr 2026
+                2026-04-03T09:30:00Z,newperson@example.com,Events,Webinar
+
+                """
+            #expect(try await run(database, acme.scope, touches, kind: .touchpoints).inserted == 2)
+            let again = try await run(database, acme.scope, touches, kind: .touchpoints)
+            #expect(again.status == .succeeded && again.inserted == 0 && again.updated == 2)
+            #expect(try await rows(database, "SELECT COUNT(*) FROM touchpoints")[0][0] == .integer(2))
+
+            // An identify with that email later finds the contact the touches created.
+            let collection = CollectionService(database: database, sources: SourceService(database: database))
+            let (_, key) = try await collection.sources.create(acme.scope, name: "Website")
+            _ = try await collection.collect(
+                Array(#"{"userId": "np-1", "traits": {"email": "newperson@example.com"}, "messageId": "i1"}"#.utf8), type: .identify, basicUser: key)
+            try await collection.processor.processPending()
+            let contacts = try await rows(database, "SELECT id FROM contacts")
+            #expect(contacts.count == 1)
+            #expect(try await rows(database, "SELECT DISTINCT contact_id FROM touchpoints") == contacts)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func phonesAreReadInTheRowsOwnCountry(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let acme = try await SeededWorkspace.make(AccessService.forTests(database), slug: "acme")
+            let file = "email,phone,country\ncarol@example.co.uk,07700 900123,UK\nann@example.com,(415) 555-0132,\n"
+            #expect(try await run(database, acme.scope, file, kind: .contacts).inserted == 2)
+            #expect(try await rows(database, "SELECT phone FROM contacts ORDER BY email") == [[.text("+14155550132")], [.text("+447700900123")]])
+        }
+    }
+}
