@@ -23,6 +23,8 @@ struct ImportCommand: AsyncParsableCommand {
     @Argument(help: "The file (.csv, .tsv, .txt: delimited; .jsonl, .ndjson: JSON Lines).") var file: String
     @Option(help: "A mapping file (JSON: {\"kind\", \"columns\": {\"File column\": \"field\"}, \"delimiter\", \"day_order\", \"currency\", \"channel\", \"source\"}).")
     var mapping: String?
+    @Option(help: "How to read 03/04/2024: month_first or day_first (default: the mapping's, else the usual order of the workspace's default country; month first when none is set).")
+    var dayOrder: String?
     @Flag(help: "Validate and count; write nothing.") var dryRun = false
     @Flag(help: "Import the good rows and report the bad ones (default: all or nothing).") var skipBadRows = false
     @Option(help: "Rows with problems to print (all are counted).") var showProblems = 20
@@ -32,6 +34,7 @@ struct ImportCommand: AsyncParsableCommand {
             throw ValidationError("KIND must be one of \(ImportKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard FileManager.default.isReadableFile(atPath: file) else { throw ValidationError("cannot read \(file)") }
+        if let dayOrder, DayOrder(rawValue: dayOrder) == nil { throw ValidationError("--day-order must be month_first or day_first") }
     }
 
     func run() async throws {
@@ -46,7 +49,7 @@ struct ImportCommand: AsyncParsableCommand {
         }
         let request = ImportRequest(
             kind: ImportKind(rawValue: kind), mapping: explicit, fileName: URL(fileURLWithPath: file).lastPathComponent, dryRun: dryRun,
-            skipBadRows: skipBadRows)
+            skipBadRows: skipBadRows, dayOrder: dayOrder.flatMap(DayOrder.init))
         let bar = ProgressBar()
         let started = Date()
         let path = file

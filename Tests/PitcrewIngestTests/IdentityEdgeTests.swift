@@ -44,4 +44,28 @@ import Testing
             #expect(try await rows(f.database, "SELECT COUNT(*) FROM identity_merges")[0][0] == .integer(0))
         }
     }
+
+    @Test(arguments: TestBackend.available)
+    func aGroupCallBeforeAnythingElseMakesTheMember(backend: TestBackend) async throws {
+        try await C.with(backend) { f in
+            try await C.send(f, Array(#"{"userId": "grp-first", "groupId": "acct-77", "traits": {"name": "Umbrella"}, "messageId": "g1"}"#.utf8), type: .group)
+            try await C.send(f, Array(#"{"userId": "grp-first", "traits": {"email": "leon@umbrella.example"}, "messageId": "i1"}"#.utf8), type: .identify)
+            let contacts = try await rows(f.database, "SELECT c.id, a.name FROM contacts c JOIN accounts a ON a.id = c.account_id")
+            #expect(contacts.count == 1 && contacts.first?[1] == .text("Umbrella"))
+            #expect(try await rows(f.database, "SELECT contact_id FROM events WHERE message_id = 'g1'") == [[contacts.first?[0] ?? .null]])
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func theDebuggerShowsTheIdAMessageIsStoredUnder(backend: TestBackend) async throws {
+        try await C.with(backend) { f in
+            try await C.send(f, Array(#"{"userId": "ph1", "traits": {"phone": "abc"}}"#.utf8), type: .identify)
+            let source = try #require(try await f.collection.sources.sources(f.acme.scope).first)
+            let entry = try #require(f.collection.debugger.entries(source: source.id).last)
+            let stored = try await rows(f.database, "SELECT message_id FROM events")
+            #expect(stored.count == 1 && stored[0][0] == .optional(entry.messageID))
+            #expect(entry.notes.contains { $0.contains("traits.phone") })
+        }
+    }
 }
+

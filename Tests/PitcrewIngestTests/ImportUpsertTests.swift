@@ -103,4 +103,27 @@ import Testing
             #expect(try await rows(database, "SELECT phone FROM contacts ORDER BY email") == [[.text("+14155550132")], [.text("+447700900123")]])
         }
     }
+
+    @Test(arguments: TestBackend.available)
+    func oneDayOrderPerImport(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let acme = try await SeededWorkspace.make(AccessService.forTests(database), slug: "acme")
+            let file = "Day,Campaign,Currency code,Cost,Impr.,Clicks\n04/02/2024,A,USD,1,1,1\n13/02/2024,A,USD,2,1,1\n"
+            // Month first (no default country): 13/02/2024 can only be day first, so the file is refused, not half read.
+            let refused = try await run(database, acme.scope, file, kind: .spend)
+            #expect(refused.status == .failed && refused.problems.count == 1 && refused.problems[0].row == 3)
+            #expect(refused.problems[0].reason.contains("day first") && refused.problems[0].reason.contains("day_first"))
+            let service = ImportService(database: database)
+            let dayFirst = try await service.run(
+                acme.scope, .bytes(Array(file.utf8)), ImportRequest(kind: .spend, fileName: "f.csv", dayOrder: .dayFirst))
+            #expect(dayFirst.status == .succeeded)
+            #expect(try await rows(database, "SELECT day FROM spend ORDER BY day") == [[.text("2024-02-04")], [.text("2024-02-13")]])
+            // A workspace in Germany reads day first without being told.
+            let collection = CollectionService(database: database, sources: SourceService(database: database))
+            _ = try await DataSettingsService(database: database, collection: collection).update(acme.scope, defaultCountry: .some("DE"), channelGroupingJSON: nil)
+            let german = try await run(database, acme.scope, "Day,Campaign,Currency code,Cost,Impr.,Clicks\n05/03/2024,B,USD,1,1,1\n", kind: .spend)
+            #expect(german.status == .succeeded)
+            #expect(try await rows(database, "SELECT day FROM spend WHERE campaign = 'B'") == [[.text("2024-03-05")]])
+        }
+    }
 }

@@ -64,11 +64,16 @@ public final class CollectionService: Sendable {
                 throw PitcrewError(.unavailable, "Pitcrew is behind on processing events; send them again in a minute.")
             }
             let stored = SegmentPayload.masked(body, parsed.secretRanges)
+            let seed = Identifier.make()
             try await appender.append(LogEntry(
                 workspaceID: source.workspaceID, sourceID: source.id, receivedAt: receivedAt, kind: type?.rawValue ?? "batch",
-                messages: parsed.messages.count, body: String(decoding: stored, as: UTF8.self), idSeed: Identifier.make()))
+                messages: parsed.messages.count, body: String(decoding: stored, as: UTF8.self), idSeed: seed))
             backlog.accepted(parsed.messages.count)
-            debugger.record(source: source.id, messages: parsed.messages.suffix(EventDebugger.capacity), warnings: [:], at: receivedAt)
+            // Messages sent without a messageId show the id the processor will store them under (see `IngestProcessor`),
+            // so the notes it adds reach them.
+            var messages = parsed.messages
+            for index in messages.indices where messages[index].generatedID { messages[index].messageID = IngestProcessor.generatedID(seed: seed, index: index) }
+            debugger.record(source: source.id, messages: messages.suffix(EventDebugger.capacity), warnings: [:], at: receivedAt)
         }
         return Result(accepted: parsed.messages.count, rejected: parsed.problems)
     }

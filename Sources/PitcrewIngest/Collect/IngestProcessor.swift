@@ -103,6 +103,9 @@ public final class IngestProcessor: Service, Sendable {
         }
     }
 
+    /// The message id of the `index`th message of a log entry that was sent without one.
+    static func generatedID(seed: String, index: Int) -> String { "api-\(seed)-\(index)" }
+
     /// Processes everything in the log now (returns when it is empty).
     public func processPending() async throws {
         while try await processBatch() > 0 {}
@@ -226,7 +229,7 @@ public final class IngestProcessor: Service, Sendable {
                     .messages
                 // A message sent without a messageId gets one from the entry's random seed and its place: the same however
                 // often the entry is read, never equal to another's, and not guessable by other senders.
-                for index in messages.indices where messages[index].generatedID { messages[index].messageID = "api-\(seed)-\(index)" }
+                for index in messages.indices where messages[index].generatedID { messages[index].messageID = Self.generatedID(seed: seed, index: index) }
             } catch {
                 // Accepted bodies parse again; one that does not (a bug, or validation tightened by an upgrade) is kept in
                 // ingest_dead_letters with the reason, never dropped, and the log moves on.

@@ -261,7 +261,18 @@ final class IdentityResolver {
             try await updateRow("accounts", id: accountID, columns: outcome.columns, traits: TraitMapping.merged(nil, with: outcome.traits))
         }
         record(message.messageID, outcome.warnings)
-        if let contact = try await resolvedContact(userID: message.userID, anonymousID: message.anonymousID) {
+        var contact = try await resolvedContact(userID: message.userID, anonymousID: message.anonymousID)
+        if contact == nil, let userID = message.userID {
+            // A user id first seen in a group call is a contact too (as on a track), and a member of the account.
+            let created = try await createContact(email: nil)
+            try await attach(.userID, userID, to: created)
+            if let anonymousID = message.anonymousID {
+                try await attach(.anonymousID, anonymousID, to: created)
+                try await backfill(contact: created, anonymousID: anonymousID)
+            }
+            contact = created
+        }
+        if let contact {
             try await raw.run(
                 "UPDATE contacts SET account_id = ?, updated_at = ? WHERE id = ? AND workspace_id = ?",
                 [.text(accountID), .integer(now), .text(contact), .text(workspaceID)])

@@ -18,7 +18,14 @@ public struct ImportRequest: Sendable {
     /// Import the good rows and report the bad ones (default: all or nothing).
     public var skipBadRows: Bool
 
-    public init(kind: ImportKind?, mapping: ImportMapping? = nil, fileName: String, format: Format? = nil, dryRun: Bool = false, skipBadRows: Bool = false) {
+    /// How to read 03/04/2024; nil takes the mapping's, else the one usual in the workspace's default country.
+    public var dayOrder: DayOrder?
+
+    public init(
+        kind: ImportKind?, mapping: ImportMapping? = nil, fileName: String, format: Format? = nil, dryRun: Bool = false, skipBadRows: Bool = false,
+        dayOrder: DayOrder? = nil
+    ) {
+        self.dayOrder = dayOrder
         self.kind = kind ?? mapping?.kind
         self.mapping = mapping
         self.fileName = fileName
@@ -153,7 +160,8 @@ public final class ImportService: Sendable {
         let workspaceID = scope.workspace.id
         let settings = try await database.rawRead { raw in try await WorkspaceSettings.load(raw, workspaceID: workspaceID) }
         let normalizer = RowNormalizer(
-            kind: mapping.kind, mapper: mapper, dayOrder: mapping.dayOrder ?? .monthFirst, defaultCountry: settings.defaultCountry ?? "US",
+            kind: mapping.kind, mapper: mapper, dayOrder: request.dayOrder ?? mapping.dayOrder ?? .usual(in: settings.defaultCountry),
+            defaultCountry: settings.defaultCountry ?? "US",
             currency: mapping.currency ?? settings.currency)
         let totalBytes: Int? = {
             if case .file(let path) = input { return (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil }

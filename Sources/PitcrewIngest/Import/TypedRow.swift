@@ -56,6 +56,15 @@ struct RowNormalizer {
             guard let raw = mapped.values[definition.name], !raw.isEmpty else { continue }
             let field = definition.name
             let type = types[field] ?? .text
+            if type == .date || type == .instant, let implied = FlexibleDate.impliedOrder(raw), implied != dayOrder {
+                // Reading this one the other way round than its neighbours would mix two orders in one column.
+                let (this, reading) = dayOrder == .monthFirst ? ("day", "month first (MM/DD/YYYY)") : ("month", "day first (DD/MM/YYYY)")
+                typed.problems.append(problem(
+                    mapped, field, raw,
+                    "is written \(this) first, but this import reads dates \(reading); if the file is \(this) first, import it with day order "
+                        + "\(implied.rawValue) (--day-order, or day_order in a mapping file)"))
+                continue
+            }
             switch type {
             case .text:
                 typed.values[field] = .text(String(raw.prefix(1000)))

@@ -14,6 +14,34 @@ public enum FlexibleDate {
     ///
     /// A time and offset in the text are ignored: the day is the one the
     /// writer saw. Unix timestamps are read as UTC days.
+    /// The order a numeric date proves by itself: `13/02/2024` is day first, `02/13/2024` month first; nil when either
+    /// reading works (`04/02/2024`) or the date is not of that form.
+    public static func impliedOrder(_ raw: String) -> DayOrder? {
+        var numbers: [Int] = []
+        var digits = 0
+        var value = 0
+        for scalar in raw.unicodeScalars.drop(while: { $0 == " " }) {
+            if ("0"..."9").contains(scalar) {
+                value = value * 10 + Int(scalar.value - 48)
+                digits += 1
+                if digits > 2 { return nil }
+            } else if scalar == "/" || scalar == "-" || scalar == "." {
+                guard digits > 0, numbers.count < 2 else { break }
+                numbers.append(value)
+                value = 0
+                digits = 0
+            } else {
+                return nil
+            }
+            if numbers.count == 2 { break }
+        }
+        guard numbers.count == 2 else { return nil }
+        let (a, b) = (numbers[0], numbers[1])
+        if a > 12, b <= 12 { return .dayFirst }
+        if b > 12, a <= 12 { return .monthFirst }
+        return nil
+    }
+
     public static func parseDay(_ raw: String, order: DayOrder) -> Result<String, FieldProblem> {
         parse(raw, order: order).map { CivilDate.iso(year: $0.year, month: $0.month, day: $0.day) }
     }

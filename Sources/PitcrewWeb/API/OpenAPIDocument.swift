@@ -73,7 +73,7 @@ enum OpenAPIDocument {
         Operation(
             method: "post", path: "/api/v1/imports",
             summary: "Import a CSV or JSON Lines file sent as the request body (marketer); all or nothing unless skip_bad_rows", tag: "data",
-            response: "ImportReport", status: 201, parameters: ["kind", "format", "file_name", "dry_run", "skip_bad_rows", "mapping"]),
+            response: "ImportReport", status: 201, parameters: ["kind", "format", "file_name", "dry_run", "skip_bad_rows", "mapping", "day_order"]),
         Operation(method: "get", path: "/api/v1/imports", summary: "Imports of the workspace, newest first", tag: "data", response: "ImportReport", list: true),
         Operation(method: "get", path: "/api/v1/imports/{id}", summary: "One import's report, with every problem (row, column, value, reason)", tag: "data", response: "ImportReport"),
         Operation(
@@ -264,6 +264,10 @@ enum OpenAPIDocument {
     nonisolated(unsafe) static let parameterSpecs: [String: [String: Any]] = [
         "limit": ["name": "limit", "in": "query", "schema": ["type": "integer", "minimum": 1, "maximum": 500]],
         "cursor": ["name": "cursor", "in": "query", "schema": ["type": "string"], "description": "next_cursor of the previous page"],
+        "day_order": [
+            "name": "day_order", "in": "query", "schema": ["type": "string", "enum": ["month_first", "day_first"]],
+            "description": "how to read 03/04/2024 (default: the mapping's, else the usual order of the workspace's default country)",
+        ],
         "q": ["name": "q", "in": "query", "schema": ["type": "string"], "description": "search text (case-insensitive, part of a word)"],
         "status": ["name": "status", "in": "query", "schema": ["type": "string"]],
         "models": ["name": "models", "in": "query", "schema": ["type": "string"], "description": "comma-separated model names or all"],

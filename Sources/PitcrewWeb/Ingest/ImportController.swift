@@ -46,13 +46,18 @@ struct ImportController {
             guard let flag = Bool(String(text)) else { throw PitcrewError.invalid(name, "must be true or false") }
             return flag
         }
+        var dayOrder: DayOrder?
+        if let text = query["day_order"] {
+            dayOrder = DayOrder(rawValue: String(text))
+            validator.check(dayOrder != nil, "day_order", "must be month_first or day_first")
+        }
         let fileName = query["file_name"].map(String.init) ?? "upload.\(format?.rawValue ?? "csv")"
         try validator.finish()
         let path = try await Self.saveBody(request)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let report = try await imports.run(
             scope, .file(path: path),
-            ImportRequest(kind: kind, mapping: mapping, fileName: fileName, format: format, dryRun: flags[0], skipBadRows: flags[1]))
+            ImportRequest(kind: kind, mapping: mapping, fileName: fileName, format: format, dryRun: flags[0], skipBadRows: flags[1], dayOrder: dayOrder))
         return JSONResponse(ImportReportDTO(report), status: report.dryRun ? .ok : .created)
     }
 
