@@ -126,4 +126,32 @@ import Testing
             #expect(try await rows(database, "SELECT day FROM spend WHERE campaign = 'B'") == [[.text("2024-03-05")]])
         }
     }
+
+    @Test(arguments: TestBackend.available)
+    func googleAdsDownloadsImportAsTheyCome(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let acme = try await SeededWorkspace.make(AccessService.forTests(database), slug: "acme")
+            // As Google Ads writes a report download: a title, the date range, the table, "--" for no value, totals.
+            let download = """
+                Campaign report
+                "January 1, 2024 - January 31, 2024"
+                Day,Campaign,Currency code,Cost,Impr.,Clicks
+                2024-01-01,Brand Search,USD,10.00,100,5
+                2024-01-02,Brand Search,USD,0.00,--,--
+                Total: Account,--,USD,10.00,100,5
+                Total: Search,--,USD,10.00,100,5
+
+                """
+            let report = try await run(database, acme.scope, download, kind: .spend)
+            #expect(report.status == .succeeded && report.preset == "google_ads_campaigns" && report.inserted == 2 && report.rowsBad == 0)
+            #expect(report.columns.contains { $0.contains("Skipped 2 summary row") })
+            #expect(try await rows(database, "SELECT day, cost_minor, impressions FROM spend ORDER BY day") == [
+                [.text("2024-01-01"), .integer(1_000), .integer(100)], [.text("2024-01-02"), .integer(0), .integer(0)],
+            ])
+            // Problems still count rows from the top of the file.
+            let broken = try await run(database, acme.scope, download.replacingOccurrences(of: "0.00,--", with: "abc,--"), kind: .spend)
+            #expect(broken.status == .failed && broken.problems.first?.row == 5)
+        }
+    }
 }
+

@@ -109,6 +109,7 @@ public struct DelimitedReader: RecordReader {
         self.shortRows = shortRows
         try skipByteOrderMark()
         try skipLeadingLines(skipLines)
+        if skipLines == 0 { try skipTitleLines() }
         if delimiter == nil {
             self.delimiter = try detectDelimiter()
         }
@@ -263,6 +264,40 @@ public struct DelimitedReader: RecordReader {
                 remaining -= 1
                 line += 1
             }
+        }
+    }
+
+    /// Skips report titles above the table (Google Ads downloads start with "Campaign report" and a quoted date range):
+    /// up to five leading lines without any candidate delimiter outside quotes, when a line with delimiters follows.
+    private mutating func skipTitleLines() throws {
+        if window.available == 0, try !refill() { return }
+        let candidates = Set(Delimiter.allCases.map(\.byte))
+        /// Delimiters outside quotes on the line starting at `start`, and where the next line starts (nil: not complete here).
+        func scan(_ start: Int) -> (delimiters: Int, next: Int)? {
+            var count = 0
+            var inQuotes = false
+            var i = start
+            while i < window.end {
+                let b = window.buffer[i]
+                i += 1
+                if b == DelimitedRecordParser.quote { inQuotes.toggle() } else if !inQuotes {
+                    if b == DelimitedRecordParser.lineFeed { return (count, i) }
+                    if candidates.contains(b) { count += 1 }
+                }
+            }
+            return nil
+        }
+        var titles = 0
+        var position = window.start
+        while titles <= 5, let found = scan(position) {
+            if found.delimiters > 0 {
+                // The table starts here: the lines above it were titles.
+                window.start = position
+                line += titles
+                return
+            }
+            titles += 1
+            position = found.next
         }
     }
 

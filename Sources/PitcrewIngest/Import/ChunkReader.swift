@@ -24,6 +24,7 @@ final class ChunkReader: @unchecked Sendable {
     private var rowsBad = 0
     private var problems: [ImportProblem] = []
     private var problemsTruncated = false
+    private var summaryRows = 0
     private let stillWriting = Atomic(true)
 
     init(reader: any RecordReader, mapper: RowMapper, normalizer: RowNormalizer, kind: ImportKind, skipBadRows: Bool) {
@@ -64,6 +65,11 @@ final class ChunkReader: @unchecked Sendable {
             }
             rowsRead += 1
             let mapped = mapper.map(record)
+            // Ad platforms end their cost reports with summary rows ("Total: Account", "Total: Search campaigns").
+            if kind == .spend, let day = mapped["day"], day.lowercased().hasPrefix("total") {
+                summaryRows += 1
+                continue
+            }
             var typed = normalizer.normalize(mapped)
             if kind == .touchpoints, let duplicate = duplicates.check(mapped) { typed.problems.append(duplicate) }
             if !typed.problems.isEmpty {
@@ -91,5 +97,6 @@ final class ChunkReader: @unchecked Sendable {
         report.rowsBad = rowsBad
         report.problems = problems
         report.problemsTruncated = problemsTruncated
+        if summaryRows > 0 { report.columns.append("Skipped \(summaryRows) summary row(s) (Total: …); they are not days.") }
     }
 }

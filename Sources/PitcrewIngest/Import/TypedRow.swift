@@ -53,7 +53,8 @@ struct RowNormalizer {
         let rowCountry = mapped["country"].flatMap(Country.alpha2)
         // Fields in the kind's order, so a row's problems are always reported in the same order.
         for definition in kind.fields where definition.name != "currency" {
-            guard let raw = mapped.values[definition.name], !raw.isEmpty else { continue }
+            // `--` is how ad reports write "no value".
+            guard let raw = mapped.values[definition.name], !raw.isEmpty, raw != "--" else { continue }
             let field = definition.name
             let type = types[field] ?? .text
             if type == .date || type == .instant, let implied = FlexibleDate.impliedOrder(raw), implied != dayOrder {
