@@ -41,6 +41,8 @@ public struct PitcrewError: Error, Sendable, Equatable, CustomStringConvertible 
 
     public var description: String {
         if fieldErrors.isEmpty { return detail }
+        // A conflict's detail is its one field's message: say it once.
+        if fieldErrors.count == 1, fieldErrors[0].message == detail { return detail + " (" + fieldErrors[0].field + ")" }
         return detail + " (" + fieldErrors.map { "\($0.field): \($0.message)" }.joined(separator: "; ") + ")"
     }
 

@@ -67,5 +67,18 @@ import Testing
             #expect(entry.notes.contains { $0.contains("traits.phone") })
         }
     }
+
+    @Test(arguments: TestBackend.available)
+    func headCountsAsCRMsWriteThem(backend: TestBackend) async throws {
+        try await C.with(backend) { f in
+            try await C.send(f, C.batch([
+                #"{"type": "group", "userId": "u1", "groupId": "g1", "traits": {"name": "One", "employees": "1,200"}, "messageId": "a"}"#,
+                #"{"type": "group", "userId": "u2", "groupId": "g2", "traits": {"name": "Two", "employees": "1e300"}, "messageId": "b"}"#,
+            ]))
+            let accounts = try await rows(f.database, "SELECT name, employees, traits FROM accounts ORDER BY name")
+            #expect(accounts.count == 2 && accounts[0][1] == .integer(1_200))
+            #expect(accounts[1][1] == .null && accounts[1][2].text?.contains("1e300") == true)
+        }
+    }
 }
 

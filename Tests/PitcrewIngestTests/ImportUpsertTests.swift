@@ -153,5 +153,17 @@ import Testing
             #expect(broken.status == .failed && broken.problems.first?.row == 5)
         }
     }
+
+    @Test(arguments: TestBackend.available)
+    func companiesOfFreeMailContactsAreKeptByName(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let acme = try await SeededWorkspace.make(AccessService.forTests(database), slug: "acme")
+            let file = "email,company\nbo@gmail.com,Bobco\ncy@yahoo.com,Bobco\ndi@hotmail.com,\n"
+            #expect(try await run(database, acme.scope, file, kind: .contacts).inserted == 3)
+            let linked = try await rows(database, "SELECT c.email, a.name FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id ORDER BY c.email")
+            #expect(linked == [[.text("bo@gmail.com"), .text("Bobco")], [.text("cy@yahoo.com"), .text("Bobco")], [.text("di@hotmail.com"), .null]])
+            #expect(try await rows(database, "SELECT COUNT(*) FROM accounts")[0][0] == .integer(1))
+        }
+    }
 }
 

@@ -89,8 +89,14 @@ enum TraitMapping {
             case "domain":
                 if let domain = CompanyDomain.fromWebsite(raw) { outcome.columns.append((column, .text(domain))) } else { outcome.traits[key] = raw }
             case "employees":
-                if let count = Int64(raw) ?? Double(raw).map({ Int64($0) }) { outcome.columns.append((column, .integer(count))) }
-                else { outcome.warnings.append("traits.\(key): \"\(raw)\" is not a number") }
+                // "1,200" and "1 200" as CRMs write head counts; ranges and words stay as a trait.
+                let digits = raw.trimmingASCIIWhitespace().filter { $0 != "," && $0 != " " && $0 != "_" }
+                if let count = Int64(digits) ?? Double(digits).flatMap({ $0.isFinite && abs($0) < 1e15 ? Int64($0) : nil }), count >= 0 {
+                    outcome.columns.append((column, .integer(count)))
+                } else {
+                    outcome.warnings.append("traits.\(key): \"\(raw)\" is not a number; kept as a trait")
+                    outcome.traits[key] = raw
+                }
             case "country":
                 if let code = Country.alpha2(raw) { outcome.columns.append((column, .text(code))) } else { outcome.traits[key] = raw }
             default:

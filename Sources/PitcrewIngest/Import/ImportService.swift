@@ -127,7 +127,7 @@ public final class ImportService: Sendable {
             return ImportProblem(row: error.row, column: error.columnName ?? error.column.map { "column \($0)" }, reason: error.reason)
         }
         if let error = error as? JSONLinesReaderError {
-            return ImportProblem(row: error.row, column: error.key, reason: error.description)
+            return ImportProblem(row: error.row, column: error.key, reason: error.reason)
         }
         return ImportProblem(row: 0, reason: "\(error)")
     }

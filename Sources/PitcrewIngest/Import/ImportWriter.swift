@@ -78,6 +78,20 @@ final class ImportWriter {
         return found
     }
 
+    /// Finds or creates accounts by exact name (companies known by name only); returns name → account id.
+    func accountsByName(_ names: Set<String>) async throws -> [String: String] {
+        guard !names.isEmpty else { return [:] }
+        var found = try await ids("accounts", "name", names)
+        var values: [SQLValue] = []
+        for name in names.sorted() where found[name] == nil {
+            let id = Identifier.make()
+            found[name] = id
+            values += [.text(id), .text(workspaceID), .text(name), .integer(now), .integer(now)]
+        }
+        try await insert("accounts", ["id", "workspace_id", "name", "created_at", "updated_at"], values)
+        return found
+    }
+
     // MARK: Kinds
 
     static let contactFields = ["email", "external_id", "first_name", "last_name", "title", "phone", "country", "lifecycle_stage"]
@@ -95,6 +109,9 @@ final class ImportWriter {
             if let domain { companies[domain] = companies[domain] ?? row.text("company") ?? domain }
         }
         let accounts = try await accountsByDomain(companies)
+        // A company without a domain (a free-mail address, no website) is found or made by its name.
+        let unplaced = Set(zip(rows, domains).compactMap { row, domain in domain == nil ? row.text("company") : nil })
+        let accountsByName = try await accountsByName(unplaced)
         var inserts: [[SQLValue]] = []
         var identities: [SQLValue] = []
         var seen: [String: String] = [:]
@@ -105,7 +122,7 @@ final class ImportWriter {
         for (row, domain) in zip(rows, domains) {
             let key = row.text("email").map { "e:" + $0 } ?? row.text("external_id").map { "x:" + $0 } ?? ""
             let existing = seen[key] ?? row.text("email").flatMap { existingByEmail[$0] } ?? (row.text("email") == nil ? row.text("external_id").flatMap { existingByExternal[$0] } : nil)
-            let account = domain.flatMap { accounts[$0] }
+            let account = domain.flatMap { accounts[$0] } ?? (domain == nil ? row.text("company").flatMap { accountsByName[$0] } : nil)
             let traits = row.traits.isEmpty ? nil : TraitMapping.merged(nil, with: row.traits)
             if let existing, let index = pending[existing] {
                 for (position, field) in Self.contactFields.enumerated() { if let value = row.values[field] { inserts[index][position] = value } }

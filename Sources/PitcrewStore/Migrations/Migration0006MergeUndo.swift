@@ -5,7 +5,8 @@
 /// fields and leaves those rows with it.
 ///
 /// Spend rows keep the campaign name of the file (`spend.campaign`): rows of campaigns Pitcrew does not know are told
-/// apart by it (before, they shared one key per day, channel and source, and each overwrote the last).
+/// apart by it (before, they shared one key per day, channel and source, and each overwrote the last). Accounts are
+/// looked up by name (companies of contacts with free-mail addresses).
 enum Migration0006MergeUndo {
     static let migration = Migration(name: "0006_merge_undo") { _ in
         [
@@ -13,6 +14,8 @@ enum Migration0006MergeUndo {
             "ALTER TABLE identity_merges ADD COLUMN moved_rows TEXT",
             "CREATE INDEX identity_merges_merged ON identity_merges (workspace_id, merged_contact_id)",
             "ALTER TABLE spend ADD COLUMN campaign TEXT",
+            // Companies known by name only (free-mail contacts, opportunities by account name) are looked up by name.
+            "CREATE INDEX accounts_name ON accounts (workspace_id, name)",
         ]
     }
 }

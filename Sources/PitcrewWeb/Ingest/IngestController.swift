@@ -153,6 +153,7 @@ struct IngestController {
             validator.check(instant != nil, key, "must be an ISO 8601 date or date-time")
             if key == "from" { filter.from = instant } else { filter.to = instant }
         }
+        if let from = filter.from, let to = filter.to { validator.check(from <= to, "to", "is before from") }
         try validator.finish()
         return filter
     }
