@@ -165,5 +165,25 @@ import Testing
             #expect(try await rows(database, "SELECT COUNT(*) FROM accounts")[0][0] == .integer(1))
         }
     }
+
+    @Test(arguments: TestBackend.available)
+    func brokenRecordsAreBadRowsNotTheEndOfTheFile(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let acme = try await SeededWorkspace.make(AccessService.forTests(database), slug: "acme")
+            let service = ImportService(database: database)
+            let csv = "email,first_name\na@example.com,Ann\nb@example.com\nc@example.com,Cy,extra\nd@example.com,Di\n"
+            let strict = try await run(database, acme.scope, csv, kind: .contacts)
+            #expect(strict.status == .failed && strict.rowsRead == 4 && strict.rowsBad == 2 && strict.problems.map(\.row) == [3, 4])
+            #expect(try await rows(database, "SELECT COUNT(*) FROM contacts")[0][0] == .integer(0))
+            let lenient = try await service.run(acme.scope, .bytes(Array(csv.utf8)), ImportRequest(kind: .contacts, fileName: "f.csv", skipBadRows: true))
+            #expect(lenient.status == .partial && lenient.inserted == 2 && lenient.rowsBad == 2)
+            #expect(try await rows(database, "SELECT email FROM contacts ORDER BY email") == [[.text("a@example.com")], [.text("d@example.com")]])
+
+            let jsonl = "{\"email\": \"e@example.com\"}\n{\"email\": \"f@example.com\"\n{\"email\": \"g@example.com\"}\n"
+            let lines = try await service.run(
+                acme.scope, .bytes(Array(jsonl.utf8)), ImportRequest(kind: .contacts, fileName: "f.jsonl", skipBadRows: true))
+            #expect(lines.status == .partial && lines.inserted == 2 && lines.problems.map(\.row) == [2])
+        }
+    }
 }
 

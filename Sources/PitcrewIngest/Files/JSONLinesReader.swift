@@ -104,10 +104,18 @@ public struct JSONLinesReader: RecordReader {
     private mutating func keysOfAllLines() throws -> [String] {
         var keys = header
         var known = Set(header)
-        while let (_, pairs) = try nextObject() {
-            for (key, _) in pairs where known.insert(key).inserted { keys.append(key) }
+        while true {
+            do {
+                guard let (_, pairs) = try nextObject() else { return keys }
+                for (key, _) in pairs where known.insert(key).inserted { keys.append(key) }
+            } catch let error as JSONLinesReaderError {
+                // A broken line is reported (with its row) when the import reads it; the other lines still define the keys.
+                switch error.kind {
+                case .invalidJSON, .duplicateKey: continue
+                default: throw error
+                }
+            }
         }
-        return keys
     }
 
     /// The next record (the first line's object comes first), or nil at the end.

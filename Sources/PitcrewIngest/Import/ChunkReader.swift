@@ -52,6 +52,13 @@ final class ChunkReader: @unchecked Sendable {
             let record: Record?
             do {
                 record = try reader.next()
+            } catch where ImportService.isRowLevel(error) {
+                // One broken record (wrong number of fields, a bad JSON line): a bad row like any other; reading goes on.
+                rowsRead += 1
+                rowsBad += 1
+                note([ImportService.problem(error)])
+                if !skipBadRows { stillWriting.store(false, ordering: .releasing) }
+                continue
             } catch {
                 let problem = ImportService.problem(error)
                 note([problem])

@@ -122,6 +122,18 @@ public final class ImportService: Sendable {
         }
     }
 
+    /// Errors about one record that the reader has read past, so the rows after it can still be read.
+    static func isRowLevel(_ error: any Error) -> Bool {
+        if let error = error as? DelimitedReaderError, case .fieldCountMismatch = error.kind { return true }
+        if let error = error as? JSONLinesReaderError {
+            switch error.kind {
+            case .invalidJSON, .duplicateKey, .unknownKey: return true
+            default: return false
+            }
+        }
+        return false
+    }
+
     static func problem(_ error: any Error) -> ImportProblem {
         if let error = error as? DelimitedReaderError {
             return ImportProblem(row: error.row, column: error.columnName ?? error.column.map { "column \($0)" }, reason: error.reason)
