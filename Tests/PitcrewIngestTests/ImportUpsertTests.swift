@@ -118,6 +118,11 @@ import Testing
                 acme.scope, .bytes(Array(file.utf8)), ImportRequest(kind: .spend, fileName: "f.csv", dayOrder: .dayFirst))
             #expect(dayFirst.status == .succeeded)
             #expect(try await rows(database, "SELECT day FROM spend ORDER BY day") == [[.text("2024-02-04")], [.text("2024-02-13")]])
+            // A mapping file that only says how to read the file keeps the detected columns.
+            let mapping = try ImportMapping.load(jsonData: Data(#"{"kind": "spend", "day_order": "day_first"}"#.utf8))
+            let mapped = try await service.run(
+                acme.scope, .bytes(Array(file.replacingOccurrences(of: ",A,", with: ",M,").utf8)), ImportRequest(kind: nil, mapping: mapping, fileName: "f.csv"))
+            #expect(mapped.status == .succeeded && mapped.preset == "google_ads_campaigns" && mapped.inserted == 2)
             // A workspace in Germany reads day first without being told.
             let collection = CollectionService(database: database, sources: SourceService(database: database))
             _ = try await DataSettingsService(database: database, collection: collection).update(acme.scope, defaultCountry: .some("DE"), channelGroupingJSON: nil)

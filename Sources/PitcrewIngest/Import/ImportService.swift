@@ -150,14 +150,23 @@ public final class ImportService: Sendable {
         var report = start
         var reader = try reader(input, request.format, delimiter: request.mapping?.delimiter)
         // The mapping: the one given, or one detected from the header (a known export, or column names).
-        let mapping: ImportMapping
-        if let given = request.mapping {
+        // A mapping without columns only sets how to read the file (delimiter, day order, currency, …): the columns are
+        // detected as if none were given.
+        var mapping: ImportMapping
+        if let given = request.mapping, !given.columns.isEmpty {
             mapping = given
         } else {
-            let detected = ImportMapping.detect(kind: request.kind, header: reader.header)
+            let detected = ImportMapping.detect(kind: request.kind ?? request.mapping?.kind, header: reader.header)
             report.preset = detected.presetName
             mapping = detected.mapping
             report.columns = detected.notes.map(\.description)
+            if let given = request.mapping {
+                mapping.delimiter = given.delimiter ?? mapping.delimiter
+                mapping.dayOrder = given.dayOrder ?? mapping.dayOrder
+                mapping.currency = given.currency ?? mapping.currency
+                mapping.channel = given.channel ?? mapping.channel
+                mapping.source = given.source ?? mapping.source
+            }
         }
         report.kind = mapping.kind
         if let kind = request.kind, kind != mapping.kind {
