@@ -112,11 +112,14 @@ final class ImportWriter {
         // A company without a domain (a free-mail address, no website) is found or made by its name.
         let unplaced = Set(zip(rows, domains).compactMap { row, domain in domain == nil ? row.text("company") : nil })
         let accountsByName = try await accountsByName(unplaced)
-        var inserts: [[SQLValue]] = []
+        // Rows to insert, `width` values each (one flat array: this is the hot path of large imports).
+        let columns = Self.contactFields + ["id", "workspace_id", "account_id", "traits", "created_at", "updated_at"]
+        var inserts: [SQLValue] = []
+        inserts.reserveCapacity(rows.count * columns.count)
         var identities: [SQLValue] = []
         var seen: [String: String] = [:]
-        // Contacts of this chunk waiting to be inserted (id → position in `inserts`): a later row of the same contact
-        // changes the waiting row, as it would change a stored one (the later row wins).
+        // Contacts of this chunk waiting to be inserted (id → where its values start in `inserts`): a later row of the
+        // same contact changes the waiting row, as it would change a stored one (the later row wins).
         var pending: [String: Int] = [:]
         let accountColumn = Self.contactFields.count + 2
         for (row, domain) in zip(rows, domains) {
@@ -124,10 +127,12 @@ final class ImportWriter {
             let existing = seen[key] ?? row.text("email").flatMap { existingByEmail[$0] } ?? (row.text("email") == nil ? row.text("external_id").flatMap { existingByExternal[$0] } : nil)
             let account = domain.flatMap { accounts[$0] } ?? (domain == nil ? row.text("company").flatMap { accountsByName[$0] } : nil)
             let traits = row.traits.isEmpty ? nil : TraitMapping.merged(nil, with: row.traits)
-            if let existing, let index = pending[existing] {
-                for (position, field) in Self.contactFields.enumerated() { if let value = row.values[field] { inserts[index][position] = value } }
-                if let account { inserts[index][accountColumn] = .text(account) }
-                if !row.traits.isEmpty { inserts[index][accountColumn + 1] = .optional(TraitMapping.merged(inserts[index][accountColumn + 1].text, with: row.traits)) }
+            if let existing, let start = pending[existing] {
+                for (position, field) in Self.contactFields.enumerated() { if let value = row.values[field] { inserts[start + position] = value } }
+                if let account { inserts[start + accountColumn] = .text(account) }
+                if !row.traits.isEmpty {
+                    inserts[start + accountColumn + 1] = .optional(TraitMapping.merged(inserts[start + accountColumn + 1].text, with: row.traits))
+                }
                 if let external = row.text("external_id") {
                     identities += [.text(workspaceID), .text("external_id"), .text(external), .text(existing), .integer(now)]
                 }
@@ -149,16 +154,15 @@ final class ImportWriter {
             seen[key] = id
             pending[id] = inserts.count
             let created = row.integer("created_at") ?? now
-            inserts.append(Self.contactFields.map { row.values[$0] ?? .null } + [
-                .text(id), .text(workspaceID), .optional(account), .optional(traits), .integer(created), .integer(now),
-            ])
+            for field in Self.contactFields { inserts.append(row.values[field] ?? .null) }
+            inserts += [.text(id), .text(workspaceID), .optional(account), .optional(traits), .integer(created), .integer(now)]
             if let email = row.text("email") { identities += [.text(workspaceID), .text("email"), .text(email), .text(id), .integer(now)] }
             if let external = row.text("external_id") {
                 identities += [.text(workspaceID), .text("external_id"), .text(external), .text(id), .integer(now)]
             }
             inserted += 1
         }
-        try await insert("contacts", Self.contactFields + ["id", "workspace_id", "account_id", "traits", "created_at", "updated_at"], inserts.flatMap { $0 })
+        try await insert("contacts", columns, inserts)
         try await raw.insert(
             "identities", columns: ["workspace_id", "kind", "value", "contact_id", "created_at"], values: identities,
             suffix: " ON CONFLICT (workspace_id, kind, value) DO NOTHING")
@@ -170,7 +174,7 @@ final class ImportWriter {
         let byExternal = try await ids("accounts", "external_id", Set(rows.compactMap { $0.text("external_id") }))
         let byDomain = try await ids("accounts", "domain", Set(rows.compactMap { $0.text("domain") ?? $0.text("website").flatMap(CompanyDomain.fromWebsite) }))
         let byName = try await ids("accounts", "name", Set(rows.filter { $0.text("external_id") == nil && $0.text("domain") == nil }.compactMap { $0.text("name") }))
-        var inserts: [[SQLValue]] = []
+        var inserts: [SQLValue] = []
         var seen: [String: String] = [:]
         var pending: [String: Int] = [:]
         for var row in rows {
@@ -178,8 +182,8 @@ final class ImportWriter {
             let key = row.text("external_id").map { "x:" + $0 } ?? row.text("domain").map { "d:" + $0 } ?? "n:" + (row.text("name") ?? "")
             let existing = seen[key] ?? row.text("external_id").flatMap { byExternal[$0] } ?? row.text("domain").flatMap { byDomain[$0] }
                 ?? (row.text("external_id") == nil && row.text("domain") == nil ? row.text("name").flatMap { byName[$0] } : nil)
-            if let existing, let index = pending[existing] {
-                for (position, field) in Self.accountFields.enumerated() { if let value = row.values[field] { inserts[index][position] = value } }
+            if let existing, let start = pending[existing] {
+                for (position, field) in Self.accountFields.enumerated() { if let value = row.values[field] { inserts[start + position] = value } }
                 updated += 1
                 continue
             }
@@ -191,10 +195,10 @@ final class ImportWriter {
             let id = Identifier.make()
             seen[key] = id
             pending[id] = inserts.count
-            inserts.append(Self.accountFields.map { row.values[$0] ?? .null } + [.text(id), .text(workspaceID), .integer(now), .integer(now)])
+            inserts += Self.accountFields.map { row.values[$0] ?? .null } + [.text(id), .text(workspaceID), .integer(now), .integer(now)]
             inserted += 1
         }
-        try await insert("accounts", Self.accountFields + ["id", "workspace_id", "created_at", "updated_at"], inserts.flatMap { $0 })
+        try await insert("accounts", Self.accountFields + ["id", "workspace_id", "created_at", "updated_at"], inserts)
     }
 
     func writeOpportunities(_ rows: [TypedRow]) async throws {
