@@ -102,4 +102,31 @@ import Testing
             #expect(try await rows(f.database, "SELECT email FROM contacts WHERE id = ?", [merges[0][1]])[0][0] == .text("x@example.com"))
         }
     }
+
+    @Test(arguments: TestBackend.available)
+    func anImportedContactsEmailFollowsItThroughAMergeAndBack(backend: TestBackend) async throws {
+        try await C.with(backend) { f in
+            try await C.send(f, Array(#"{"userId": "u1", "anonymousId": "x", "traits": {"firstName": "Uma"}, "messageId": "i1"}"#.utf8), type: .identify)
+            let imported = try await ImportService(database: f.database).run(
+                f.acme.scope, .bytes(Array("email,external_id\numa@example.com,77\n".utf8)), ImportRequest(kind: .contacts, fileName: "f.csv"))
+            #expect(imported.inserted == 1)
+            // The user id's contact (older) keeps; the imported one, found by its email, is merged into it.
+            try await C.send(f, Array(#"{"userId": "u1", "traits": {"email": "uma@example.com"}, "messageId": "i2"}"#.utf8), type: .identify)
+            let contacts = ContactService(database: f.database)
+            let kept = try #require(try await contacts.contacts(f.acme.scope, search: nil, after: nil).items.first)
+            let detail = try await contacts.contact(f.acme.scope, id: kept.id)
+            #expect(detail.email == "uma@example.com" && detail.merges.count == 1)
+            #expect(detail.identities.map { "\($0.kind):\($0.value)" } == ["anonymous_id:x", "email:uma@example.com", "external_id:77", "user_id:u1"])
+
+            _ = try await f.collection.undoMerge(f.acme.scope, id: try #require(detail.merges.first?.id))
+            let after = try await contacts.contact(f.acme.scope, id: kept.id)
+            #expect(after.email == nil && after.identities.map { "\($0.kind):\($0.value)" } == ["anonymous_id:x", "user_id:u1"])
+            // The email finds the imported contact again.
+            try await C.send(f, Array(#"{"anonymousId": "y", "traits": {"email": "uma@example.com"}, "messageId": "i3"}"#.utf8), type: .identify)
+            let restored = try #require(detail.merges.first?.mergedContactID)
+            #expect(try await rows(f.database, "SELECT contact_id FROM events WHERE message_id = 'i3'") == [[.text(restored)]])
+            #expect(try await rows(f.database, "SELECT COUNT(*) FROM contacts")[0][0] == .integer(2))
+        }
+    }
 }
+

@@ -95,7 +95,7 @@ import Testing
             let started = try await browser.post(client, "/data/imports/\(stagedID)/run", form: Self.runForm(action: "import"))
             #expect(started.status == .seeOther && started.headers[.location] == "/data/imports/staged/\(stagedID)")
             var location = try #require(started.headers[.location])
-            for _ in 0..<400 {
+            for _ in 0..<1_200 {  // 30 s: the whole suite shares two cores
                 let step = try await browser.get(client, location)
                 if step.status == .seeOther {
                     location = try #require(step.headers[.location])

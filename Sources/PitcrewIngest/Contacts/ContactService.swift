@@ -15,7 +15,7 @@ public struct ContactSummary: Sendable, Equatable {
 }
 
 /// One identity of a contact (`email`, `user_id`, `anonymous_id`, …).
-public struct ContactIdentity: Sendable, Equatable {
+public struct ContactIdentity: Sendable, Hashable {
     public var kind: String
     public var value: String
 }
@@ -174,7 +174,7 @@ public struct ContactService: Sendable {
             id: row[0].text ?? "", email: row[1].text, firstName: row[2].text, lastName: row[3].text, title: row[4].text, phone: row[5].text,
             country: row[6].text, accountID: row[7].text, accountName: row[13].text, lifecycleStage: row[8].text, externalID: row[9].text,
             traits: row[10].text, createdAt: row[11].integer ?? 0, updatedAt: row[12].integer ?? 0,
-            identities: identities.map { ContactIdentity(kind: $0[0].text ?? "", value: $0[1].text ?? "") },
+            identities: Self.identities(rows: identities, email: row[1].text, externalID: row[9].text),
             timeline: Self.timeline(events: events, touches: touches), merges: merges)
     }
 
@@ -255,6 +255,15 @@ public struct ContactService: Sendable {
     }
 
     // MARK: Helpers
+
+    /// A contact's identities: its rows, and its email and external id (identities by its own columns; see
+    /// `IdentityResolver.impliedColumns`), sorted by kind and value.
+    static func identities(rows: [[SQLValue]], email: String?, externalID: String?) -> [ContactIdentity] {
+        var all = Set(rows.map { ContactIdentity(kind: $0[0].text ?? "", value: $0[1].text ?? "") })
+        if let email { all.insert(ContactIdentity(kind: IdentityKind.email.rawValue, value: email)) }
+        if let externalID { all.insert(ContactIdentity(kind: IdentityKind.externalID.rawValue, value: externalID)) }
+        return all.sorted { ($0.kind, $0.value) < ($1.kind, $1.value) }
+    }
 
     static func checkPage(limit: Int, after: String?) throws(PitcrewError) {
         var validator = Validator()

@@ -56,8 +56,30 @@ final class IdentityResolver {
             for row in rows {
                 if let value = row[0].text, let contact = row[1].text { staged[key(kind, value)] = contact }
             }
+            if let column = Self.impliedColumns[kind] {
+                let unresolved = keys.filter { staged[$0] == nil }.map(\.value)
+                for (value, contact) in try await impliedContacts(column, unresolved) { staged[key(kind, value)] = contact }
+            }
             for key in keys where staged[key] == nil { absent.insert(key) }
         }
+    }
+
+    /// Identities a contact has by its own columns, without an identities row: its email and its external id (imports
+    /// write no rows for them, which halves what a contact import writes). Rows win over columns: a merged contact's
+    /// email is a row pointing at the contact it went into.
+    static let impliedColumns: [IdentityKind: String] = [.email: "email", .externalID: "external_id"]
+
+    /// `value → contact` for contacts whose `column` holds one of `values` (the oldest contact when several do).
+    func impliedContacts(_ column: String, _ values: [String]) async throws -> [String: String] {
+        guard !values.isEmpty else { return [:] }
+        var found: [String: String] = [:]
+        let rows = try await raw.rows(in: values, leading: [.text(workspaceID)]) {
+            "SELECT \(column), id FROM contacts WHERE workspace_id = ? AND \(column) IN (\($0))"
+        }
+        for row in rows {
+            if let value = row[0].text, let id = row[1].text, found[value].map({ id < $0 }) ?? true { found[value] = id }
+        }
+        return found
     }
 
     /// The contact an identifier points at (after `prefetch`, or with a query).
@@ -72,7 +94,9 @@ final class IdentityResolver {
         let rows = try await raw.rows(
             "SELECT contact_id FROM identities WHERE workspace_id = ? AND kind = ? AND value = ?",
             [.text(workspaceID), .text(kind.rawValue), .text(value)])
-        guard let contact = rows.first?[0].text else { return nil }
+        var found = rows.first?[0].text
+        if found == nil, let column = Self.impliedColumns[kind] { found = try await impliedContacts(column, [value])[value] }
+        guard let contact = found else { return nil }
         staged[key] = contact
         return contact
     }
@@ -344,9 +368,21 @@ final class IdentityResolver {
             case .null: snapshot[column] = NSNull()
             }
         }
-        let identities = try await raw.rows(
-            "SELECT kind, value FROM identities WHERE workspace_id = ? AND contact_id = ?", [.text(workspaceID), .text(merged)])
-        let moved = identities.map { ["kind": $0[0].text ?? "", "value": $0[1].text ?? ""] }
+        // Its identities: the rows, and those its own columns imply (they become rows of the kept contact, since the
+        // merged row goes).
+        var identities = try await raw.rows(
+            "SELECT kind, value FROM identities WHERE workspace_id = ? AND contact_id = ?", [.text(workspaceID), .text(merged)]
+        ).map { [$0[0].text ?? "", $0[1].text ?? ""] }
+        var implied: [SQLValue] = []
+        for (kind, column) in Self.impliedColumns.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            guard let value = row[columns.firstIndex(of: column)!].text, !identities.contains([kind.rawValue, value]) else { continue }
+            identities.append([kind.rawValue, value])
+            implied += [.text(workspaceID), .text(kind.rawValue), .text(value), .text(merged), .integer(now)]
+        }
+        try await raw.insert(
+            "identities", columns: ["workspace_id", "kind", "value", "contact_id", "created_at"], values: implied,
+            suffix: " ON CONFLICT (workspace_id, kind, value) DO NOTHING")
+        let moved = identities.map { ["kind": $0[0], "value": $0[1]] }
         // What an undo needs beyond the identities: rows no identity traces back, and the kept contact's empty fields.
         let untraced: [String: [String]] = [
             "opportunities": try await raw.rows(

@@ -116,7 +116,6 @@ final class ImportWriter {
         let columns = Self.contactFields + ["id", "workspace_id", "account_id", "traits", "created_at", "updated_at"]
         var inserts: [SQLValue] = []
         inserts.reserveCapacity(rows.count * columns.count)
-        var identities: [SQLValue] = []
         var seen: [String: String] = [:]
         // Contacts of this chunk waiting to be inserted (id → where its values start in `inserts`): a later row of the
         // same contact changes the waiting row, as it would change a stored one (the later row wins).
@@ -132,9 +131,6 @@ final class ImportWriter {
                 if let account { inserts[start + accountColumn] = .text(account) }
                 if !row.traits.isEmpty {
                     inserts[start + accountColumn + 1] = .optional(TraitMapping.merged(inserts[start + accountColumn + 1].text, with: row.traits))
-                }
-                if let external = row.text("external_id") {
-                    identities += [.text(workspaceID), .text("external_id"), .text(external), .text(existing), .integer(now)]
                 }
                 updated += 1
                 continue
@@ -156,16 +152,9 @@ final class ImportWriter {
             let created = row.integer("created_at") ?? now
             for field in Self.contactFields { inserts.append(row.values[field] ?? .null) }
             inserts += [.text(id), .text(workspaceID), .optional(account), .optional(traits), .integer(created), .integer(now)]
-            if let email = row.text("email") { identities += [.text(workspaceID), .text("email"), .text(email), .text(id), .integer(now)] }
-            if let external = row.text("external_id") {
-                identities += [.text(workspaceID), .text("external_id"), .text(external), .text(id), .integer(now)]
-            }
             inserted += 1
         }
         try await insert("contacts", columns, inserts)
-        try await raw.insert(
-            "identities", columns: ["workspace_id", "kind", "value", "contact_id", "created_at"], values: identities,
-            suffix: " ON CONFLICT (workspace_id, kind, value) DO NOTHING")
     }
 
     static let accountFields = ["name", "domain", "industry", "employees", "country", "external_id"]
@@ -301,19 +290,14 @@ final class ImportWriter {
         var byEmail = try await ids("contacts", "email", Set(rows.compactMap { $0.text("contact_email") }))
         let byExternal = try await ids("contacts", "external_id", Set(rows.compactMap { $0.text("contact_external_id") }))
         // Offline touches of people Pitcrew has not met yet create the contact (by email), as a list upload would.
-        // They get the email identity too, so an identify with that email later finds them.
+        // (Their email is their identity: an identify with it finds them, see `IdentityResolver.impliedColumns`.)
         var newContacts: [SQLValue] = []
-        var identities: [SQLValue] = []
         for email in Set(rows.compactMap { $0.text("contact_email") }).sorted() where byEmail[email] == nil {
             let id = Identifier.make()
             byEmail[email] = id
             newContacts += [.text(id), .text(workspaceID), .text(email), .integer(now), .integer(now)]
-            identities += [.text(workspaceID), .text(IdentityKind.email.rawValue), .text(email), .text(id), .integer(now)]
         }
         try await insert("contacts", ["id", "workspace_id", "email", "created_at", "updated_at"], newContacts)
-        try await raw.insert(
-            "identities", columns: ["workspace_id", "kind", "value", "contact_id", "created_at"], values: identities,
-            suffix: " ON CONFLICT (workspace_id, kind, value) DO NOTHING")
         let contactIDs = Set(rows.compactMap { row in row.text("contact_email").flatMap { byEmail[$0] } ?? row.text("contact_external_id").flatMap { byExternal[$0] } })
         let accounts = try await EventWriter.accountsOf(raw: raw, contacts: contactIDs)
         // Offline touches already stored for these contacts: importing a file again adds nothing.
