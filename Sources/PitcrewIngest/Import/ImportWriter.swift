@@ -100,10 +100,7 @@ final class ImportWriter {
         let existingByEmail = try await ids("contacts", "email", Set(rows.compactMap { $0.text("email") }))
         let existingByExternal = try await ids(
             "contacts", "external_id", Set(rows.filter { $0.text("email") == nil }.compactMap { $0.text("external_id") }))
-        // Each row's company domain, worked out once: given, or from the website, or from a business email.
-        let domains = rows.map { row in
-            row.text("company_domain") ?? row.text("website").flatMap(CompanyDomain.fromWebsite) ?? row.text("email").flatMap(CompanyDomain.fromEmail)
-        }
+        let domains = rows.map(\.companyDomain)
         var companies: [String: String] = [:]
         for (row, domain) in zip(rows, domains) {
             if let domain { companies[domain] = companies[domain] ?? row.text("company") ?? domain }
@@ -122,10 +119,10 @@ final class ImportWriter {
         var pending: [String: Int] = [:]
         let accountColumn = Self.contactFields.count + 2
         for (row, domain) in zip(rows, domains) {
-            let key = row.text("email").map { "e:" + $0 } ?? row.text("external_id").map { "x:" + $0 } ?? ""
-            let existing = seen[key] ?? row.text("email").flatMap { existingByEmail[$0] } ?? (row.text("email") == nil ? row.text("external_id").flatMap { existingByExternal[$0] } : nil)
+            let email = row.text("email")
+            let key = email.map { "e:" + $0 } ?? row.text("external_id").map { "x:" + $0 } ?? ""
+            let existing = seen[key] ?? email.flatMap { existingByEmail[$0] } ?? (email == nil ? row.text("external_id").flatMap { existingByExternal[$0] } : nil)
             let account = domain.flatMap { accounts[$0] } ?? (domain == nil ? row.text("company").flatMap { accountsByName[$0] } : nil)
-            let traits = row.traits.isEmpty ? nil : TraitMapping.merged(nil, with: row.traits)
             if let existing, let start = pending[existing] {
                 for (position, field) in Self.contactFields.enumerated() { if let value = row.values[field] { inserts[start + position] = value } }
                 if let account { inserts[start + accountColumn] = .text(account) }
@@ -151,7 +148,7 @@ final class ImportWriter {
             pending[id] = inserts.count
             let created = row.integer("created_at") ?? now
             for field in Self.contactFields { inserts.append(row.values[field] ?? .null) }
-            inserts += [.text(id), .text(workspaceID), .optional(account), .optional(traits), .integer(created), .integer(now)]
+            inserts += [.text(id), .text(workspaceID), .optional(account), .optional(row.traitsJSON), .integer(created), .integer(now)]
             inserted += 1
         }
         try await insert("contacts", columns, inserts)

@@ -8,6 +8,10 @@ struct TypedRow {
     var values: [String: SQLValue] = [:]
     var traits: [String: String] = [:]
     var problems: [ImportProblem] = []
+    /// Contacts: the company's domain (given, or from the website, or from a business email).
+    var companyDomain: String?
+    /// Contacts: `traits` as a JSON object (keys sorted), for a new contact.
+    var traitsJSON: String?
 
     func text(_ field: String) -> String? { values[field]?.text }
     func integer(_ field: String) -> Int64? { values[field]?.integer }
@@ -122,6 +126,15 @@ struct RowNormalizer {
             }
         }
         if kind == .opportunities || kind == .spend, typed.values["currency"] == nil { typed.values["currency"] = .text(rowCurrency) }
+        if kind == .contacts {
+            // Worked out here, on the reading side of the pipeline, not by the writer.
+            typed.companyDomain = typed.text("company_domain") ?? typed.text("website").flatMap(CompanyDomain.fromWebsite)
+                ?? typed.text("email").flatMap(CompanyDomain.fromEmail)
+            if !typed.traits.isEmpty {
+                typed.traitsJSON = "{" + typed.traits.sorted { $0.key < $1.key }.map { JSONText.string($0.key) + ":" + JSONText.string($0.value) }
+                    .joined(separator: ",") + "}"
+            }
+        }
         return typed
     }
 

@@ -103,6 +103,8 @@ public enum PhoneNumber {
     /// Removes a trailing extension: an "x"/"ext"/"extn"/"extension"/"#"/";ext="
     /// marker followed only by digits and separators, after at least one digit.
     static func dropExtension(_ text: String) -> String {
+        // Every marker has a letter, `#` or `;`: most numbers have none, and need no search.
+        guard text.utf8.contains(where: { ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x23 || $0 == 0x3B || $0 >= 0x80 }) else { return text }
         let markers = [";ext=", "extension", "extn", "ext", "x", "#"]
         for marker in markers {
             guard let range = text.range(of: marker, options: .backwards) else { continue }
