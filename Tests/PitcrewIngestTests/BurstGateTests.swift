@@ -86,18 +86,16 @@ import Testing
             defer { running.cancel() }
             let burstStart = ContinuousClock.now
             var sent = 0
-            var lastSecond = 0
             while ContinuousClock.now - burstStart < .seconds(3) {
                 _ = try await collection.collect(Array(#"{"userId": "u1", "event": "Clicked", "messageId": "m\#(sent)"}"#.utf8), type: .track, basicUser: key)
                 sent += 1
-                if ContinuousClock.now - burstStart >= .seconds(2) { lastSecond += 1 }
                 try await Task.sleep(for: .milliseconds(20))
             }
-            // The first second is measured (and processed); what follows waits in the log, the last second's messages at
-            // least. Without the gate the processor would have emptied the log within ~20 ms of each message (and on a
-            // loaded machine the sender may manage only a few messages a second, so no fixed share of them is asked).
+            // Once a second of arrivals is measured the rest waits in the log. Without the gate the processor would have
+            // emptied the log within ~20 ms of each message. (On a loaded machine the sender may stall and its burst start
+            // late, so only a quarter of what it sent is asked to be waiting.)
             let pending = try await collection.processor.pendingEntries()
-            #expect(lastSecond >= 2 && pending >= lastSecond)
+            #expect(sent >= 8 && pending >= max(2, sent / 4), "sent \(sent), pending \(pending)")
             let deadline = ContinuousClock.now + .seconds(30)
             while try await collection.processor.pendingEntries() > 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
             #expect(try await collection.processor.pendingEntries() == 0)
