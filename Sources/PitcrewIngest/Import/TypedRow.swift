@@ -90,7 +90,7 @@ struct RowNormalizer {
                     typed.problems.append(problem(mapped, field, raw, "is not a web domain"))
                 }
             case .country:
-                if let code = Country.alpha2(raw) {
+                if let code = field == "country" ? rowCountry : Country.alpha2(raw) {
                     typed.values[field] = .text(code)
                 } else {
                     typed.problems.append(problem(mapped, field, raw, "is not a country name or ISO 3166 code"))

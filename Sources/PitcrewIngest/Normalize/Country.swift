@@ -10,6 +10,12 @@ public enum Country {
     /// "Bolivia (Plurinational State of)" by "Bolivia" and "Moldova, Republic
     /// of" by "Republic of Moldova".
     public static func alpha2(_ raw: String) -> String? {
+        // Fast path: an ISO code as most exports write it ("US", "de").
+        let utf8 = raw.utf8
+        if utf8.count == 2, utf8.allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) }) {
+            let code = raw.uppercased()
+            if CountryTable.byAlpha2[code] != nil { return code }
+        }
         let key = TextFolding.nameKey(raw)
         return key.isEmpty ? nil : lookup[key]
     }
