@@ -2,7 +2,9 @@
 // one of 50,000 accounts) and their email and external-id identities, one prepared statement per row, one transaction,
 // the pragmas Pitcrew uses. Variants (argument 3): base (the real schema, foreign keys on), nofk, nofk-nolookup (no
 // per-row email lookup either), nofk-defer (three secondary indexes dropped, rebuilt after the load), lean (integer
-// keys, identities WITHOUT ROWID: what the schema would need for 100k rows/s).
+// keys, identities WITHOUT ROWID: what the schema would need for 100k rows/s). Flags that combine with nofk: noid (no
+// identity rows: the import since session 7), idwr (identities WITHOUT ROWID), nowsid (no (workspace_id, id) index),
+// partext (partial external-id index).
 // Usage: sqlite_ceiling MIGRATED_DB ROWS VARIANT   (the database is copied; the copy is written)
 #include <sqlite3.h>
 #include <stdio.h>
