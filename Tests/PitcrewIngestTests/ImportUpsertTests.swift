@@ -98,9 +98,11 @@ import Testing
     func phonesAreReadInTheRowsOwnCountry(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { database in
             let acme = try await SeededWorkspace.make(AccessService.forTests(database), slug: "acme")
-            let file = "email,phone,country\ncarol@example.co.uk,07700 900123,UK\nann@example.com,(415) 555-0132,\n"
+            let file = "email,phone,country,lifecycle_stage\ncarol@example.co.uk,07700 900123,UK,marketingqualifiedlead\nann@example.com,(415) 555-0132,,Customer\n"
             #expect(try await run(database, acme.scope, file, kind: .contacts).inserted == 2)
-            #expect(try await rows(database, "SELECT phone FROM contacts ORDER BY email") == [[.text("+14155550132")], [.text("+447700900123")]])
+            #expect(try await rows(database, "SELECT phone, lifecycle_stage FROM contacts ORDER BY email") == [
+                [.text("+14155550132"), .text("customer")], [.text("+447700900123"), .text("mql")],
+            ])
         }
     }
 
@@ -192,3 +194,14 @@ import Testing
     }
 }
 
+
+@Suite struct LifecycleStageTests {
+    @Test func crmStagesBecomeTheFunnelsStages() {
+        #expect(LifecycleStage.normalize("marketingqualifiedlead") == "mql")
+        #expect(LifecycleStage.normalize("Marketing Qualified Lead") == "mql")
+        #expect(LifecycleStage.normalize(" SQL ") == "sql")
+        #expect(LifecycleStage.normalize("salesqualifiedlead") == "sql")
+        #expect(LifecycleStage.normalize("Customer") == "customer")
+        #expect(LifecycleStage.normalize("Nurture – Q3") == "Nurture – Q3")
+    }
+}

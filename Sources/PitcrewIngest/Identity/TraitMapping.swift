@@ -64,6 +64,9 @@ enum TraitMapping {
                     outcome.warnings.append("traits.\(key): \"\(raw)\" is not a country; kept as a trait")
                     outcome.traits[key] = raw
                 }
+            case "lifecycle_stage":
+                let stage = LifecycleStage.normalize(raw)
+                if !stage.isEmpty { outcome.columns.append((column, .text(String(stage.prefix(500))))) }
             default:
                 let trimmed = raw.trimmingASCIIWhitespace()
                 if !trimmed.isEmpty { outcome.columns.append((column, .text(String(trimmed.prefix(500))))) }

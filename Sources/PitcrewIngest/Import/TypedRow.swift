@@ -72,7 +72,7 @@ struct RowNormalizer {
             }
             switch type {
             case .text:
-                typed.values[field] = .text(String(raw.prefix(1000)))
+                typed.values[field] = .text(String((field == "lifecycle_stage" ? LifecycleStage.normalize(raw) : raw).prefix(1000)))
             case .email:
                 switch EmailAddress.normalize(raw) {
                 case .success(let email): typed.values[field] = .text(email)
