@@ -81,6 +81,21 @@ import Testing
             let again = try await run(database, acme.scope, touches, kind: .touchpoints)
             #expect(again.status == .succeeded && again.inserted == 0 && again.updated == 2)
             #expect(try await rows(database, "SELECT COUNT(*) FROM touchpoints")[0][0] == .integer(2))
+            // Without a source, the landing URL says where the visit came from (its UTMs, or an ad click id).
+            let landings = """
+                occurred_at,contact_email,landing_url
+                2026-04-05T10:00:00Z,newperson@example.com,https://acme.example/demo?gclid=abc123
+                2026-04-06T10:00:00Z,newperson@example.com,https://acme.example/?utm_source=newsletter&utm_medium=email&utm_campaign=April
+                2026-04-07T10:00:00Z,newperson@example.com,https://acme.example/pricing
+
+                """
+            #expect(try await run(database, acme.scope, landings, kind: .touchpoints).inserted == 3)
+            #expect(try await run(database, acme.scope, landings, kind: .touchpoints).updated == 3)
+            let derived = try await rows(database, "SELECT channel, source, medium, campaign FROM touchpoints WHERE landing_url IS NOT NULL ORDER BY occurred_at")
+            #expect(derived == [
+                [.text("Paid Search"), .text("google"), .text("cpc"), .null], [.text("Email"), .text("newsletter"), .text("email"), .text("April")],
+                [.text("Unassigned"), .null, .null, .null],
+            ])
 
             // An identify with that email later finds the contact the touches created.
             let collection = CollectionService(database: database, sources: SourceService(database: database))

@@ -283,6 +283,21 @@ final class ImportWriter {
             inserts.flatMap { $0 })
     }
 
+    /// Where an offline touch came from: the values given, else the landing URL's UTMs or ad click id (a gclid is Google
+    /// Ads), else "(offline)" / "offline".
+    static func offlineSignal(_ row: TypedRow) -> TouchSignal {
+        let given = TouchSignal(
+            source: row.text("source")?.lowercased() ?? "(offline)", medium: row.text("medium")?.lowercased() ?? "offline",
+            campaign: row.text("campaign"), term: row.text("term"), content: row.text("content"), landingURL: row.text("landing_url"))
+        guard row.text("source") == nil, let url = row.text("landing_url") else { return given }
+        var campaign: [String: String] = [:]
+        for (key, field) in [("name", "campaign"), ("medium", "medium"), ("term", "term"), ("content", "content")] {
+            if let value = row.text(field) { campaign[key] = value }
+        }
+        let signal = TouchSignal.from(url: url, referrer: nil, campaign: campaign)
+        return signal.source == "(direct)" ? given : signal
+    }
+
     func writeTouchpoints(_ rows: [TypedRow]) async throws {
         var byEmail = try await ids("contacts", "email", Set(rows.compactMap { $0.text("contact_email") }))
         let byExternal = try await ids("contacts", "external_id", Set(rows.compactMap { $0.text("contact_external_id") }))
@@ -309,24 +324,28 @@ final class ImportWriter {
         var inserts: [SQLValue] = []
         for row in rows {
             let contact = row.text("contact_email").flatMap { byEmail[$0] } ?? row.text("contact_external_id").flatMap { byExternal[$0] }
-            let signal = TouchSignal(
-                source: row.text("source")?.lowercased() ?? "(offline)", medium: row.text("medium")?.lowercased() ?? "offline",
-                campaign: row.text("campaign"), term: row.text("term"), content: row.text("content"), landingURL: row.text("landing_url"))
+            let signal = Self.offlineSignal(row)
             let channel = row.text("channel") ?? classifier.classify(signal)
             let occurredAt = row.values["occurred_at"] ?? .integer(now)
+            // What is stored: the given values, or those the landing URL gave.
+            let fromURL = row.text("source") == nil && signal.source != "(offline)"
+            let source = fromURL ? signal.source : row.text("source")
+            let medium = fromURL ? signal.medium : row.text("medium")
+            let campaign = row.text("campaign") ?? signal.campaign
+            let content = row.text("content") ?? signal.content
+            let term = row.text("term") ?? signal.term
             if let contact {
-                let key = [contact, occurredAt.text ?? "", channel, row.text("source") ?? "", row.text("medium") ?? "", row.text("campaign") ?? "",
-                           row.text("content") ?? "", row.text("term") ?? "", row.text("landing_url") ?? ""].joined(separator: "\u{1F}")
+                let key = [contact, occurredAt.text ?? "", channel, source ?? "", medium ?? "", campaign ?? "", content ?? "", term ?? "",
+                           row.text("landing_url") ?? ""].joined(separator: "\u{1F}")
                 guard stored.insert(key).inserted else {
                     updated += 1
                     continue
                 }
             }
             inserts += [
-                .text(Identifier.make()), .text(workspaceID), .optional(contact), .optional(contact.flatMap { accounts[$0] }),
-                row.values["occurred_at"] ?? .integer(now), .text(channel), .optional(row.text("source")), .optional(row.text("medium")),
-                .optional(row.text("campaign")), .optional(row.text("content")), .optional(row.text("term")), .optional(row.text("landing_url")),
-                .optional(campaignID(row.text("campaign"))), .bool(true),
+                .text(Identifier.make()), .text(workspaceID), .optional(contact), .optional(contact.flatMap { accounts[$0] }), occurredAt, .text(channel),
+                .optional(source), .optional(medium), .optional(campaign), .optional(content), .optional(term), .optional(row.text("landing_url")),
+                .optional(campaignID(campaign)), .bool(true),
             ]
             inserted += 1
         }
