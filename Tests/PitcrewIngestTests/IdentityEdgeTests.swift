@@ -42,6 +42,25 @@ import Testing
             let contacts = try await rows(f.database, "SELECT email, title, phone FROM contacts ORDER BY email")
             #expect(contacts == [[.text("alice@example.com"), .null, .null], [.text("jane@example.com"), .text("CFO"), .text("+493012345678")]])
             #expect(try await rows(f.database, "SELECT COUNT(*) FROM identity_merges")[0][0] == .integer(0))
+            // Nor onto a user id seen for the first time.
+            try await C.send(f, C.batch([#"{"type": "identify", "userId": "new-uid", "traits": {"email": "alice@example.com"}, "messageId": "n"}"#]))
+            #expect(try await rows(f.database, "SELECT COUNT(*) FROM contacts WHERE email = 'alice@example.com'")[0][0] == .integer(1))
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func anOldEmailStillFindsItsContact(backend: TestBackend) async throws {
+        try await C.with(backend) { f in
+            _ = try await ImportService(database: f.database).run(
+                f.acme.scope, .bytes(Array("email\nx@example.com\n".utf8)), ImportRequest(kind: .contacts, fileName: "f.csv"))
+            try await C.send(f, C.batch([#"{"type": "identify", "userId": "u1", "traits": {"email": "x@example.com"}, "messageId": "a"}"#]))
+            try await C.send(f, C.batch([#"{"type": "identify", "userId": "u1", "traits": {"email": "y@example.com"}, "messageId": "b"}"#]))
+            // x@ was the contact's identity by its column; now y@ is there, and x@ is a row of the same contact.
+            try await C.send(f, C.batch([#"{"type": "identify", "anonymousId": "z", "traits": {"email": "x@example.com"}, "messageId": "c"}"#]))
+            let contacts = try await rows(f.database, "SELECT id FROM contacts")
+            #expect(contacts.count == 1)
+            #expect(try await rows(f.database, "SELECT kind, contact_id FROM identities WHERE value = 'x@example.com'") == [[.text("email"), contacts.first?[0] ?? .null]])
+            #expect(try await rows(f.database, "SELECT DISTINCT contact_id FROM events") == [[contacts.first?[0] ?? .null]])
         }
     }
 

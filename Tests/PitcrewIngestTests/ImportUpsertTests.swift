@@ -38,6 +38,32 @@ import Testing
             #expect(try await rows(database, sql) == expected)
             _ = try await run(database, acme.scope, report.replacingOccurrences(of: "250.00", with: "260.00"), kind: .spend)
             #expect(try await rows(database, "SELECT cost_minor FROM spend").compactMap { $0[0].integer }.sorted() == [10_000, 26_000, 40_000])
+
+            // Rows of one key within a file are segments of it (devices, ad groups): they add up; imported again, they replace.
+            let segments = "Day,Campaign,Currency code,Cost,Impr.,Clicks\n2024-02-02,Brand Search,USD,1.00,10,1\n2024-02-02,Brand Search,USD,2.00,20,2\n"
+            #expect(try await run(database, acme.scope, segments, kind: .spend).inserted == 1)
+            #expect(try await run(database, acme.scope, segments, kind: .spend).updated == 2)
+            #expect(try await rows(database, "SELECT cost_minor, impressions, clicks FROM spend WHERE day = '2024-02-02'") == [[.integer(300), .integer(30), .integer(3)]])
+
+            // A row stored before spend kept campaign names is taken over by the first named row of its day, not added to.
+            try await database.rawTransaction { raw in
+                try await raw.run(
+                    "INSERT INTO spend (id, workspace_id, day, channel, cost_minor, currency, source) VALUES (?, ?, '2024-02-03', 'Paid Search', 999, 'USD', 'google_ads')",
+                    [.text(Identifier.make()), .text(acme.workspace.id)])
+            }
+            let legacy = "Day,Campaign,Currency code,Cost,Impr.,Clicks\n2024-02-03,Brand Search,USD,1.00,10,1\n2024-02-03,Generic Terms,USD,2.00,20,2\n"
+            let taken = try await run(database, acme.scope, legacy, kind: .spend)
+            #expect(taken.updated == 1 && taken.inserted == 1)
+            #expect(try await rows(database, "SELECT campaign, cost_minor FROM spend WHERE day = '2024-02-03' ORDER BY campaign") == [
+                [.text("Brand Search"), .integer(100)], [.text("Generic Terms"), .integer(200)],
+            ])
+
+            // A campaign created since is matched by name: the next import of the report updates, not duplicates.
+            var input = CampaignInput()
+            input.name = .set("Brand Search")
+            let created = try await CampaignService(database: database).createCampaign(acme.scope, input)
+            #expect(try await run(database, acme.scope, legacy, kind: .spend).inserted == 0)
+            #expect(try await rows(database, "SELECT campaign_id FROM spend WHERE day = '2024-02-03' AND campaign = 'Brand Search'") == [[.text(created.id)]])
         }
     }
 

@@ -221,7 +221,8 @@ final class IdentityResolver {
                 try await merge(keep: keeper, merged: other, reason: "identify", messageID: message.messageID)
             }
         } else {
-            keeper = try await createContact(email: email)
+            // (An email that points at another person, skipped above, is not written onto the new contact.)
+            keeper = try await createContact(email: email.flatMap { staged[key(.email, $0)] == nil ? $0 : nil })
         }
         for (kind, value) in candidates where staged[key(kind, value)] != keeper {
             // An identifier of a contact that was not merged (a different person) stays with that contact.
@@ -328,7 +329,28 @@ final class IdentityResolver {
             let stored = try await raw.rows("SELECT traits FROM contacts WHERE id = ?", [.text(contact)]).first?[0].text
             traits = TraitMapping.merged(stored, with: outcome.traits)
         }
+        try await keepImpliedIdentities(of: contact, replacedBy: outcome.columns)
         try await updateRow("contacts", id: contact, columns: outcome.columns, traits: traits)
+    }
+
+    /// Before `columns` overwrite a contact's email or external id, the old value becomes an identities row, so it
+    /// still finds the contact (the column was its identity: see `impliedColumns`).
+    func keepImpliedIdentities(of contact: String, replacedBy columns: [(String, SQLValue)]) async throws {
+        let changing = Self.impliedColumns.filter { _, column in columns.contains { $0.0 == column } }
+        guard !changing.isEmpty else { return }
+        let kinds = changing.sorted { $0.key.rawValue < $1.key.rawValue }
+        guard let row = try await raw.rows(
+            "SELECT \(kinds.map(\.value).joined(separator: ", ")) FROM contacts WHERE id = ? AND workspace_id = ?", [.text(contact), .text(workspaceID)]
+        ).first else { return }
+        var values: [SQLValue] = []
+        for ((kind, column), old) in zip(kinds, row) {
+            guard let old = old.text, let new = columns.first(where: { $0.0 == column })?.1.text, new != old else { continue }
+            values += [.text(workspaceID), .text(kind.rawValue), .text(old), .text(contact), .integer(now)]
+            staged[key(kind, old)] = staged[key(kind, old)] ?? contact
+        }
+        try await raw.insert(
+            "identities", columns: ["workspace_id", "kind", "value", "contact_id", "created_at"], values: values,
+            suffix: " ON CONFLICT (workspace_id, kind, value) DO NOTHING")
     }
 
     func updateRow(_ table: String, id: String, columns: [(String, SQLValue)], traits: String?) async throws {
@@ -373,15 +395,23 @@ final class IdentityResolver {
         var identities = try await raw.rows(
             "SELECT kind, value FROM identities WHERE workspace_id = ? AND contact_id = ?", [.text(workspaceID), .text(merged)]
         ).map { [$0[0].text ?? "", $0[1].text ?? ""] }
+        // Only values no row claims yet and the kept contact's own columns do not hold (those already find it).
+        let keptOwn = try await raw.rows(
+            "SELECT email, external_id FROM contacts WHERE id = ? AND workspace_id = ?", [.text(keep), .text(workspaceID)]
+        ).first ?? []
         var implied: [SQLValue] = []
+        var impliedKeys: [[String]] = []
         for (kind, column) in Self.impliedColumns.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-            guard let value = row[columns.firstIndex(of: column)!].text, !identities.contains([kind.rawValue, value]) else { continue }
-            identities.append([kind.rawValue, value])
+            guard let value = row[columns.firstIndex(of: column)!].text, !identities.contains([kind.rawValue, value]),
+                !keptOwn.contains(.text(value))
+            else { continue }
             implied += [.text(workspaceID), .text(kind.rawValue), .text(value), .text(merged), .integer(now)]
+            impliedKeys.append([kind.rawValue, value])
         }
-        try await raw.insert(
+        let written = try await raw.insertNew(
             "identities", columns: ["workspace_id", "kind", "value", "contact_id", "created_at"], values: implied,
-            suffix: " ON CONFLICT (workspace_id, kind, value) DO NOTHING")
+            conflictColumns: ["workspace_id", "kind", "value"], keyColumn: 2)
+        identities += zip(impliedKeys, written).filter(\.1).map(\.0)
         let moved = identities.map { ["kind": $0[0], "value": $0[1]] }
         // What an undo needs beyond the identities: rows no identity traces back, and the kept contact's empty fields.
         let untraced: [String: [String]] = [

@@ -13,6 +13,8 @@ final class ImportWriter {
     let campaignsByName: [String: String]
     private(set) var inserted = 0
     private(set) var updated = 0
+    /// Spend rows this import wrote, by key (`spendKey`): later rows of a key add to them.
+    private var spendWritten: [String: String] = [:]
 
     init(
         raw: RawSQL, workspaceID: String, kind: ImportKind, now: Int64, classifier: ChannelClassifier, campaignsByUTM: [String: String],
@@ -139,6 +141,7 @@ final class ImportWriter {
                     let stored = try await raw.rows("SELECT traits FROM contacts WHERE id = ?", [.text(existing)]).first?[0].text
                     assignments.append(("traits", .optional(TraitMapping.merged(stored, with: row.traits))))
                 }
+                try await keepReplacedIdentities(of: existing, email: email, externalID: row.text("external_id"))
                 try await update("contacts", id: existing, assignments)
                 updated += 1
                 continue
@@ -152,6 +155,22 @@ final class ImportWriter {
             inserted += 1
         }
         try await insert("contacts", columns, inserts)
+    }
+
+    /// A contact's email and external id are identities by its columns: one the update replaces becomes an identities row,
+    /// so it still finds the contact (as `IdentityResolver.keepImpliedIdentities`).
+    func keepReplacedIdentities(of contact: String, email: String?, externalID: String?) async throws {
+        guard email != nil || externalID != nil,
+            let stored = try await raw.rows("SELECT email, external_id FROM contacts WHERE id = ?", [.text(contact)]).first
+        else { return }
+        var values: [SQLValue] = []
+        for (kind, old, new) in [(IdentityKind.email, stored[0].text, email), (IdentityKind.externalID, stored[1].text, externalID)] {
+            guard let old, let new, old != new else { continue }
+            values += [.text(workspaceID), .text(kind.rawValue), .text(old), .text(contact), .integer(now)]
+        }
+        try await raw.insert(
+            "identities", columns: ["workspace_id", "kind", "value", "contact_id", "created_at"], values: values,
+            suffix: " ON CONFLICT (workspace_id, kind, value) DO NOTHING")
     }
 
     static let accountFields = ["name", "domain", "industry", "employees", "country", "external_id"]
@@ -245,42 +264,65 @@ final class ImportWriter {
 
     func writeSpend(_ rows: [TypedRow]) async throws {
         var existing: [String: String] = [:]
+        // Rows stored before spend kept the campaign name (migration 0006) have neither name nor campaign id: the first
+        // row of this import for their day, channel and source takes one over, rather than adding to it.
+        var unnamed: [String: String] = [:]
         let stored = try await raw.rows(in: Set(rows.compactMap { $0.text("day") }), leading: [.text(workspaceID)]) {
             "SELECT id, day, channel, campaign_id, campaign, source FROM spend WHERE workspace_id = ? AND day IN (\($0))"
         }
         for row in stored {
-            existing[Self.spendKey(day: row[1].text, channel: row[2].text, campaignID: row[3].text, campaign: row[4].text, source: row[5].text)] = row[0].text
+            guard let id = row[0].text else { continue }
+            if row[3] == .null, row[4] == .null {
+                unnamed[[row[1].text ?? "", row[2].text ?? "", row[5].text ?? ""].joined(separator: "\u{1F}")] = id
+            }
+            // A campaign Pitcrew learned since the row was stored is matched by its name.
+            let campaign = row[3].text ?? campaignID(row[4].text)
+            existing[Self.spendKey(day: row[1].text, channel: row[2].text, campaignID: campaign, campaign: row[4].text, source: row[5].text)] = id
         }
-        // Rows of this chunk waiting to be inserted, by key: a later row of the same key replaces the earlier one.
+        // Rows of this chunk waiting to be inserted, by key.
         var pending: [String: Int] = [:]
         var inserts: [[SQLValue]] = []
         for row in rows {
             let campaign = campaignID(row.text("campaign"))
             let key = Self.spendKey(day: row.text("day"), channel: row.text("channel"), campaignID: campaign, campaign: row.text("campaign"), source: row.text("source"))
-            let values: [SQLValue] = [
-                row.values["cost"] ?? .integer(0), row.values["currency"] ?? .text("USD"), row.values["impressions"] ?? .integer(0),
-                row.values["clicks"] ?? .integer(0),
-            ]
+            let cost = row.values["cost"] ?? .integer(0), impressions = row.values["impressions"] ?? .integer(0), clicks = row.values["clicks"] ?? .integer(0)
+            let values: [SQLValue] = [cost, row.values["currency"] ?? .text("USD"), impressions, clicks]
             let record = [
                 row.values["day"] ?? .null, row.values["channel"] ?? .text("Unassigned"), .optional(campaign), .optional(row.text("campaign")),
             ] + values + [.optional(row.text("source"))]
+            // Within one import, rows of one key are segments of it (ad group, device, network columns not imported): they add up.
             if let index = pending[key] {
-                inserts[index] = [inserts[index][0], .text(workspaceID)] + record
+                for position in [6, 8, 9] {
+                    inserts[index][position] = .integer((inserts[index][position].integer ?? 0) + (record[position - 2].integer ?? 0))
+                }
                 updated += 1
-            } else if let id = existing[key] {
+            } else if let id = spendWritten[key] {
                 try await raw.run(
-                    "UPDATE spend SET cost_minor = ?, currency = ?, impressions = ?, clicks = ?, campaign = ? WHERE id = ?",
-                    values + [.optional(row.text("campaign")), .text(id)])
+                    "UPDATE spend SET cost_minor = cost_minor + ?, impressions = impressions + ?, clicks = clicks + ? WHERE id = ?",
+                    [cost, impressions, clicks, .text(id)])
+                updated += 1
+            } else if let id = existing[key] ?? (campaign == nil && row.text("campaign") != nil ? unnamed.removeValue(forKey: Self.legacyKey(row)) : nil) {
+                // Against what was stored before, the import's figures replace the stored ones (a report downloaded again).
+                try await raw.run(
+                    "UPDATE spend SET cost_minor = ?, currency = ?, impressions = ?, clicks = ?, campaign = ?, campaign_id = ? WHERE id = ?",
+                    values + [.optional(row.text("campaign")), .optional(campaign), .text(id)])
+                spendWritten[key] = id
                 updated += 1
             } else {
+                let id = Identifier.make()
                 pending[key] = inserts.count
-                inserts.append([.text(Identifier.make()), .text(workspaceID)] + record)
+                spendWritten[key] = id
+                inserts.append([.text(id), .text(workspaceID)] + record)
                 inserted += 1
             }
         }
         try await insert(
             "spend", ["id", "workspace_id", "day", "channel", "campaign_id", "campaign", "cost_minor", "currency", "impressions", "clicks", "source"],
             inserts.flatMap { $0 })
+    }
+
+    static func legacyKey(_ row: TypedRow) -> String {
+        [row.text("day") ?? "", row.text("channel") ?? "", row.text("source") ?? ""].joined(separator: "\u{1F}")
     }
 
     /// Where an offline touch came from: the values given, else the landing URL's UTMs or ad click id (a gclid is Google
