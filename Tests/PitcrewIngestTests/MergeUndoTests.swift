@@ -128,5 +128,25 @@ import Testing
             #expect(try await rows(f.database, "SELECT COUNT(*) FROM contacts")[0][0] == .integer(2))
         }
     }
+
+    /// Two processes (nodes) on one database: one undoes a merge, the other's cached identities must not outlive it.
+    @Test(arguments: TestBackend.available)
+    func anotherProcessForgetsItsCachedIdentitiesAfterAnUndo(backend: TestBackend) async throws {
+        try await C.with(backend) { f in
+            let other = CollectionService(database: f.database, sources: SourceService(database: f.database))
+            func sendThere(_ json: String) async throws {
+                _ = try await other.collect(Array(json.utf8), type: nil, basicUser: f.key)
+                try await other.processor.processPending()
+            }
+            try await sendThere(#"{"batch": [{"type": "identify", "anonymousId": "a1", "traits": {"email": "mo@example.com"}, "messageId": "i1"}]}"#)
+            try await sendThere(#"{"batch": [{"type": "track", "userId": "mo-uid", "event": "E", "messageId": "t1"}]}"#)
+            try await sendThere(#"{"batch": [{"type": "identify", "userId": "mo-uid", "traits": {"email": "mo@example.com"}, "messageId": "i2"}]}"#)
+            let merge = try #require(try await rows(f.database, "SELECT id, merged_contact_id FROM identity_merges").first)
+            // The other process now knows mo-uid → the kept contact. This one undoes the merge.
+            _ = try await f.collection.undoMerge(f.acme.scope, id: try #require(merge[0].text))
+            try await sendThere(#"{"batch": [{"type": "track", "userId": "mo-uid", "event": "E", "messageId": "t2"}]}"#)
+            #expect(try await contactOf(f, messageID: "t2") == merge[1])
+        }
+    }
 }
 

@@ -25,6 +25,8 @@ public final class IngestProcessor: Service, Sendable {
     /// How often a processor waiting out a burst looks again (see `BurstGate`).
     static let burstWait: Duration = .milliseconds(250)
     private let processing = AsyncLock()
+    /// The `identity_epoch` this processor's cache was filled under (PostgreSQL; see `processOldest`).
+    let identityEpoch = Atomic<Int64>(-1)
     private let started = Mutex(false)
     let backlog: Backlog
     /// When the background loop steps aside for a burst (tests use a faster one).
@@ -93,7 +95,15 @@ public final class IngestProcessor: Service, Sendable {
     func exclusive<T: Sendable>(_ body: @Sendable (RawSQL) async throws -> T) async throws -> T {
         await processing.lock()
         do {
-            let result = try await database.rawTransaction(body)
+            let backend = database.backend
+            let result = try await database.rawTransaction { raw in
+                if backend == .postgres {
+                    // In turn with every node's processor, and telling them to drop their cached identities.
+                    try await raw.run("SELECT pg_advisory_xact_lock(7250002)")
+                }
+                try await raw.run("UPDATE identity_epoch SET value = value + 1 WHERE id = 1")
+                return try await body(raw)
+            }
             cache.removeAll()
             await processing.unlock()
             return result
@@ -101,6 +111,13 @@ public final class IngestProcessor: Service, Sendable {
             await processing.unlock()
             throw error
         }
+    }
+
+    /// Drops the cached identities when a merge was undone since the last batch (by this or another process or node):
+    /// they may point at the contact it was merged into.
+    func checkIdentityEpoch(_ raw: RawSQL) async throws {
+        let epoch = try await raw.rows("SELECT value FROM identity_epoch WHERE id = 1").first?.first?.integer ?? 0
+        if identityEpoch.exchange(epoch, ordering: .relaxed) != epoch { cache.removeAll() }
     }
 
     /// The message id of the `index`th message of a log entry that was sent without one.
@@ -156,6 +173,7 @@ public final class IngestProcessor: Service, Sendable {
             let processor = self
             let done = try await writeTransaction { raw -> (entries: [Entry], outcomes: [CommitOutcome], staged: [IdentityCache.Key: String]) in
                 try await raw.run("SELECT pg_advisory_xact_lock(7250002)")
+                try await processor.checkIdentityEpoch(raw)
                 let rows = try await raw.rows(Self.selectOldest, [.integer(Int64(Self.entriesPerBatch))])
                 let (entries, deadLetters) = try await processor.prepare(rows)
                 guard !entries.isEmpty else { return ([], [], [:]) }
@@ -192,7 +210,9 @@ public final class IngestProcessor: Service, Sendable {
         guard present.count == entries.count, zip(present, entries).allSatisfy({ $0[0].integer == $1.seq && $0[1].text == $1.seed }) else {
             throw Raced()
         }
+        let processor = self
         let written = try await writeTransaction { raw in
+            try await processor.checkIdentityEpoch(raw)
             let written = try await EventWriter.write(
                 raw: raw, submissions: entries.map(\.submission), settings: lookups, cache: cache, now: Timestamp.now())
             try await raw.insert("ingest_dead_letters", columns: Self.deadLetterColumns, values: deadLetters.flatMap { $0 })

@@ -13,6 +13,9 @@ enum Migration0006MergeUndo {
             "ALTER TABLE identity_merges ADD COLUMN filled_fields TEXT",
             "ALTER TABLE identity_merges ADD COLUMN moved_rows TEXT",
             "CREATE INDEX identity_merges_merged ON identity_merges (workspace_id, merged_contact_id)",
+            // Bumped by every merge undo: processors on other nodes (PostgreSQL) see it change and drop their cached identities.
+            "CREATE TABLE identity_epoch (id INTEGER PRIMARY KEY, value BIGINT NOT NULL)",
+            "INSERT INTO identity_epoch (id, value) VALUES (1, 0)",
             "ALTER TABLE spend ADD COLUMN campaign TEXT",
             // Companies known by name only (free-mail contacts, opportunities by account name) are looked up by name.
             "CREATE INDEX accounts_name ON accounts (workspace_id, name)",
