@@ -62,6 +62,7 @@ struct ImportCommand: AsyncParsableCommand {
         }
         print(report.message)
         if let preset = report.preset { print("Recognized: \(preset)") }
+        for note in report.notes { print(note) }
         for problem in report.problems.prefix(showProblems) { print("  \(problem)") }
         if report.problems.count > showProblems || report.problemsTruncated {
             print("  … \(report.rowsBad) rows with problems in all")

@@ -156,6 +156,7 @@ import Testing
             let refused = try await run(database, acme.scope, file, kind: .spend)
             #expect(refused.status == .failed && refused.problems.count == 1 && refused.problems[0].row == 3)
             #expect(refused.problems[0].reason.contains("day first") && refused.problems[0].reason.contains("day_first"))
+            #expect(refused.notes == ["Numeric dates like 03/04/2024 were read month first (MM/DD/YYYY), as no workspace country is set; import with day order day_first if the file writes them the other way."])
             let service = ImportService(database: database)
             let dayFirst = try await service.run(
                 acme.scope, .bytes(Array(file.utf8)), ImportRequest(kind: .spend, fileName: "f.csv", dayOrder: .dayFirst))
@@ -192,7 +193,7 @@ import Testing
                 """
             let report = try await run(database, acme.scope, download, kind: .spend)
             #expect(report.status == .succeeded && report.preset == "google_ads_campaigns" && report.inserted == 2 && report.rowsBad == 0)
-            #expect(report.columns.contains { $0.contains("Skipped 2 summary row") })
+            #expect(report.notes.contains { $0.contains("Skipped 2 summary row") })
             #expect(try await rows(database, "SELECT day, cost_minor, impressions FROM spend ORDER BY day") == [
                 [.text("2024-01-01"), .integer(1_000), .integer(100)], [.text("2024-01-02"), .integer(0), .integer(0)],
             ])

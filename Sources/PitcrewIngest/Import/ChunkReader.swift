@@ -73,7 +73,7 @@ final class ChunkReader: @unchecked Sendable {
             rowsRead += 1
             let mapped = mapper.map(record)
             // Ad platforms end their cost reports with summary rows ("Total: Account", "Total: Search campaigns").
-            if kind == .spend, let day = mapped["day"], day.lowercased().hasPrefix("total") {
+            if kind == .spend, [mapped["day"], record.fields.first].contains(where: { $0?.lowercased().hasPrefix("total") == true }) {
                 summaryRows += 1
                 continue
             }
@@ -104,6 +104,6 @@ final class ChunkReader: @unchecked Sendable {
         report.rowsBad = rowsBad
         report.problems = problems
         report.problemsTruncated = problemsTruncated
-        if summaryRows > 0 { report.columns.append("Skipped \(summaryRows) summary row(s) (Total: …); they are not days.") }
+        if summaryRows > 0 { report.notes.append("Skipped \(summaryRows) summary row(s) (Total: …); they are not days.") }
     }
 }

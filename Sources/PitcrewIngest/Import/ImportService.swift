@@ -61,6 +61,8 @@ public struct ImportReport: Sendable, Codable, Equatable {
     public var problemsTruncated = false
     public var message = ""
     public var columns: [String] = []
+    /// What the import decided about the whole file (the day order it read dates in, summary rows it skipped).
+    public var notes: [String] = []
     public var createdAt: Int64
     public var finishedAt: Int64?
 }
@@ -180,9 +182,16 @@ public final class ImportService: Sendable {
         }
         let workspaceID = scope.workspace.id
         let settings = try await database.rawRead { raw in try await WorkspaceSettings.load(raw, workspaceID: workspaceID) }
+        let dayOrder = request.dayOrder ?? mapping.dayOrder ?? .usual(in: settings.defaultCountry)
+        if request.dayOrder == nil, mapping.dayOrder == nil,
+            mapping.kind.fields.contains(where: { ($0.type == .date || $0.type == .instant) && mapper.column(of: $0.name) != nil })
+        {
+            let (reading, other) = dayOrder == .monthFirst ? ("month first (MM/DD/YYYY)", "day_first") : ("day first (DD/MM/YYYY)", "month_first")
+            let why = settings.defaultCountry.map { "as usual in \($0), the workspace's country" } ?? "as no workspace country is set"
+            report.notes.append("Numeric dates like 03/04/2024 were read \(reading), \(why); import with day order \(other) if the file writes them the other way.")
+        }
         let normalizer = RowNormalizer(
-            kind: mapping.kind, mapper: mapper, dayOrder: request.dayOrder ?? mapping.dayOrder ?? .usual(in: settings.defaultCountry),
-            defaultCountry: settings.defaultCountry ?? "US",
+            kind: mapping.kind, mapper: mapper, dayOrder: dayOrder, defaultCountry: settings.defaultCountry ?? "US",
             currency: mapping.currency ?? settings.currency)
         let totalBytes: Int? = {
             if case .file(let path) = input { return (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil }

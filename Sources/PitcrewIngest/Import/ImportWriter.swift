@@ -379,6 +379,8 @@ final class ImportWriter {
             if let contact {
                 let key = [contact, occurredAt.text ?? "", channel, source ?? "", medium ?? "", campaign ?? "", content ?? "", term ?? "",
                            row.text("landing_url") ?? ""].joined(separator: "\u{1F}")
+                // Stored already: the file was imported before. (A touch repeated within one file is a bad row:
+                // `DuplicateRowDetector`.)
                 guard stored.insert(key).inserted else {
                     updated += 1
                     continue

@@ -204,6 +204,7 @@ enum OpenAPIDocument {
             "status": string(values: ["running", "succeeded", "partial", "failed", "validated"]), "dry_run": string("boolean"),
             "skip_bad_rows": string("boolean"), "rows_read": string("integer"), "rows_bad": string("integer"), "inserted": string("integer"),
             "updated": string("integer"), "problems_truncated": string("boolean"), "message": string(), "columns": ["type": "array", "items": string()],
+            "notes": ["type": "array", "items": string()],
             "problems": ["type": "array", "items": object([
                 "row": string("integer"), "column": string(nullable: true), "field": string(nullable: true), "value": string(nullable: true),
                 "reason": string(),

@@ -119,6 +119,7 @@ struct ImportReportDTO: Encodable, Sendable {
     var problemsTruncated: Bool
     var message: String
     var columns: [String]
+    var notes: [String]
     var createdAt: String
     var finishedAt: String?
 
@@ -138,6 +139,7 @@ struct ImportReportDTO: Encodable, Sendable {
         problemsTruncated = report.problemsTruncated
         message = report.message
         columns = report.columns
+        notes = report.notes
         createdAt = Timestamp.iso8601(report.createdAt)
         finishedAt = report.finishedAt.map(Timestamp.iso8601)
     }

@@ -449,8 +449,8 @@ struct ImportPages {
             preset: DataPages.text(report.preset), status: report.status.rawValue, badge: Self.badge(report.status), running: report.status == .running,
             skipBadRows: report.skipBadRows ? "yes" : "no (all or nothing)", rowsRead: Self.count(report.rowsRead), rowsBad: Self.count(report.rowsBad),
             inserted: Self.count(report.inserted), updated: Self.count(report.updated), created: DataPages.time(report.createdAt),
-            finished: report.finishedAt.map(DataPages.time) ?? "—", message: DataPages.text(report.message), hasNotes: !report.columns.isEmpty,
-            notes: report.columns.map { Cell(text: $0) }, hasProblems: !report.problems.isEmpty, problems: report.problems.map(Self.problemRow), truncated: report.problemsTruncated, problemLimit: ImportService.problemLimit)
+            finished: report.finishedAt.map(DataPages.time) ?? "—", message: DataPages.text(report.message), hasNotes: !(report.notes + report.columns).isEmpty,
+            notes: (report.notes + report.columns).map { Cell(text: $0) }, hasProblems: !report.problems.isEmpty, problems: report.problems.map(Self.problemRow), truncated: report.problemsTruncated, problemLimit: ImportService.problemLimit)
         return web.pages.render("import_report", model)
     }
 
