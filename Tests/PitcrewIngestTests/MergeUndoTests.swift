@@ -75,6 +75,11 @@ import Testing
             // The processor's cache forgot the merged mapping: the user id's next event lands on B.
             try await C.send(f, C.batch([#"{"type": "track", "userId": "user-9", "event": "Upgraded", "messageId": "t4"}"#]))
             #expect(try await contactOf(f, messageID: "t4") == b)
+            // The undo sticks: the same identify again (SDKs resend it at every login) does not merge the two again.
+            try await C.send(f, C.batch([#"{"type": "identify", "userId": "user-9", "traits": {"email": "ann@example.com"}, "messageId": "i5"}"#]))
+            #expect(try await rows(f.database, "SELECT COUNT(*) FROM contacts")[0][0].integer == 2)
+            #expect(try await contactOf(f, messageID: "i5") == b)
+            #expect(try await rows(f.database, "SELECT COUNT(*) FROM identity_merges")[0][0].integer == 1)
         }
     }
 

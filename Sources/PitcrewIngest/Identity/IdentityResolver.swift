@@ -210,7 +210,7 @@ final class IdentityResolver {
             }
             found.append(contact)
         }
-        let keeper: String
+        var keeper: String
         if let oldest = found.min() {
             // The oldest contact (ids are time-ordered) stays, so links to it keep working.
             keeper = oldest
@@ -220,6 +220,8 @@ final class IdentityResolver {
                 if !keeperUsers.isEmpty, !otherUsers.isEmpty, keeperUsers.isDisjoint(with: otherUsers) { continue }
                 try await merge(keep: keeper, merged: other, reason: "identify", messageID: message.messageID)
             }
+            // The message is from its user id's contact when that one stayed apart (a merge of the two was undone).
+            if let userID = message.userID, let own = current(staged[key(.userID, userID)]), own != current(keeper) { keeper = own }
         } else {
             // (An email that points at another person, skipped above, is not written onto the new contact.)
             keeper = try await createContact(email: email.flatMap { staged[key(.email, $0)] == nil ? $0 : nil })
@@ -377,6 +379,16 @@ final class IdentityResolver {
 
     /// Moves everything of `merged` to `keep`, fills `keep`'s empty fields from it, deletes it, and records the merge.
     func merge(keep: String, merged: String, reason: String, messageID: String?) async throws {
+        // Two contacts whose merge was undone stay apart: someone decided they are two people.
+        let split = try await raw.rows(
+            """
+            SELECT id FROM identity_merges WHERE workspace_id = ? AND undone_at IS NOT NULL
+            AND ((kept_contact_id = ? AND merged_contact_id = ?) OR (kept_contact_id = ? AND merged_contact_id = ?))
+            """, [.text(workspaceID), .text(keep), .text(merged), .text(merged), .text(keep)])
+        guard split.isEmpty else {
+            if let messageID { record(messageID, ["not merged with contact \(merged): a merge of the two was undone"]) }
+            return
+        }
         let columns = Self.contactColumns
         guard let row = try await raw.rows(
             "SELECT \(columns.joined(separator: ", ")) FROM contacts WHERE id = ? AND workspace_id = ?", [.text(merged), .text(workspaceID)]
