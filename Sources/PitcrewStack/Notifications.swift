@@ -106,13 +106,16 @@ public struct AlertService: Sendable {
         }
     }
 
+    /// Dismisses an alert for the whole workspace, so it takes a role that may write (a viewer could otherwise hide a
+    /// renewal from everyone); recorded in the audit log.
     public func markRead(_ scope: AccessScope, id: String) async throws {
-        try scope.require(.read)
+        try scope.require(.write)
         try await database.transaction { db in
             let rows = try await db.raw(
                 "UPDATE alerts SET read_at = \(bind: Timestamp.now()) WHERE workspace_id = \(bind: scope.workspace.id) AND id = \(bind: id) RETURNING id"
             ).all()
             if rows.isEmpty { throw PitcrewError.notFound("Alert") }
+            try await AuditLog.record(db, workspaceID: scope.workspace.id, actor: scope.actor, action: "alert.read", entity: "alert", entityID: id)
         }
     }
 
@@ -162,7 +165,8 @@ public struct AlertService: Sendable {
             let rows = try await db.raw(
                 """
                 SELECT c.*, t.name AS tool_name FROM contracts c JOIN tools t ON t.id = c.tool_id
-                WHERE (c.end_date >= \(bind: today.description) OR c.auto_renew = \(bind: true)) AND t.status <> 'retired'
+                WHERE (c.end_date >= \(bind: today.description) OR c.auto_renew = \(bind: true))
+                AND (t.status <> 'retired' OR c.auto_renew = \(bind: true))
                 """
             ).all()
             var raised = 0

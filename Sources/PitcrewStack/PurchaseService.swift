@@ -11,6 +11,23 @@ public struct ApprovalStep: Sendable, Codable, Equatable {
         self.name = name
         self.approverUserIDs = approverUserIDs
     }
+
+    // `approverUserIds`: the API's snake-case encoder makes it `approver_user_ids` (from `…IDs` it made `approver_user_i_ds`,
+    // which a PUT of the chain then refused). Chains stored with the old key still read.
+    enum CodingKeys: String, CodingKey { case name, approverUserIds, approverUserIDs }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        approverUserIDs = try container.decodeIfPresent([String].self, forKey: .approverUserIds)
+            ?? container.decode([String].self, forKey: .approverUserIDs)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(approverUserIDs, forKey: .approverUserIds)
+    }
 }
 
 public struct PurchaseDecision: Sendable, Codable, Equatable {

@@ -26,6 +26,9 @@ public struct OverlapGroup: Sendable, Codable, Equatable {
     /// Users active in 90 days in more than one tool of the group.
     public var sharedUsers: Int
     public var annualCost: Int64
+
+    /// `toolIds` so the API's snake-case encoder writes `tool_ids` (not `tool_i_ds`).
+    enum CodingKeys: String, CodingKey { case basis, key, toolIDs = "toolIds", sharedUsers, annualCost }
 }
 
 public struct ConsolidationCandidate: Sendable, Codable, Equatable {
@@ -194,11 +197,16 @@ extension StackSnapshot {
     public func retirementCandidates(inactiveDays: Int = 90) -> [RetirementCandidate] {
         let since = today.adding(days: -inactiveDays).startMillis
         var result: [RetirementCandidate] = []
-        for tool in tools where tool.status != .retired {
+        for tool in tools {
             let cost = annualCost(tool.id)
             let last = usageByTool[tool.id]?.lastActive
             let live = !liveContracts(tool.id).isEmpty
-            if tool.status == .retiring && live {
+            if tool.status == .retired {
+                if liveContracts(tool.id).contains(where: \.autoRenew) {
+                    result.append(RetirementCandidate(
+                        toolID: tool.id, reason: "retired, but its contract renews automatically: cancel it", annualCost: cost, lastActivity: last))
+                }
+            } else if tool.status == .retiring && live {
                 result.append(RetirementCandidate(toolID: tool.id, reason: "retiring with a live contract", annualCost: cost, lastActivity: last))
             } else if tool.status != .evaluating && (last ?? .min) < since {
                 let reason = last == nil ? "no recorded activity" : "no activity in \(inactiveDays) days"
@@ -209,10 +217,13 @@ extension StackSnapshot {
     }
 
     /// Contracts whose decision date (end − notice) falls within `days` from today (overdue ones included, until the end).
-    /// Auto-renewing contracts count with the term running today; contracts of retired tools are left out.
+    /// Auto-renewing contracts count with the term running today. Contracts of retired tools are left out unless they renew
+    /// automatically: retiring a tool does not cancel its contract, and that is when the decision matters most.
     public func renewals(withinDays days: Int) -> [Renewal] {
         let retired = Set(tools.filter { $0.status == .retired }.map(\.id))
-        return contracts.filter { !retired.contains($0.toolID) && $0.currentEnd(on: today) >= today && $0.decisionDate(on: today) <= today.adding(days: days) }
+        return contracts.filter {
+            !(retired.contains($0.toolID) && !$0.autoRenew) && $0.currentEnd(on: today) >= today && $0.decisionDate(on: today) <= today.adding(days: days)
+        }
             .map {
                 Renewal(
                     contractID: $0.id, toolID: $0.toolID, endDate: $0.currentEnd(on: today), decisionDate: $0.decisionDate(on: today),

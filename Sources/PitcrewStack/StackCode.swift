@@ -153,7 +153,8 @@ public struct StackCode: Sendable {
                             }
                         }
                     }
-                    for leftover in existing.values.flatMap({ $0 }) {
+                    // In a fixed order: a plan and its application are compared line by line.
+                    for leftover in existing.keys.sorted().flatMap({ existing[$0] ?? [] }) {
                         try await db.raw("DELETE FROM contracts WHERE id = \(bind: leftover.id)").run()
                         try await tools.audit(db, scope, "contract.delete", "contract", leftover.id, before: leftover)
                         changes.append("- contract \(spec.name) from \(leftover.startDate)")

@@ -250,6 +250,10 @@ public struct ToolService: Sendable {
         case .clear: contract.noticeDays = 0
         case .unchanged: break
         }
+        let term = contract.endDate.daysSinceEpoch - contract.startDate.daysSinceEpoch
+        validator.check(
+            term < 0 || contract.noticeDays <= term, "notice_days",
+            "is longer than the contract's term (\(term) days): its decision date would fall before it starts")
         switch input.slaUptimePercent {
         case .set(let text):
             if let bp = Self.basisPoints(text), (0...10_000).contains(bp) { contract.slaUptimeBP = bp } else {

@@ -28,7 +28,10 @@ enum Settings {
     }
 
     static func port(_ flag: Int?) throws -> Int {
-        if let flag { return flag }
+        if let flag {
+            guard (1...65535).contains(flag) else { throw ValidationError("--port must be a port number (1–65535), not \(flag)") }
+            return flag
+        }
         guard let text = environment.string(forKey: ConfigKey(["pitcrew", "port"])) else { return 8080 }
         guard let port = Int(text), (1...65535).contains(port) else { throw ValidationError("PITCREW_PORT must be a port number, not \(text)") }
         return port

@@ -44,7 +44,7 @@ extension OpenAPIDocument {
         op("put", "allowed-hosts", "Allow a host for outbound requests (admin)", body: "StackObject"),
         op("delete", "allowed-hosts/{host}", "Stop allowing a host (admin)", status: 204),
         op("get", "alerts", "In-app alerts (renewal decisions 120/90/30 days ahead)", parameters: ["unread"]),
-        op("post", "alerts/{id}/read", "Mark an alert read", status: 204),
+        op("post", "alerts/{id}/read", "Mark an alert read for the workspace (marketer; audited)", status: 204),
         op("get", "alert-settings", "Where alerts go besides the app"),
         op("put", "alert-settings", "Set the alert webhook (admin)", body: "StackObject"),
         op("get", "tools/{id}/reviews", "Privacy, security and compliance review items of a tool"),

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import PitcrewCore
+import PitcrewIngest
 import PitcrewStack
 import PitcrewStore
 
@@ -290,13 +291,14 @@ struct StackPages {
         let form = try await FormFields.read(request, context: context)
         return try await formWrite(context) { scope, id in
             var input = ContractInput()
-            let amount = (form["amount"] ?? "").replacingOccurrences(of: ",", with: "")
-            if let value = Decimal(string: amount), value >= 0, value < 1e15 {
-                input.amountMinor = .set(NSDecimalNumber(decimal: value * 100).int64Value)
-            } else {
-                throw PitcrewError.invalid("amount", "must be an amount such as 12000 or 12000.50")
+            // In the currency's own minor units (JPY has none, KWD three), read as imports read amounts.
+            let currency = (form["currency"] ?? "USD").trimmingASCIIWhitespace().uppercased()
+            switch Currency.parseAmount(form["amount"] ?? "", currency: currency) {
+            case .success(let minor) where minor >= 0: input.amountMinor = .set(minor)
+            case .success: throw PitcrewError.invalid("amount", "must not be negative")
+            case .failure(let problem): throw PitcrewError.invalid("amount", problem.reason + " (an amount such as 12000 or 12000.50)")
             }
-            input.currency = .set(form["currency"] ?? "USD")
+            input.currency = .set(currency)
             input.billingPeriod = .set(form["billing_period"] ?? "annual")
             if let seats = form["seats"], !seats.isEmpty {
                 guard let value = Int64(seats) else { throw PitcrewError.invalid("seats", "must be a whole number") }
@@ -305,7 +307,9 @@ struct StackPages {
             input.startDate = .set(form["start_date"] ?? "")
             input.endDate = .set(form["end_date"] ?? "")
             input.autoRenew = .set(form["auto_renew"] == "on")
-            input.noticeDays = .set(Int64(form["notice_days"] ?? "") ?? 0)
+            let notice = (form["notice_days"] ?? "").trimmingASCIIWhitespace()
+            guard notice.isEmpty || Int64(notice) != nil else { throw PitcrewError.invalid("notice_days", "must be a whole number of days") }
+            input.noticeDays = .set(Int64(notice) ?? 0)
             if let sla = form["sla_uptime_percent"], !sla.isEmpty { input.slaUptimePercent = .set(sla) }
             _ = try await stack.tools.createContract(scope, toolID: id, input)
         }
