@@ -71,15 +71,7 @@ final class IdentityResolver {
 
     /// `value → contact` for contacts whose `column` holds one of `values` (the oldest contact when several do).
     func impliedContacts(_ column: String, _ values: [String]) async throws -> [String: String] {
-        guard !values.isEmpty else { return [:] }
-        var found: [String: String] = [:]
-        let rows = try await raw.rows(in: values, leading: [.text(workspaceID)]) {
-            "SELECT \(column), id FROM contacts WHERE workspace_id = ? AND \(column) IN (\($0))"
-        }
-        for row in rows {
-            if let value = row[0].text, let id = row[1].text, found[value].map({ id < $0 }) ?? true { found[value] = id }
-        }
-        return found
+        try await raw.oldestIDs("contacts", column, values, workspaceID: workspaceID)
     }
 
     /// The contact an identifier points at (after `prefetch`, or with a query).
@@ -338,21 +330,30 @@ final class IdentityResolver {
     /// Before `columns` overwrite a contact's email or external id, the old value becomes an identities row, so it
     /// still finds the contact (the column was its identity: see `impliedColumns`).
     func keepImpliedIdentities(of contact: String, replacedBy columns: [(String, SQLValue)]) async throws {
-        let changing = Self.impliedColumns.filter { _, column in columns.contains { $0.0 == column } }
-        guard !changing.isEmpty else { return }
-        let kinds = changing.sorted { $0.key.rawValue < $1.key.rawValue }
-        guard let row = try await raw.rows(
+        let kept = try await Self.keepImpliedIdentities(raw, workspaceID: workspaceID, contact: contact, replacedBy: columns, now: now)
+        for (kind, old) in kept { staged[key(kind, old)] = staged[key(kind, old)] ?? contact }
+    }
+
+    /// `keepImpliedIdentities` for writers without a resolver (imports); returns the (kind, old value) pairs it kept.
+    @discardableResult
+    static func keepImpliedIdentities(
+        _ raw: RawSQL, workspaceID: String, contact: String, replacedBy columns: [(String, SQLValue)], now: Int64
+    ) async throws -> [(IdentityKind, String)] {
+        let kinds = impliedColumns.filter { _, column in columns.contains { $0.0 == column } }.sorted { $0.key.rawValue < $1.key.rawValue }
+        guard !kinds.isEmpty, let row = try await raw.rows(
             "SELECT \(kinds.map(\.value).joined(separator: ", ")) FROM contacts WHERE id = ? AND workspace_id = ?", [.text(contact), .text(workspaceID)]
-        ).first else { return }
+        ).first else { return [] }
+        var kept: [(IdentityKind, String)] = []
         var values: [SQLValue] = []
         for ((kind, column), old) in zip(kinds, row) {
             guard let old = old.text, let new = columns.first(where: { $0.0 == column })?.1.text, new != old else { continue }
+            kept.append((kind, old))
             values += [.text(workspaceID), .text(kind.rawValue), .text(old), .text(contact), .integer(now)]
-            staged[key(kind, old)] = staged[key(kind, old)] ?? contact
         }
         try await raw.insert(
             "identities", columns: ["workspace_id", "kind", "value", "contact_id", "created_at"], values: values,
             suffix: " ON CONFLICT (workspace_id, kind, value) DO NOTHING")
+        return kept
     }
 
     func updateRow(_ table: String, id: String, columns: [(String, SQLValue)], traits: String?) async throws {

@@ -44,15 +44,7 @@ final class ImportWriter {
 
     /// `column value → id` for rows of `table` in this workspace whose `column` is one of `values`.
     func ids(_ table: String, _ column: String, _ values: Set<String>) async throws -> [String: String] {
-        var found: [String: String] = [:]
-        let rows = try await raw.rows(in: values, leading: [.text(workspaceID)]) {
-            "SELECT \(column), id FROM \(table) WHERE workspace_id = ? AND \(column) IN (\($0))"
-        }
-        // The oldest record wins when several share a value (no ORDER BY: it would make SQLite walk the table by id).
-        for row in rows {
-            if let key = row[0].text, let id = row[1].text, found[key].map({ id < $0 }) ?? true { found[key] = id }
-        }
-        return found
+        try await raw.oldestIDs(table, column, values, workspaceID: workspaceID)
     }
 
     func insert(_ table: String, _ columns: [String], _ values: [SQLValue]) async throws {
@@ -141,7 +133,7 @@ final class ImportWriter {
                     let stored = try await raw.rows("SELECT traits FROM contacts WHERE id = ?", [.text(existing)]).first?[0].text
                     assignments.append(("traits", .optional(TraitMapping.merged(stored, with: row.traits))))
                 }
-                try await keepReplacedIdentities(of: existing, email: email, externalID: row.text("external_id"))
+                try await IdentityResolver.keepImpliedIdentities(raw, workspaceID: workspaceID, contact: existing, replacedBy: assignments, now: now)
                 try await update("contacts", id: existing, assignments)
                 updated += 1
                 continue
@@ -155,22 +147,6 @@ final class ImportWriter {
             inserted += 1
         }
         try await insert("contacts", columns, inserts)
-    }
-
-    /// A contact's email and external id are identities by its columns: one the update replaces becomes an identities row,
-    /// so it still finds the contact (as `IdentityResolver.keepImpliedIdentities`).
-    func keepReplacedIdentities(of contact: String, email: String?, externalID: String?) async throws {
-        guard email != nil || externalID != nil,
-            let stored = try await raw.rows("SELECT email, external_id FROM contacts WHERE id = ?", [.text(contact)]).first
-        else { return }
-        var values: [SQLValue] = []
-        for (kind, old, new) in [(IdentityKind.email, stored[0].text, email), (IdentityKind.externalID, stored[1].text, externalID)] {
-            guard let old, let new, old != new else { continue }
-            values += [.text(workspaceID), .text(kind.rawValue), .text(old), .text(contact), .integer(now)]
-        }
-        try await raw.insert(
-            "identities", columns: ["workspace_id", "kind", "value", "contact_id", "created_at"], values: values,
-            suffix: " ON CONFLICT (workspace_id, kind, value) DO NOTHING")
     }
 
     static let accountFields = ["name", "domain", "industry", "employees", "country", "external_id"]
