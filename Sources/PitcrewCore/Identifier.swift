@@ -1,5 +1,8 @@
 public import Foundation
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Identifiers are UUIDv7 strings: random enough to be unguessable, and ordered by creation time,
 /// so keyset pagination and "newest first" need no second column.
@@ -8,30 +11,54 @@ public enum Identifier {
     /// "monotonic random"): within one millisecond the random part is incremented by a random step, so ids made in a
     /// loop keep their order and "newest first" holds even for events stored in the same millisecond.
     public static func make() -> String {
-        var generator = SystemRandomNumberGenerator()
         let now = UInt64(max(0, Date().timeIntervalSince1970 * 1000))
-        let (millis, random) = last.withLock { last -> (UInt64, UInt64) in
-            if now > last.millis {
-                last = (now, generator.next() >> 2)
+        let (millis, random) = last.withLock { state -> (UInt64, UInt64) in
+            if now > state.millis {
+                state.millis = now
+                state.random = state.nextRandom() >> 2
             } else {
-                let (next, overflow) = last.random.addingReportingOverflow(1 + (generator.next() as UInt64) % 0xFFFF)
+                let (next, overflow) = state.random.addingReportingOverflow(1 + state.nextRandom() % 0xFFFF)
                 // Past the 62 random bits: borrow the next millisecond (ids stay ordered; their time is 1 ms early).
-                last = overflow || next > (UInt64.max >> 2) ? (last.millis + 1, generator.next() >> 3) : (last.millis, next)
+                if overflow || next > (UInt64.max >> 2) {
+                    state.millis += 1
+                    state.random = state.nextRandom() >> 3
+                } else {
+                    state.random = next
+                }
             }
-            return last
+            return (state.millis, state.random)
         }
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for index in 0..<6 { bytes[index] = UInt8(truncatingIfNeeded: millis >> (8 * (5 - index))) }
         // 12 bits of rand_a and 62 bits of rand_b carry one 74-bit counter; its top 12 bits are fixed per millisecond.
         let high = UInt16(truncatingIfNeeded: millis &* 0x9E37) & 0x0FFF
-        bytes[6] = 0x70 | UInt8(high >> 8)
-        bytes[7] = UInt8(truncatingIfNeeded: high)
-        bytes[8] = 0x80 | UInt8(truncatingIfNeeded: random >> 56) & 0x3F
-        for index in 9..<16 { bytes[index] = UInt8(truncatingIfNeeded: random >> (8 * (15 - index))) }
-        return format(bytes)
+        return format(
+            high: millis << 16 | 0x7000 | UInt64(high),
+            low: (0x80 | (random >> 56) & 0x3F) << 56 | random & 0x00FF_FFFF_FFFF_FFFF)
     }
 
-    private static let last = Mutex<(millis: UInt64, random: UInt64)>((0, 0))
+    /// The last id's time and counter, and random words fetched from the system 64 at a time (one system call per 64
+    /// draws instead of one per draw: ids are made for every event collected).
+    private struct State {
+        var millis: UInt64 = 0
+        var random: UInt64 = 0
+        var pool = [UInt64](repeating: 0, count: 64)
+        var used = 64
+
+        mutating func nextRandom() -> UInt64 {
+            if used == pool.count {
+                #if canImport(Glibc)
+                pool.withUnsafeMutableBytes { buffer in arc4random_buf(buffer.baseAddress!, buffer.count) }
+                #else
+                var generator = SystemRandomNumberGenerator()
+                for index in pool.indices { pool[index] = generator.next() }
+                #endif
+                used = 0
+            }
+            defer { used += 1 }
+            return pool[used]
+        }
+    }
+
+    private static let last = Mutex(State())
 
     /// A UUIDv7 for a given time (random, not ordered within the millisecond).
     public static func make(at date: Date) -> String {
@@ -57,14 +84,30 @@ public enum Identifier {
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     private static func format(_ bytes: [UInt8]) -> String {
-        var out = [UInt8]()
-        out.reserveCapacity(36)
-        for (index, byte) in bytes.enumerated() {
-            if index == 4 || index == 6 || index == 8 || index == 10 { out.append(UInt8(ascii: "-")) }
-            out.append(hexDigits[Int(byte >> 4)])
-            out.append(hexDigits[Int(byte & 0x0F)])
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+        for index in 0..<8 {
+            high = high << 8 | UInt64(bytes[index])
+            low = low << 8 | UInt64(bytes[index + 8])
         }
-        return String(decoding: out, as: UTF8.self)
+        return format(high: high, low: low)
+    }
+
+    /// The 8-4-4-4-12 text of the 128 bits `high` (first) and `low`, written straight into the string's storage.
+    private static func format(high: UInt64, low: UInt64) -> String {
+        String(unsafeUninitializedCapacity: 36) { out in
+            var position = 0
+            for nibble in 0..<32 {
+                if nibble == 8 || nibble == 12 || nibble == 16 || nibble == 20 {
+                    out[position] = UInt8(ascii: "-")
+                    position += 1
+                }
+                let word = nibble < 16 ? high : low
+                out[position] = hexDigits[Int(truncatingIfNeeded: word >> UInt64(60 - 4 * (nibble % 16)) & 0x0F)]
+                position += 1
+            }
+            return position
+        }
     }
 
     /// True when `value` looks like a UUID (any version); guards path parameters before they reach SQL.

@@ -1,3 +1,4 @@
+import Foundation
 import PitcrewCore
 import Testing
 
@@ -7,5 +8,14 @@ import Testing
         #expect(zip(ids, ids.dropFirst()).allSatisfy { $0 < $1 })
         #expect(Set(ids).count == ids.count && ids.allSatisfy(Identifier.isValid))
         #expect(ids.allSatisfy { $0[$0.index($0.startIndex, offsetBy: 14)] == "7" })
+        // RFC 9562 variant bits (10xx), and the first 48 bits are the time of making in milliseconds.
+        #expect(ids.allSatisfy { "89ab".contains($0[$0.index($0.startIndex, offsetBy: 19)]) })
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        for id in [ids[0], ids[ids.count - 1]] {
+            let millis = Int64(id.replacingOccurrences(of: "-", with: "").prefix(12), radix: 16) ?? 0
+            #expect(abs(now - millis) < 60_000, "\(id)")
+        }
+        // Random bits differ between ids made in different milliseconds too: the low 62 bits are not a plain counter.
+        #expect(Set(ids.map { $0.suffix(12) }).count == ids.count)
     }
 }

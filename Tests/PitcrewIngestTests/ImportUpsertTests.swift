@@ -234,6 +234,33 @@ import Testing
             #expect(lines.status == .partial && lines.inserted == 2 && lines.problems.map(\.row) == [2])
         }
     }
+
+    /// A first load into an empty workspace skips the database lookups of keys it has not written (see `ImportWriter`):
+    /// a key repeated chunks apart, by email or by external id, still updates the contact it made, and a company named
+    /// chunks apart is one account.
+    @Test(arguments: TestBackend.available)
+    func firstLoadFindsWhatItWroteChunksEarlier(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let acme = try await SeededWorkspace.make(AccessService.forTests(database), slug: "acme")
+            var csv = "Email,Record ID,First Name,Company Name,Website\n"
+            csv += "first@initech.example,9001,Ann,Initech,initech.example\n"
+            csv += ",9002,Bo,Free Co,\n"
+            for index in 0..<4_500 { csv += "person\(index)@bulk.example,\(index),P\(index),Bulk,bulk.example\n" }
+            // Chunks later (a chunk is 2,000 rows): the same contacts again, by email and by external id.
+            csv += "FIRST@initech.example,,Annie,Initech,initech.example\n"
+            csv += ",9002,Bob,Free Co,\n"
+            let report = try await run(database, acme.scope, csv, kind: .contacts)
+            #expect(report.status == .succeeded && report.inserted == 4_502 && report.updated == 2, "\(report.message)")
+            #expect(try await rows(database, "SELECT first_name FROM contacts WHERE email = 'first@initech.example'") == [[.text("Annie")]])
+            #expect(try await rows(database, "SELECT first_name FROM contacts WHERE external_id = '9002'") == [[.text("Bob")]])
+            #expect(try await rows(database, "SELECT COUNT(*) FROM accounts") == [[.integer(3)]])
+            #expect(try await rows(database, "SELECT COUNT(DISTINCT account_id) FROM contacts WHERE email LIKE '%@bulk.example'") == [[.integer(1)]])
+            // Imported again into the now non-empty workspace: every row is an update, nothing is duplicated.
+            let again = try await run(database, acme.scope, csv, kind: .contacts)
+            #expect(again.inserted == 0 && again.updated == 4_504)
+            #expect(try await rows(database, "SELECT COUNT(*) FROM contacts") == [[.integer(4_502)]])
+        }
+    }
 }
 
 
@@ -246,4 +273,5 @@ import Testing
         #expect(LifecycleStage.normalize("Customer") == "customer")
         #expect(LifecycleStage.normalize("Nurture – Q3") == "Nurture – Q3")
     }
+
 }

@@ -15,6 +15,19 @@ final class ImportWriter {
     private(set) var updated = 0
     /// Spend rows this import wrote, by key (`spendKey`): later rows of a key add to them.
     private var spendWritten: [String: String] = [:]
+    /// Accounts of contacts' companies already found or made by this import (domain → id, name → id): a file names the
+    /// same companies chunk after chunk. Bounded; past the bound the database is asked again.
+    private var accountsSeenByDomain: [String: String] = [:]
+    private var accountsSeenByName: [String: String] = [:]
+    static let accountsSeenLimit = 200_000
+    /// A first load: on SQLite an import holds the write lock for its whole transaction, so in a workspace that had no
+    /// contacts when it began only contacts this import wrote can match a row. Their emails and external ids are
+    /// remembered as hashes (8 bytes each), and only rows whose key is among them are looked up (a hash collision costs
+    /// one lookup, never a wrong match). Nil until the first chunk of contacts.
+    private var firstLoad: Bool?
+    private var writtenKeyHashes = Set<Int>()
+    /// Past this many keys the hashes are dropped and every row is looked up again (memory stays bounded).
+    static let writtenKeyLimit = 2_000_000
 
     init(
         raw: RawSQL, workspaceID: String, kind: ImportKind, now: Int64, classifier: ChannelClassifier, campaignsByUTM: [String: String],
@@ -61,7 +74,12 @@ final class ImportWriter {
     /// Finds or creates accounts by domain (the company of contacts); returns domain → account id.
     func accountsByDomain(_ wanted: [String: String]) async throws -> [String: String] {
         guard !wanted.isEmpty else { return [:] }
-        var found = try await ids("accounts", "domain", Set(wanted.keys))
+        var found: [String: String] = [:]
+        var unknown = Set<String>()
+        for domain in wanted.keys {
+            if let id = accountsSeenByDomain[domain] { found[domain] = id } else { unknown.insert(domain) }
+        }
+        found.merge(try await ids("accounts", "domain", unknown)) { first, _ in first }
         var values: [SQLValue] = []
         for (domain, name) in wanted.sorted(by: { $0.key < $1.key }) where found[domain] == nil {
             let id = Identifier.make()
@@ -69,13 +87,20 @@ final class ImportWriter {
             values += [.text(id), .text(workspaceID), .text(name), .text(domain), .integer(now), .integer(now)]
         }
         try await insert("accounts", ["id", "workspace_id", "name", "domain", "created_at", "updated_at"], values)
+        if accountsSeenByDomain.count + found.count > Self.accountsSeenLimit { accountsSeenByDomain.removeAll(keepingCapacity: true) }
+        accountsSeenByDomain.merge(found) { first, _ in first }
         return found
     }
 
     /// Finds or creates accounts by exact name (companies known by name only); returns name → account id.
     func accountsByName(_ names: Set<String>) async throws -> [String: String] {
         guard !names.isEmpty else { return [:] }
-        var found = try await ids("accounts", "name", names)
+        var found: [String: String] = [:]
+        var unknown = Set<String>()
+        for name in names {
+            if let id = accountsSeenByName[name] { found[name] = id } else { unknown.insert(name) }
+        }
+        found.merge(try await ids("accounts", "name", unknown)) { first, _ in first }
         var values: [SQLValue] = []
         for name in names.sorted() where found[name] == nil {
             let id = Identifier.make()
@@ -83,6 +108,8 @@ final class ImportWriter {
             values += [.text(id), .text(workspaceID), .text(name), .integer(now), .integer(now)]
         }
         try await insert("accounts", ["id", "workspace_id", "name", "created_at", "updated_at"], values)
+        if accountsSeenByName.count + found.count > Self.accountsSeenLimit { accountsSeenByName.removeAll(keepingCapacity: true) }
+        accountsSeenByName.merge(found) { first, _ in first }
         return found
     }
 
@@ -91,43 +118,70 @@ final class ImportWriter {
     static let contactFields = ["email", "external_id", "first_name", "last_name", "title", "phone", "country", "lifecycle_stage"]
 
     func writeContacts(_ rows: [TypedRow]) async throws {
-        let existingByEmail = try await ids("contacts", "email", Set(rows.compactMap { $0.text("email") }))
+        // The hot path of large imports: rows are read in place by index, the fields by position (`contactColumns`).
+        let emailColumn = 0, externalColumn = 1
+        if firstLoad == nil {
+            let empty = try await raw.rows("SELECT 1 FROM contacts WHERE workspace_id = ? LIMIT 1", [.text(workspaceID)]).isEmpty
+            firstLoad = raw.backend == .sqlite && empty
+        }
+        if firstLoad == true, writtenKeyHashes.count > Self.writtenKeyLimit {
+            firstLoad = false
+            writtenKeyHashes = []
+        }
+        let everyKey = firstLoad != true
+        let existingByEmail = try await ids(
+            "contacts", "email",
+            Set(rows.compactMap { row in row.contactColumns[emailColumn].text.flatMap { everyKey || writtenKeyHashes.contains($0.hashValue) ? $0 : nil } }))
         let existingByExternal = try await ids(
-            "contacts", "external_id", Set(rows.filter { $0.text("email") == nil }.compactMap { $0.text("external_id") }))
-        let domains = rows.map(\.companyDomain)
+            "contacts", "external_id",
+            Set(rows.compactMap { row in
+                row.contactColumns[emailColumn].text == nil
+                    ? row.contactColumns[externalColumn].text.flatMap { everyKey || writtenKeyHashes.contains($0.hashValue) ? $0 : nil } : nil
+            }))
         var companies: [String: String] = [:]
-        for (row, domain) in zip(rows, domains) {
-            if let domain { companies[domain] = companies[domain] ?? row.text("company") ?? domain }
+        for row in rows {
+            if let domain = row.companyDomain, companies[domain] == nil { companies[domain] = row.text("company") ?? domain }
         }
         let accounts = try await accountsByDomain(companies)
         // A company without a domain (a free-mail address, no website) is found or made by its name.
-        let unplaced = Set(zip(rows, domains).compactMap { row, domain in domain == nil ? row.text("company") : nil })
-        let accountsByName = try await accountsByName(unplaced)
-        // Rows to insert, `width` values each (one flat array: this is the hot path of large imports).
+        let accountsByName = try await accountsByName(Set(rows.compactMap { $0.companyDomain == nil ? $0.text("company") : nil }))
+        // Rows to insert, `width` values each, in one flat array.
         let columns = Self.contactFields + ["id", "workspace_id", "account_id", "traits", "created_at", "updated_at"]
         var inserts: [SQLValue] = []
         inserts.reserveCapacity(rows.count * columns.count)
-        var seen: [String: String] = [:]
+        // Contacts this chunk inserts, by email and by external id (for rows without an email).
+        var seenByEmail: [String: String] = [:]
+        seenByEmail.reserveCapacity(rows.count)
+        var seenByExternal: [String: String] = [:]
         // Contacts of this chunk waiting to be inserted (id → where its values start in `inserts`): a later row of the
         // same contact changes the waiting row, as it would change a stored one (the later row wins).
         var pending: [String: Int] = [:]
+        pending.reserveCapacity(rows.count)
         let accountColumn = Self.contactFields.count + 2
-        for (row, domain) in zip(rows, domains) {
-            let email = row.text("email")
-            let key = email.map { "e:" + $0 } ?? row.text("external_id").map { "x:" + $0 } ?? ""
-            let existing = seen[key] ?? email.flatMap { existingByEmail[$0] } ?? (email == nil ? row.text("external_id").flatMap { existingByExternal[$0] } : nil)
-            let account = domain.flatMap { accounts[$0] } ?? (domain == nil ? row.text("company").flatMap { accountsByName[$0] } : nil)
+        let workspace = SQLValue.text(workspaceID)
+        for index in rows.indices {
+            if !everyKey {
+                for column in [emailColumn, externalColumn] {
+                    if let key = rows[index].contactColumns[column].text { writtenKeyHashes.insert(key.hashValue) }
+                }
+            }
+            let email = rows[index].contactColumns[emailColumn].text
+            let external = email == nil ? rows[index].contactColumns[externalColumn].text : nil
+            let existing = email.map { seenByEmail[$0] ?? existingByEmail[$0] } ?? external.flatMap { seenByExternal[$0] ?? existingByExternal[$0] }
+            let domain = rows[index].companyDomain
+            let account = domain.flatMap { accounts[$0] } ?? (domain == nil ? rows[index].text("company").flatMap { accountsByName[$0] } : nil)
             if let existing, let start = pending[existing] {
-                for (position, field) in Self.contactFields.enumerated() { if let value = row.values[field] { inserts[start + position] = value } }
+                for (position, value) in rows[index].contactColumns.enumerated() where value != .null { inserts[start + position] = value }
                 if let account { inserts[start + accountColumn] = .text(account) }
-                if !row.traits.isEmpty {
-                    inserts[start + accountColumn + 1] = .optional(TraitMapping.merged(inserts[start + accountColumn + 1].text, with: row.traits))
+                if !rows[index].traits.isEmpty {
+                    inserts[start + accountColumn + 1] = .optional(TraitMapping.merged(inserts[start + accountColumn + 1].text, with: rows[index].traits))
                 }
                 updated += 1
                 continue
             }
             if let existing {
-                var assignments = Self.contactFields.compactMap { field in row.values[field].map { (field, $0) } }
+                let row = rows[index]
+                var assignments = zip(Self.contactFields, row.contactColumns).filter { $0.1 != .null }
                 if let account { assignments.append(("account_id", .text(account))) }
                 if !row.traits.isEmpty {
                     let stored = try await raw.rows("SELECT traits FROM contacts WHERE id = ?", [.text(existing)]).first?[0].text
@@ -139,11 +193,10 @@ final class ImportWriter {
                 continue
             }
             let id = Identifier.make()
-            seen[key] = id
+            if let email { seenByEmail[email] = id } else if let external { seenByExternal[external] = id }
             pending[id] = inserts.count
-            let created = row.integer("created_at") ?? now
-            for field in Self.contactFields { inserts.append(row.values[field] ?? .null) }
-            inserts += [.text(id), .text(workspaceID), .optional(account), .optional(row.traitsJSON), .integer(created), .integer(now)]
+            inserts.append(contentsOf: rows[index].contactColumns)
+            inserts += [.text(id), workspace, .optional(account), .optional(rows[index].traitsJSON), .integer(rows[index].integer("created_at") ?? now), .integer(now)]
             inserted += 1
         }
         try await insert("contacts", columns, inserts)

@@ -12,6 +12,8 @@ struct TypedRow {
     var companyDomain: String?
     /// Contacts: `traits` as a JSON object (keys sorted), for a new contact.
     var traitsJSON: String?
+    /// Contacts: the values of `ImportWriter.contactFields` in that order, `.null` where the row has none.
+    var contactColumns: [SQLValue] = []
 
     func text(_ field: String) -> String? { values[field]?.text }
     func integer(_ field: String) -> Int64? { values[field]?.integer }
@@ -29,6 +31,7 @@ struct RowNormalizer {
     let defaultCountry: String
     let currency: String
     private let types: [String: ImportFieldType]
+    private let memo = NormalizerMemo()
 
     init(kind: ImportKind, mapper: RowMapper, dayOrder: DayOrder, defaultCountry: String, currency: String) {
         self.kind = kind
@@ -43,6 +46,7 @@ struct RowNormalizer {
 
     func normalize(_ mapped: MappedRow) -> TypedRow {
         var typed = TypedRow(row: mapped.row, traits: mapped.traits, problems: mapped.problems)
+        typed.values.reserveCapacity(kind.fields.count)
         // The row's currency first: money fields are read in it.
         var rowCurrency = currency
         if let raw = mapped["currency"] {
@@ -54,7 +58,7 @@ struct RowNormalizer {
             }
         }
         // A national phone number with a trunk 0 is read in the row's own country when it has one (see `PhoneNumber`).
-        let rowCountry = mapped["country"].flatMap(Country.alpha2)
+        let rowCountry = mapped["country"].flatMap(memo.country)
         // Fields in the kind's order, so a row's problems are always reported in the same order.
         for definition in kind.fields where definition.name != "currency" {
             // `--` is how ad reports write "no value".
@@ -72,7 +76,7 @@ struct RowNormalizer {
             }
             switch type {
             case .text:
-                typed.values[field] = .text(String((field == "lifecycle_stage" ? LifecycleStage.normalize(raw) : raw).prefix(1000)))
+                typed.values[field] = .text(String((field == "lifecycle_stage" ? memo.stage(raw) : raw).prefix(1000)))
             case .email:
                 switch EmailAddress.normalize(raw) {
                 case .success(let email): typed.values[field] = .text(email)
@@ -129,7 +133,8 @@ struct RowNormalizer {
         if kind == .contacts {
             // Worked out here, on the reading side of the pipeline, not by the writer.
             typed.companyDomain = typed.text("company_domain") ?? typed.text("website").flatMap(CompanyDomain.fromWebsite)
-                ?? typed.text("email").flatMap(CompanyDomain.fromEmail)
+                ?? typed.text("email").flatMap(CompanyDomain.fromNormalizedEmail)
+            typed.contactColumns = ImportWriter.contactFields.map { typed.values[$0] ?? .null }
             if !typed.traits.isEmpty {
                 typed.traitsJSON = "{" + typed.traits.sorted { $0.key < $1.key }.map { JSONText.string($0.key) + ":" + JSONText.string($0.value) }
                     .joined(separator: ",") + "}"
@@ -140,5 +145,27 @@ struct RowNormalizer {
 
     func problem(_ mapped: MappedRow, _ field: String, _ value: String, _ reason: String) -> ImportProblem {
         ImportProblem(row: mapped.row, column: mapper.column(of: field), field: field, value: value, reason: reason)
+    }
+}
+
+/// Answers of the normalizers whose inputs repeat row after row (a file names a few dozen countries and stages), kept
+/// for one import; bounded, so a column of unique values cannot grow it.
+final class NormalizerMemo {
+    static let limit = 4_096
+    private var countries: [String: String?] = [:]
+    private var stages: [String: String] = [:]
+
+    func country(_ raw: String) -> String? {
+        if let known = countries[raw] { return known }
+        let code = Country.alpha2(raw)
+        if countries.count < Self.limit { countries[raw] = code }
+        return code
+    }
+
+    func stage(_ raw: String) -> String {
+        if let known = stages[raw] { return known }
+        let stage = LifecycleStage.normalize(raw)
+        if stages.count < Self.limit { stages[raw] = stage }
+        return stage
     }
 }

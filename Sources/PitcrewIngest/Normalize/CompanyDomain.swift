@@ -22,6 +22,13 @@ public enum CompanyDomain {
         return isFreeMail(domain) ? nil : domain
     }
 
+    /// `fromEmail` for an address `EmailAddress.normalize` already returned (imports normalize the email field first).
+    static func fromNormalizedEmail(_ address: String) -> String? {
+        guard let at = address.utf8.lastIndex(of: UInt8(ascii: "@")) else { return nil }
+        let domain = String(address[address.utf8.index(after: at)...])
+        return isFreeMail(domain) ? nil : domain
+    }
+
     /// True when `domain` belongs to a free or consumer mail provider, whose
     /// addresses say nothing about the person's company.
     ///
@@ -30,9 +37,15 @@ public enum CompanyDomain {
     /// when the part after the brand is a country or generic suffix like
     /// "fr", "com" or "co.uk".
     public static func isFreeMail(_ domain: String) -> Bool {
-        var host = TextFolding.trim(domain).lowercased()
+        // Lower-case ASCII, as normalized addresses are, needs no folding.
+        let plain = domain.utf8.allSatisfy { $0 > 0x20 && $0 < 0x80 && !($0 >= 0x41 && $0 <= 0x5A) }
+        var host = plain ? domain : TextFolding.trim(domain).lowercased()
         if host.hasSuffix(".") { host.removeLast() }
         if FreeMailDomains.domains.contains(host) { return true }
+        // Most domains are no brand's: the first label settles it without splitting the rest.
+        guard let dot = host.utf8.firstIndex(of: UInt8(ascii: ".")), FreeMailDomains.brandFamilies.contains(String(host[..<dot])) else {
+            return false
+        }
         let labels = host.split(separator: ".")
         guard labels.count >= 2, labels.count <= 3,
               FreeMailDomains.brandFamilies.contains(String(labels[0])) else { return false }

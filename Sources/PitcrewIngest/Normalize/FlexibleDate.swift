@@ -64,6 +64,12 @@ public enum FlexibleDate {
     }
 
     static func parse(_ raw: String, order: DayOrder) -> Result<DateTimeParts, FieldProblem> {
+        if let parts = isoFastPath(raw) { return .success(parts) }
+        return parseGeneral(raw, order: order)
+    }
+
+    /// Every accepted shape, token by token.
+    static func parseGeneral(_ raw: String, order: DayOrder) -> Result<DateTimeParts, FieldProblem> {
         let text = TextFolding.trim(raw)
         if text.isEmpty { return .failure(FieldProblem(reason: "is empty")) }
         if TextFolding.isDigits(text) { return parseDigitsOnly(text) }
@@ -72,6 +78,37 @@ public enum FlexibleDate {
         if let problem = parts.takeTime(from: &tokens) { return .failure(problem) }
         if let problem = parts.takeDate(from: tokens, order: order) { return .failure(problem) }
         return .success(parts)
+    }
+
+    /// The shapes nearly every export writes, read straight from the bytes: "YYYY-MM-DD", optionally followed by
+    /// "T" or a space and "HH:MM" or "HH:MM:SS" (no fraction, no offset). Anything else, or any value out of range, is
+    /// left to the general reader (nil), which also words the problem.
+    static func isoFastPath(_ raw: String) -> DateTimeParts? {
+        raw.utf8.withContiguousStorageIfAvailable { bytes -> DateTimeParts? in
+            let n = bytes.count
+            guard n == 10 || n == 16 || n == 19, bytes[4] == 0x2D, bytes[7] == 0x2D else { return nil }
+            func number(_ start: Int, _ count: Int) -> Int? {
+                var value = 0
+                for index in start..<start + count {
+                    let digit = Int(bytes[index]) - 48
+                    guard digit >= 0 && digit <= 9 else { return nil }
+                    value = value * 10 + digit
+                }
+                return value
+            }
+            guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2) else { return nil }
+            var parts = DateTimeParts()
+            guard parts.setDate(year: year, month: month, day: day) == nil else { return nil }
+            guard n > 10 else { return parts }
+            guard bytes[10] == 0x54 || bytes[10] == 0x20 || bytes[10] == 0x74, bytes[13] == 0x3A,
+                let hour = number(11, 2), let minute = number(14, 2), hour <= 23, minute <= 59 else { return nil }
+            parts.hour = hour
+            parts.minute = minute
+            guard n == 19 else { return parts }
+            guard bytes[16] == 0x3A, let second = number(17, 2), second <= 59 else { return nil }
+            parts.second = second
+            return parts
+        } ?? nil
     }
 
     /// Unix seconds (10 digits), Unix milliseconds (13) or basic ISO "YYYYMMDD" (8).

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import PitcrewIngest
 
@@ -89,6 +90,42 @@ struct FlexibleDateTests {
     @Test(arguments: rejectsCases)
     func rejects(raw: String, reason: String) {
         #expect(FlexibleDate.parseDay(raw, order: .monthFirst) == .failure(FieldProblem(reason: reason)))
+    }
+
+    /// The byte-level reader of ISO dates (what nearly every export writes) reads exactly what the general reader reads,
+    /// and leaves everything out of range or of another shape to it.
+    @Test func isoFastPathAgreesWithTheGeneralReader() {
+        var inputs: [String] = []
+        for (year, month, day) in [(2026, 1, 5), (2024, 2, 29), (2023, 2, 29), (2026, 13, 1), (2026, 0, 10), (2026, 4, 31), (999, 1, 1), (2026, 12, 31)] {
+            let date = String(format: "%04d-%02d-%02d", year, month, day)
+            inputs.append(date)
+            for separator in ["T", " ", "t", "x"] {
+                for (hour, minute, second) in [(0, 0, 0), (23, 59, 59), (24, 0, 0), (10, 60, 0), (10, 3, 60), (9, 5, 7)] {
+                    inputs.append(date + separator + String(format: "%02d:%02d", hour, minute))
+                    inputs.append(date + separator + String(format: "%02d:%02d:%02d", hour, minute, second))
+                }
+            }
+        }
+        inputs += ["2026-01-05Z", "2026-1-05", "2026/01/05", "2026-01-05 1:03", "20x6-01-05", "2026-01-05 10:03:0x", "2026-01-05 10-03"]
+        var fast = 0
+        for input in inputs {
+            let general = FlexibleDate.parseGeneral(input, order: .monthFirst)
+            guard let parts = FlexibleDate.isoFastPath(input) else {
+                continue
+            }
+            fast += 1
+            guard case .success(let expected) = general else {
+                Issue.record("\(input): the fast path read it, the general reader refused it")
+                continue
+            }
+            let read: [Int] = [parts.year, parts.month, parts.day, parts.hour, parts.minute, parts.second, parts.millisecond]
+            let wanted: [Int] = [expected.year, expected.month, expected.day, expected.hour, expected.minute, expected.second, expected.millisecond]
+            #expect(read == wanted, "\(input)")
+            #expect(parts.offsetSeconds == expected.offsetSeconds && parts.epochMilliseconds == expected.epochMilliseconds, "\(input)")
+        }
+        // The 3 valid dates alone, and with a "T", space or "t" and each of the 7 valid times.
+        #expect(fast == 3 * (1 + 3 * 7))
+        #expect(FlexibleDate.parseDay("2026-02-30", order: .monthFirst) == .failure(FieldProblem(reason: "is not a valid date: February 30, 2026 does not exist")))
     }
 
     @Test func civilRoundTrip() {
