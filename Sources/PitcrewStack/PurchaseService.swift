@@ -185,7 +185,8 @@ public struct PurchaseService: Sendable {
     }
 
     /// Approves or rejects the request's current step. The decider must be one of the step's approvers (an admin when the
-    /// step names none); a rejection ends the request, the last approval approves it.
+    /// step names none, or when every approver it names has left the workspace); a rejection ends the request, the last
+    /// approval approves it.
     public func decide(_ scope: AccessScope, id: String, approve: Bool, comment: String?) async throws -> PurchaseRequest {
         try scope.require(.read)
         return try await database.transaction { db in
@@ -197,8 +198,15 @@ public struct PurchaseService: Sendable {
                 throw PitcrewError.conflict("status", "The request is already \(before.status).")
             }
             let step = before.chain[before.currentStep]
-            let allowed = step.approverUserIDs.isEmpty
-                ? scope.role.allows(.manageMembers) : scope.actor.kind == "user" && step.approverUserIDs.contains(scope.actor.id)
+            let admin = scope.role.allows(.manageMembers)
+            var allowed = step.approverUserIDs.isEmpty ? admin : scope.actor.kind == "user" && step.approverUserIDs.contains(scope.actor.id)
+            if !allowed, admin {
+                // Every approver of the step has left the workspace: an admin decides it, so the request is not stuck.
+                let members = Set(
+                    try await db.raw("SELECT user_id FROM memberships WHERE workspace_id = \(bind: scope.workspace.id)").all()
+                        .map { try $0.decode(column: "user_id", as: String.self) })
+                allowed = !step.approverUserIDs.contains(where: members.contains)
+            }
             guard allowed else {
                 throw PitcrewError.forbidden(
                     step.approverUserIDs.isEmpty

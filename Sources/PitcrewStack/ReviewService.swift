@@ -75,7 +75,9 @@ public struct ReviewService: Sendable {
         }
     }
 
-    /// Starts a review of `kind` for a tool with the standard questions, or with `questions` when given.
+    /// Starts a review of `kind` for a tool with the standard questions, or with `questions` when given, and returns the
+    /// tool's checklist of that kind. A question the checklist already holds (same words, any case) is not added again,
+    /// so starting a review twice does not double it; answered items keep their answers.
     public func start(_ scope: AccessScope, toolID: String, kind: String, questions: [String]? = nil) async throws -> [ReviewItem] {
         try scope.require(.write)
         var validator = Validator()
@@ -87,9 +89,16 @@ public struct ReviewService: Sendable {
             guard Identifier.isValid(toolID), try await StackStore.tool(db, workspaceID: scope.workspace.id, id: toolID) != nil else {
                 throw PitcrewError.notFound("Tool")
             }
+            let existing = try await db.raw(
+                """
+                SELECT * FROM tool_reviews WHERE workspace_id = \(bind: scope.workspace.id) AND tool_id = \(bind: toolID) AND kind = \(bind: kind)
+                ORDER BY id
+                """
+            ).all().map(Self.item(from:))
+            var asked = Set(existing.map { $0.question.lowercased() })
             var created: [ReviewItem] = []
             let now = Timestamp.now()
-            for question in list {
+            for question in list where asked.insert(question.lowercased()).inserted {
                 let item = ReviewItem(
                     id: Identifier.make(), toolID: toolID, kind: kind, question: question, answer: nil, evidenceURL: nil, reviewer: nil,
                     status: "open", nextReviewDate: nil, updatedAt: now)
@@ -101,9 +110,11 @@ public struct ReviewService: Sendable {
                 ).run()
                 created.append(item)
             }
-            try await AuditLog.record(
-                db, workspaceID: scope.workspace.id, actor: scope.actor, action: "review.start", entity: "tool", entityID: toolID, after: created)
-            return created
+            if !created.isEmpty {
+                try await AuditLog.record(
+                    db, workspaceID: scope.workspace.id, actor: scope.actor, action: "review.start", entity: "tool", entityID: toolID, after: created)
+            }
+            return existing + created
         }
     }
 

@@ -79,8 +79,14 @@ public enum StackStore {
         try await db.raw("SELECT * FROM tools WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id)").first().map(tool(from:))
     }
 
+    /// The tool of this name in any case ("HubSpot" is "hubspot": usage files and people write both), the exact one first.
     public static func tool(_ db: any SQLDatabase, workspaceID: String, name: String) async throws -> Tool? {
-        try await db.raw("SELECT * FROM tools WHERE workspace_id = \(bind: workspaceID) AND name = \(bind: name)").first().map(tool(from:))
+        try await db.raw(
+            """
+            SELECT * FROM tools WHERE workspace_id = \(bind: workspaceID) AND lower(name) = lower(\(bind: name))
+            ORDER BY CASE WHEN name = \(bind: name) THEN 0 ELSE 1 END, id LIMIT 1
+            """
+        ).first().map(tool(from:))
     }
 
     static func insert(_ db: any SQLDatabase, _ t: Tool) async throws {

@@ -128,7 +128,7 @@ public struct ToolService: Sendable {
         if isNew || tool.name != current.name, let other = try await StackStore.tool(db, workspaceID: scope.workspace.id, name: tool.name),
             other.id != tool.id
         {
-            throw PitcrewError.conflict("name", "A tool named \(tool.name) exists in this workspace (id \(other.id)).")
+            throw PitcrewError.conflict("name", "A tool named \(other.name) exists in this workspace (id \(other.id)); tool names are compared without case.")
         }
         return tool
     }

@@ -34,7 +34,7 @@ import Testing
             let duplicate = try await client.call(.post, "/api/v1/stack/tools", token: token, json: #"{"name":"HubSpot","category":"data"}"#)
             #expect(duplicate.status == .conflict)
             #expect(duplicate.problemFields == ["name"])
-            #expect((duplicate.object["errors"] as? [[String: Any]])?.first?["message"] as? String ?? "" == "A tool named HubSpot exists in this workspace (id \(id)).")
+            #expect((duplicate.object["errors"] as? [[String: Any]])?.first?["message"] as? String ?? "" == "A tool named HubSpot exists in this workspace (id \(id)); tool names are compared without case.")
             // Unknown category and subcategory, bad status, bad website: every field at once.
             let bad = try await client.call(
                 .post, "/api/v1/stack/tools", token: token,

@@ -79,4 +79,67 @@ import Testing
             #expect((overlap["tool_ids"] as? [String])?.count == 2 && overlap["tool_i_ds"] == nil)
         }
     }
+
+    @Test(arguments: TestBackend.available)
+    func namesListsReviewsAndApproversWhoLeft(backend: TestBackend) async throws {
+        try await TestApp.with(backend) { client, fixture in
+            let token = fixture.tokensA[.marketer]!
+            // Tool names are one name in any case ("HubSpot" and "hubspot" would be two rows a usage file cannot tell apart).
+            let hubspot = try await StackAPITests.tool(client, token, #"{"name":"HubSpot","category":"data"}"#)
+            let clash = try await client.call(.post, "/api/v1/stack/tools", token: token, json: #"{"name":"hubspot","category":"data"}"#)
+            #expect(clash.status == .conflict && clash.problemFields == ["name"])
+            let other = try await StackAPITests.tool(client, token, #"{"name":"Segment","category":"data"}"#)
+            let rename = try await client.call(.patch, "/api/v1/stack/tools/\(other)", token: token, json: #"{"name":"HUBSPOT"}"#)
+            #expect(rename.status == .conflict)
+            // Changing the case of a tool's own name is fine.
+            #expect(try await client.call(.patch, "/api/v1/stack/tools/\(hubspot)", token: token, json: #"{"name":"Hubspot"}"#).status == .ok)
+
+            // The list of tools pages with limit and cursor, by name.
+            for name in ["Asana", "Bynder", "Canva"] { _ = try await StackAPITests.tool(client, token, #"{"name":"\#(name)","category":"content_experience"}"#) }
+            var names: [String] = []
+            var cursor: String?
+            repeat {
+                let page = try await client.call(.get, "/api/v1/stack/tools?limit=2" + (cursor.map { "&cursor=\($0)" } ?? ""), token: token)
+                #expect(page.status == .ok && page.items.count <= 2)
+                names += page.items.compactMap { $0["name"] as? String }
+                cursor = page.object["next_cursor"] as? String
+            } while cursor != nil
+            #expect(names == ["Asana", "Bynder", "Canva", "Hubspot", "Segment"])
+            #expect(try await client.call(.get, "/api/v1/stack/tools?limit=0", token: token).problemFields == ["limit"])
+
+            // Starting a review twice does not double its checklist; an answered item keeps its answer.
+            let first = try await client.call(.post, "/api/v1/stack/tools/\(hubspot)/reviews", token: token, json: #"{"kind":"security"}"#)
+            #expect(first.status == .created || first.status == .ok)
+            let firstItems = first.items.isEmpty ? (first.object["items"] as? [[String: Any]] ?? []) : first.items
+            let answered = try #require(firstItems.first?["id"] as? String)
+            #expect(try await client.call(.patch, "/api/v1/stack/reviews/\(answered)", token: token, json: #"{"answer":"Yes, SOC 2 Type II","reviewer":"Dana","status":"passed"}"#).status == .ok)
+            _ = try await client.call(.post, "/api/v1/stack/tools/\(hubspot)/reviews", token: token, json: #"{"kind":"security"}"#)
+            let extra = try await client.call(
+                .post, "/api/v1/stack/tools/\(hubspot)/reviews", token: token, json: #"{"kind":"security","questions":["Is SSO enforced?","is sso ENFORCED?"]}"#)
+            #expect(extra.status == .created || extra.status == .ok)
+            let checklist = try await client.call(.get, "/api/v1/stack/tools/\(hubspot)/reviews", token: token)
+            #expect(checklist.items.count == firstItems.count + 1)
+            #expect(checklist.items.first { $0["id"] as? String == answered }?["status"] as? String == "passed")
+
+            // A purchase request whose approver left the workspace: an admin decides the step, so it is not stuck.
+            let approver = try await fixture.services.access.createUser(
+                email: "finance@example.com", name: "Finance", password: "correct horse battery", actor: .system("test"))
+            _ = try await fixture.services.access.setMember(fixture.a.scope, email: approver.email, role: .marketer)
+            let owner = fixture.tokensA[.owner]!
+            let chain = try await client.call(
+                .put, "/api/v1/stack/approval-chain", token: owner, json: #"{"steps":[{"name":"Finance","approver_user_ids":["\#(approver.id)"]}]}"#)
+            #expect(chain.status == .ok)
+            let request = try await client.call(
+                .post, "/api/v1/stack/requests", token: token, json: #"{"tool_name":"Gong","reason":"Call recording","cost_minor":1200000}"#)
+            let requestID = try #require(request.object["id"] as? String)
+            // While the approver is a member, only they decide.
+            let early = try await client.call(.post, "/api/v1/stack/requests/\(requestID)/decisions", token: owner, json: #"{"decision":"approve"}"#)
+            #expect(early.status == .forbidden)
+            try await fixture.services.access.removeMember(fixture.a.scope, userID: approver.id)
+            // A marketer still may not; an admin now may.
+            #expect(try await client.call(.post, "/api/v1/stack/requests/\(requestID)/decisions", token: token, json: #"{"decision":"approve"}"#).status == .forbidden)
+            let decided = try await client.call(.post, "/api/v1/stack/requests/\(requestID)/decisions", token: owner, json: #"{"decision":"approve"}"#)
+            #expect(decided.status == .ok && decided.object["status"] as? String == "approved")
+        }
+    }
 }
