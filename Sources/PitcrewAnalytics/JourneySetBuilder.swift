@@ -64,7 +64,10 @@ public struct JourneySetBuilder: Sendable {
 
     /// Adds one journey given by channel ids (from `channelID(for:)`) with each touch's time and the conversion's, in
     /// milliseconds: kept as its own row, like `add(_:)` with timestamps, without a `Journey` value per journey.
-    public mutating func add(path: [Int32], timesMillis: [Int64], conversionMillis: Int64, outcome: Outcome) throws {
+    /// `leadTouch` and `opportunityTouch` are the positions of the milestone touches, -1 for none.
+    public mutating func add(
+        path: [Int32], timesMillis: [Int64], conversionMillis: Int64, outcome: Outcome, leadTouch: Int32 = -1, opportunityTouch: Int32 = -1
+    ) throws {
         added += 1
         try validate(outcome, journey: added)
         guard path.count == timesMillis.count else {
@@ -83,7 +86,12 @@ public struct JourneySetBuilder: Sendable {
         guard timesMillis.last! <= conversionMillis else {
             throw AttributionError.invalidJourney(index: added, reason: "a touch comes after the conversion")
         }
-        detail.append(ids: path, ages: timesMillis.map { Double(conversionMillis - $0) / 86_400_000 }, lead: -1, opportunity: -1, outcome: outcome)
+        guard (-1..<Int32(path.count)).contains(leadTouch), (-1..<Int32(path.count)).contains(opportunityTouch) else {
+            throw AttributionError.invalidJourney(index: added, reason: "a milestone touch is outside the journey")
+        }
+        detail.append(
+            ids: path, ages: timesMillis.map { Double(conversionMillis - $0) / 86_400_000 }, lead: leadTouch, opportunity: opportunityTouch,
+            outcome: outcome)
     }
 
     /// Adds journeys given by channel names.

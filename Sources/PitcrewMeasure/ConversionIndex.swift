@@ -16,6 +16,10 @@ struct ConversionIndex: Sendable {
     private var pointStarts: [Int] = [0]
 
     var unitCount: Int { hashes.count }
+    /// The ids of the units, in the order they were first appended.
+    var unitIDs: [String] {
+        (0..<unitCount).map { String(decoding: keyBytes[keyStarts[$0]..<keyStarts[$0 + 1]], as: UTF8.self) }
+    }
     /// All conversions, of every unit.
     var count: Int { points.count }
 

@@ -29,9 +29,11 @@ struct JourneyAssembler {
         var conversionsWithoutTouches = 0
     }
 
+    /// `milestones`: when the unit's lead and its first opportunity were created (nil: unknown or not wanted). A converting
+    /// journey marks the last touch at or before each as its lead- (opportunity-) creation touch, when that touch is in it.
     func assemble(
-        touches: [(time: Int64, channel: Int32)], conversions: some Collection<ConversionPoint>, into builder: inout JourneySetBuilder, names: [String],
-        counts: inout Counts
+        touches: [(time: Int64, channel: Int32)], conversions: some Collection<ConversionPoint>,
+        milestones: (lead: Int64?, opportunity: Int64?) = (nil, nil), into builder: inout JourneySetBuilder, names: [String], counts: inout Counts
     ) throws {
         counts.units += 1
         if conversions.isEmpty {
@@ -53,7 +55,7 @@ struct JourneyAssembler {
                 counts.conversionsWithoutTouches += conversion.count
             } else {
                 let outcome = Outcome(conversions: Double(conversion.count), value: conversion.value, nulls: 0)
-                try add(Array(window), outcome: outcome, conversionTime: conversion.time, into: &builder, names: names)
+                try add(Array(window), outcome: outcome, conversionTime: conversion.time, milestones: milestones, into: &builder, names: names)
                 counts.journeys += 1
             }
             start = end
@@ -77,12 +79,21 @@ struct JourneyAssembler {
     }
 
     private func add(
-        _ touches: [(time: Int64, channel: Int32)], outcome: Outcome, conversionTime: Int64?, into builder: inout JourneySetBuilder, names: [String]
+        _ touches: [(time: Int64, channel: Int32)], outcome: Outcome, conversionTime: Int64?, milestones: (lead: Int64?, opportunity: Int64?) = (nil, nil),
+        into builder: inout JourneySetBuilder, names: [String]
     ) throws {
         // Only converting journeys need touch times (time_decay weighs touches by age before the conversion); the rest
         // merge by path, which keeps memory and time flat at a million units.
         if keepTimestamps, outcome.conversions > 0, let conversionTime {
-            try builder.add(path: touches.map(\.channel), timesMillis: touches.map(\.time), conversionMillis: conversionTime, outcome: outcome)
+            // The touch that led to a milestone: the last one at or before it (none when the milestone came before this
+            // journey's first touch or after its conversion).
+            func mark(_ time: Int64?) -> Int32 {
+                guard let time, time <= conversionTime, let index = touches.lastIndex(where: { $0.time <= time }) else { return -1 }
+                return Int32(index)
+            }
+            try builder.add(
+                path: touches.map(\.channel), timesMillis: touches.map(\.time), conversionMillis: conversionTime, outcome: outcome,
+                leadTouch: mark(milestones.lead), opportunityTouch: mark(milestones.opportunity))
         } else {
             try builder.add(path: touches.map(\.channel), outcome: outcome)
         }

@@ -20,8 +20,10 @@ struct JourneyCollector: Sendable {
     private var matchedConversions = 0
     private let assembler: JourneyAssembler
     private let conversions: ConversionIndex
+    private let milestones: Milestones
 
-    init(definition: JourneyDefinition, conversions: ConversionIndex) {
+    init(definition: JourneyDefinition, conversions: ConversionIndex, milestones: Milestones = Milestones()) {
+        self.milestones = milestones
         self.assembler = JourneyAssembler(
             lookbackMillis: Int64(definition.lookbackDays) * 86_400_000, periodStart: definition.from.startMillis, periodEnd: definition.periodEnd,
             keepTimestamps: definition.keepTimestamps)
@@ -106,7 +108,9 @@ struct JourneyCollector: Sendable {
         Self.ensureTimeOrder(&touches, names: names)
         let points = unit.withUnsafeBufferPointer { conversions.points(of: $0) }
         matchedConversions += points.count
-        try assembler.assemble(touches: touches, conversions: points, into: &builder, names: names, counts: &counts)
+        let (lead, opportunity) = unit.withUnsafeBufferPointer { milestones.times(of: $0) }
+        try assembler.assemble(
+            touches: touches, conversions: points, milestones: (lead, opportunity), into: &builder, names: names, counts: &counts)
         touches.removeAll(keepingCapacity: true)
     }
 

@@ -65,6 +65,8 @@ public struct JourneyDefinition: Sendable, Equatable {
     public var includeOffline = true
     /// Keep touch times (needed by time_decay; costs memory because such journeys are not merged by path).
     public var keepTimestamps = false
+    /// Mark each converting journey's lead- and opportunity-creation touches (needed by w_shaped and full_path).
+    public var keepMilestones = false
 
     public init(from: CalendarDate, to: CalendarDate) {
         self.from = from

@@ -22,24 +22,28 @@ public struct MeasureService: Sendable {
         try scope.require(.analyze)
         try definition.validate()
         var definition = definition
-        definition.keepTimestamps = definition.keepTimestamps || models.contains(.timeDecay)
+        definition.keepMilestones = definition.keepMilestones || models.contains(.wShaped) || models.contains(.fullPath)
+        // Milestones are placed by time, so journeys that carry them keep their touch times too.
+        definition.keepTimestamps = definition.keepTimestamps || definition.keepMilestones || models.contains(.timeDecay)
         let workspaceID = scope.workspace.id
         let minimumUnitsPerSlice = self.minimumUnitsPerSlice
         let loaded = definition
         let database = self.database
-        let (currency, conversions, other, spend, ranges) = try await database.snapshot { db in
+        let (currency, conversions, other, spend, ranges, milestones) = try await database.snapshot { db in
             let currency = try await MeasureStore.workspaceCurrency(db, workspaceID: workspaceID)
             let (conversions, other) = try await MeasureStore.conversions(db, database: database, workspaceID: workspaceID, definition: loaded, currency: currency)
+            let milestones = loaded.keepMilestones
+                ? try await Milestones.load(db, workspaceID: workspaceID, unit: loaded.unit, of: conversions) : Milestones()
             let spend = try await MeasureStore.spend(db, workspaceID: workspaceID, definition: loaded, currency: currency)
             let ranges = try await MeasureStore.unitRanges(
                 db, workspaceID: workspaceID, unit: loaded.unit, parts: min(4, ProcessInfo.processInfo.activeProcessorCount),
                 minimumPerPart: minimumUnitsPerSlice)
-            return (currency, conversions, other, spend, ranges)
+            return (currency, conversions, other, spend, ranges, milestones)
         }
         // Touches are the bulk (10M rows for 1M contacts): slices of units are read on several connections at once, each
         // into journeys of its own, merged at the end. Each slice is consistent in itself; a write that lands between
         // slices can only add touches of other units.
-        let empty = JourneyCollector(definition: loaded, conversions: conversions)
+        let empty = JourneyCollector(definition: loaded, conversions: conversions, milestones: milestones)
         let slices = try await withThrowingTaskGroup(of: (Int, JourneyCollector).self) { group in
             for (index, range) in ranges.enumerated() {
                 group.addTask {

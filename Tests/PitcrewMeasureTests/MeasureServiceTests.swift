@@ -127,11 +127,48 @@ struct KnownWorkspace {
             empty.to = CalendarDate("2025-01-31")!
             let report = try await service.attribution(known.seeded.scope, definition: empty, models: [.linear, .markov])
             #expect(report.conversions == 0 && report.rows.isEmpty && report.skipped.count == 2)
-            // time_decay uses real touch times; w_shaped cannot run without lead/opportunity milestones and says so.
+            // time_decay uses real touch times; w_shaped cannot run without lead/opportunity milestones and says so (account A
+            // has no contact, and its opportunity was made before its touches in the window).
             let decay = try await service.attribution(known.seeded.scope, definition: KnownWorkspace.definition(), models: [.timeDecay, .wShaped])
             #expect(decay.models == [.timeDecay] && decay.skipped.map(\.model) == [.wShaped])
             let credits = Dictionary(uniqueKeysWithValues: decay.rows(for: .timeDecay).map { ($0.label, $0.conversions) })
             #expect((credits["Paid Search"] ?? 0) > (credits["Email"] ?? 1))
+        }
+    }
+
+    /// W-shaped and full-path on workspace data: the lead is the account's first contact (created Mar 5, after the Organic
+    /// Search touch of Mar 3), the opportunity was created Mar 12 (after the Webinar of Mar 11).
+    @Test(arguments: TestBackend.available)
+    func milestoneModelsPlaceLeadAndOpportunityByTime(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let known = try await KnownWorkspace.make(database)
+            let w = known.seeded.workspace.id
+            try await database.transaction { db in
+                let account = try await db.raw("SELECT id FROM accounts WHERE workspace_id = \(bind: w) AND name = 'a-A'").first()!
+                    .decode(column: "id", as: String.self)
+                try await BulkInsert.insert(
+                    db, into: "touchpoints", columns: ["id", "workspace_id", "account_id", "occurred_at", "channel", "offline"],
+                    rows: [
+                        [Identifier.make(), w, account, KnownWorkspace.day("2026-03-03"), "Organic Search", false],
+                        [Identifier.make(), w, account, KnownWorkspace.day("2026-03-11"), "Webinar", false],
+                    ])
+                try await BulkInsert.insert(
+                    db, into: "contacts", columns: ["id", "workspace_id", "account_id", "email", "created_at", "updated_at"],
+                    rows: [
+                        [Identifier.make(), w, account, "lead@a.example", KnownWorkspace.day("2026-03-05"), Int64(0)],
+                        [Identifier.make(), w, account, "later@a.example", KnownWorkspace.day("2026-03-15"), Int64(0)],
+                    ])
+                try await db.raw("UPDATE opportunities SET created_at = \(bind: KnownWorkspace.day("2026-03-12")) WHERE workspace_id = \(bind: w)").run()
+            }
+            let report = try await MeasureService(database: database).attribution(
+                known.seeded.scope, definition: KnownWorkspace.definition(), models: [.wShaped, .fullPath])
+            #expect(report.skipped.isEmpty && report.models == [.wShaped, .fullPath])
+            func credits(_ model: AttributionModel) -> [String: Double] {
+                report.rows(for: model).reduce(into: [:]) { $0[$1.label] = (($1.conversions * 1000).rounded()) / 1000 }
+            }
+            // Touches in the window: Email (first), Organic Search (lead), Paid Search, Webinar (opportunity, last).
+            #expect(credits(.wShaped).filter { $0.value > 0 } == ["Email": 0.3, "Organic Search": 0.3, "Paid Search": 0.1, "Webinar": 0.3])
+            #expect(credits(.fullPath).filter { $0.value > 0 } == ["Email": 0.225, "Organic Search": 0.225, "Paid Search": 0.1, "Webinar": 0.45])
         }
     }
 
