@@ -66,10 +66,12 @@ public struct CompiledChannelGrouping {
 
     /// See `ChannelGrouping.classify(_:)`.
     public func classify(_ signal: TouchSignal) -> String {
+        matchingRule(signal).map { grouping.rules[$0].channel } ?? grouping.fallbackChannel
+    }
+
+    /// The position of the first rule whose conditions all hold, nil when none does (the fallback channel).
+    public func matchingRule(_ signal: TouchSignal) -> Int? {
         let lookup: (String) -> Regex<AnyRegexOutput>? = { patterns[$0] }
-        for rule in grouping.rules where rule.conditions.allSatisfy({ $0.holds(signal, regex: lookup) }) {
-            return rule.channel
-        }
-        return grouping.fallbackChannel
+        return grouping.rules.firstIndex { rule in rule.conditions.allSatisfy { $0.holds(signal, regex: lookup) } }
     }
 }
