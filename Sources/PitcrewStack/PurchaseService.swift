@@ -200,12 +200,15 @@ public struct PurchaseService: Sendable {
             let step = before.chain[before.currentStep]
             let admin = scope.role.allows(.manageMembers)
             var allowed = step.approverUserIDs.isEmpty ? admin : scope.actor.kind == "user" && step.approverUserIDs.contains(scope.actor.id)
-            if !allowed, admin {
-                // Every approver of the step has left the workspace: an admin decides it, so the request is not stuck.
+            var override = false
+            if !allowed, admin, scope.actor.kind == "user", scope.actor.id != before.requesterUserID {
+                // Every approver of the step has left the workspace: an admin (a person, not the requester) decides it, so
+                // the request is not stuck. Audited as an override.
                 let members = Set(
                     try await db.raw("SELECT user_id FROM memberships WHERE workspace_id = \(bind: scope.workspace.id)").all()
                         .map { try $0.decode(column: "user_id", as: String.self) })
-                allowed = !step.approverUserIDs.contains(where: members.contains)
+                override = !step.approverUserIDs.contains(where: members.contains)
+                allowed = override
             }
             guard allowed else {
                 throw PitcrewError.forbidden(
@@ -233,7 +236,7 @@ public struct PurchaseService: Sendable {
             let after = try await Self.request(
                 from: try await db.raw("SELECT * FROM purchase_requests WHERE id = \(bind: id)").first()!, db: db)
             try await AuditLog.record(
-                db, workspaceID: scope.workspace.id, actor: scope.actor, action: approve ? "purchase_request.approve" : "purchase_request.reject",
+                db, workspaceID: scope.workspace.id, actor: scope.actor, action: "purchase_request." + (override ? "override_" : "") + (approve ? "approve" : "reject"),
                 entity: "purchase_request", entityID: id, before: before, after: after)
             return after
         }

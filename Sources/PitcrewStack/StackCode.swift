@@ -121,23 +121,24 @@ public struct StackCode: Sendable {
         do {
             return try await database.transaction { db in
                 var changes: [String] = []
+                // Tools by name in any case, as names are unique (a file saying "hubspot" updates "HubSpot", to the file's case).
                 var byName: [String: Tool] = [:]
-                for tool in try await StackStore.tools(db, workspaceID: scope.workspace.id) { byName[tool.name] = tool }
-                let fileNames = Set(document.tools.map(\.name))
+                for tool in try await StackStore.tools(db, workspaceID: scope.workspace.id) { byName[tool.name.lowercased()] = tool }
+                let fileNames = Set(document.tools.map { $0.name.lowercased() })
                 for spec in document.tools {
                     try await at(spec.path, spec.mark) {
-                        if let current = byName[spec.name] {
+                        if let current = byName[spec.name.lowercased()] {
                             let updated = try await tools.updateTool(db, scope, id: current.id, spec.input)
                             let fields = Self.changedFields(current, updated)
                             if !fields.isEmpty { changes.append("~ tool \(spec.name): \(fields.joined(separator: ", "))") }
-                            byName[spec.name] = updated
+                            byName[spec.name.lowercased()] = updated
                         } else {
-                            byName[spec.name] = try await tools.createTool(db, scope, spec.input)
+                            byName[spec.name.lowercased()] = try await tools.createTool(db, scope, spec.input)
                             changes.append("+ tool \(spec.name)")
                         }
                     }
                     if toolsOnly { continue }
-                    let tool = byName[spec.name]!
+                    let tool = byName[spec.name.lowercased()]!
                     var existing = Dictionary(grouping: try await StackStore.contracts(db, workspaceID: scope.workspace.id, toolID: tool.id)) {
                         $0.startDate.description
                     }
@@ -172,8 +173,8 @@ public struct StackCode: Sendable {
                 var seen = Set<String>()
                 for spec in document.integrations {
                     try await at(spec.path, spec.mark) {
-                        guard let source = byName[spec.source] else { throw PitcrewError.invalid("source", "no tool named \(spec.source)") }
-                        guard let target = byName[spec.target] else { throw PitcrewError.invalid("target", "no tool named \(spec.target)") }
+                        guard let source = byName[spec.source.lowercased()] else { throw PitcrewError.invalid("source", "no tool named \(spec.source)") }
+                        guard let target = byName[spec.target.lowercased()] else { throw PitcrewError.invalid("target", "no tool named \(spec.target)") }
                         var input = spec.input
                         input.sourceToolID = .set(source.id)
                         input.targetToolID = .set(target.id)
@@ -194,7 +195,7 @@ public struct StackCode: Sendable {
                 let names = Dictionary(uniqueKeysWithValues: byName.values.map { ($0.id, $0.name) })
                 // An integration the file does not list goes only if one of its tools is in the file (tools the file does not
                 // mention are not managed by it, nor are the integrations between them).
-                let managed = Set(document.tools.compactMap { byName[$0.name]?.id })
+                let managed = Set(document.tools.compactMap { byName[$0.name.lowercased()]?.id })
                 for (key, integration) in integrations.sorted(by: { $0.key < $1.key })
                 where !seen.contains(key) && (prune || managed.contains(integration.sourceToolID) || managed.contains(integration.targetToolID)) {
                     try await db.raw("DELETE FROM integrations WHERE id = \(bind: integration.id)").run()
@@ -202,7 +203,7 @@ public struct StackCode: Sendable {
                     changes.append("- integration \(names[integration.sourceToolID] ?? "?") → \(names[integration.targetToolID] ?? "?")")
                 }
                 var unmanaged: [String] = []
-                for tool in byName.values.sorted(by: { $0.name < $1.name }) where !fileNames.contains(tool.name) {
+                for tool in byName.values.sorted(by: { $0.name < $1.name }) where !fileNames.contains(tool.name.lowercased()) {
                     if prune {
                         try await StackStore.deleteTool(db, workspaceID: scope.workspace.id, id: tool.id)
                         try await tools.audit(db, scope, "tool.delete", "tool", tool.id, before: tool)
@@ -235,6 +236,7 @@ public struct StackCode: Sendable {
 
     static func changedFields(_ a: Tool, _ b: Tool) -> [String] {
         var fields: [String] = []
+        if a.name != b.name { fields.append("name \(a.name) → \(b.name)") }
         if a.vendor != b.vendor { fields.append("vendor") }
         if a.website != b.website { fields.append("website") }
         if a.category != b.category { fields.append("category") }

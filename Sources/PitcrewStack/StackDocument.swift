@@ -114,7 +114,7 @@ extension StackCode {
             document.integrations.append(.init(source: source, target: target, input: input, path: path, mark: node.mark))
         }
         var names = Set<String>()
-        for tool in document.tools where !names.insert(tool.name).inserted {
+        for tool in document.tools where !names.insert(tool.name.lowercased()).inserted {
             reader.validator.add("\(tool.path).name\(NodeReader.position(tool.mark))", "\(tool.name) is listed twice")
         }
         try reader.validator.finish()

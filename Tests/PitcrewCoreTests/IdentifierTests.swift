@@ -18,4 +18,10 @@ import Testing
         // Random bits differ between ids made in different milliseconds too: the low 62 bits are not a plain counter.
         #expect(Set(ids.map { $0.suffix(12) }).count == ids.count)
     }
+
+    @Test func workspaceIDsAreShortAndDistinct() {
+        let ids = (0..<10_000).map { _ in Identifier.makeWorkspaceID() }
+        #expect(Set(ids).count == ids.count)
+        #expect(ids.allSatisfy { $0.utf8.count == 12 && $0.hasPrefix("w") && $0.allSatisfy { "0123456789abcdefghjkmnpqrstvwxyz".contains($0) } })
+    }
 }

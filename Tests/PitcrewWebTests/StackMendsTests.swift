@@ -94,7 +94,18 @@ import Testing
             // Changing the case of a tool's own name is fine.
             #expect(try await client.call(.patch, "/api/v1/stack/tools/\(hubspot)", token: token, json: #"{"name":"Hubspot"}"#).status == .ok)
 
-            // The list of tools pages with limit and cursor, by name.
+            // Stack as code matches names the same way: "hubspot" in a file is the workspace's "Hubspot" (renamed to the
+            // file's case), and a file naming one tool twice in two cases is refused.
+            let yaml = "tools:\n  - name: hubspot\n    category: data\n"
+            let applied = try await client.call(.post, "/api/v1/stack/apply", token: token, json: yaml, headers: [.contentType: "application/yaml"])
+            #expect(applied.status == .ok && applied.object["changes"] as? [String] == ["~ tool hubspot: name Hubspot → hubspot"])
+            let twice = try await client.call(
+                .post, "/api/v1/stack/apply?dry_run=true", token: token, json: yaml + "  - name: HUBSPOT\n    category: data\n",
+                headers: [.contentType: "application/yaml"])
+            #expect(twice.status == .badRequest)
+            #expect(try await client.call(.patch, "/api/v1/stack/tools/\(hubspot)", token: token, json: #"{"name":"Hubspot"}"#).status == .ok)
+
+            // The list of tools pages with limit and cursor, oldest first; a tool deleted between pages moves nothing.
             for name in ["Asana", "Bynder", "Canva"] { _ = try await StackAPITests.tool(client, token, #"{"name":"\#(name)","category":"content_experience"}"#) }
             var names: [String] = []
             var cursor: String?
@@ -103,8 +114,11 @@ import Testing
                 #expect(page.status == .ok && page.items.count <= 2)
                 names += page.items.compactMap { $0["name"] as? String }
                 cursor = page.object["next_cursor"] as? String
+                if names.count == 4, let last = page.items.last?["id"] as? String {
+                    #expect(try await client.call(.delete, "/api/v1/stack/tools/\(last)", token: token).status == .noContent)
+                }
             } while cursor != nil
-            #expect(names == ["Asana", "Bynder", "Canva", "Hubspot", "Segment"])
+            #expect(names == ["Hubspot", "Segment", "Asana", "Bynder", "Canva"])
             #expect(try await client.call(.get, "/api/v1/stack/tools?limit=0", token: token).problemFields == ["limit"])
 
             // Starting a review twice does not double its checklist; an answered item keeps its answer.
@@ -138,8 +152,14 @@ import Testing
             try await fixture.services.access.removeMember(fixture.a.scope, userID: approver.id)
             // A marketer still may not; an admin now may.
             #expect(try await client.call(.post, "/api/v1/stack/requests/\(requestID)/decisions", token: token, json: #"{"decision":"approve"}"#).status == .forbidden)
-            let decided = try await client.call(.post, "/api/v1/stack/requests/\(requestID)/decisions", token: owner, json: #"{"decision":"approve"}"#)
-            #expect(decided.status == .ok && decided.object["status"] as? String == "approved")
+            // An admin's token may not (an override is a person's decision); the owner, signed in, may.
+            #expect(try await client.call(.post, "/api/v1/stack/requests/\(requestID)/decisions", token: owner, json: #"{"decision":"approve"}"#).status == .forbidden)
+            let decided = try await fixture.services.stack.purchases.decide(fixture.a.scope, id: requestID, approve: true, comment: "Finance left")
+            #expect(decided.status == "approved")
+            let audit = try await fixture.database.rawRead { raw in
+                try await raw.rows("SELECT action FROM audit_log WHERE entity_id = ? ORDER BY id", [.text(requestID)])
+            }
+            #expect(audit.last?.first == .text("purchase_request.override_approve"))
         }
     }
 }

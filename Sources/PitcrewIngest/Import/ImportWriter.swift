@@ -193,7 +193,9 @@ final class ImportWriter {
                 continue
             }
             let id = Identifier.make()
-            if let email { seenByEmail[email] = id } else if let external { seenByExternal[external] = id }
+            if let email { seenByEmail[email] = id }
+            // A later row of this chunk without an email finds the contact by its external id too.
+            if let externalID = rows[index].contactColumns[externalColumn].text, seenByExternal[externalID] == nil { seenByExternal[externalID] = id }
             pending[id] = inserts.count
             inserts.append(contentsOf: rows[index].contactColumns)
             inserts += [.text(id), workspace, .optional(account), .optional(rows[index].traitsJSON), .integer(rows[index].integer("created_at") ?? now), .integer(now)]

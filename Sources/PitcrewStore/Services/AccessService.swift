@@ -89,7 +89,7 @@ public struct AccessService: Sendable {
         validator.check(Validation.isSlug(slug), "slug", "must be 2–48 characters of a–z, 0–9 and inner hyphens")
         let name = Validation.name(name, field: "name", into: &validator)
         try validator.finish()
-        let workspace = Workspace(id: Identifier.make(), slug: slug, name: name, createdAt: Timestamp.now())
+        let workspace = Workspace(id: Identifier.makeWorkspaceID(), slug: slug, name: name, createdAt: Timestamp.now())
         try await database.transaction { db in
             if try await TenancyStore.workspace(db, slug: slug) != nil {
                 throw PitcrewError.conflict("slug", "A workspace with the slug \(slug) exists.")

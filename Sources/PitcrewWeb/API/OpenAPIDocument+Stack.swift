@@ -12,7 +12,7 @@ extension OpenAPIDocument {
 
     /// `/api/v1/stack/*` (issue #5).
     static let stackOperations: [Operation] = [
-        op("get", "tools", "Tools of the stack, by name", response: "Tool", list: true, parameters: ["limit", "cursor", "status", "category"]),
+        op("get", "tools", "Tools of the stack, oldest first (50 a page unless limit says otherwise)", response: "Tool", list: true, parameters: ["limit", "cursor", "status", "category"]),
         op("post", "tools", "Add a tool; a name already taken (in any case) is a 409 (marketer)", body: "ToolInput", response: "Tool", status: 201),
         op("get", "tools/{id}", "One tool", response: "Tool"),
         op("patch", "tools/{id}", "Change a tool; absent fields stay, null clears (marketer)", body: "ToolInput", response: "Tool"),

@@ -76,18 +76,12 @@ struct StackController {
         }
         let category = request.uri.queryParameters["category"].map(String.init)
         let page = try request.pageRequest()
+        // Oldest first, paged by id like every list of the API (a tool deleted or renamed between pages moves nothing).
         let tools = try await stack.tools.tools(try await context.scope(access), status: status, category: category)
-        // Tools come by name, so the cursor (the last tool's id) is found in the list rather than compared.
-        var start = 0
-        if let after = page.after {
-            guard let index = tools.firstIndex(where: { $0.id == after }) else {
-                throw PitcrewError.invalid("cursor", "the tool it points at is gone or no longer matches the filters; start from the first page")
-            }
-            start = index + 1
-        }
-        let items = Array(tools[start..<min(tools.count, start + page.limit)])
-        let more = start + items.count < tools.count
-        return JSONResponse(ListResponse(items: items.map(ToolDTO.init), nextCursor: more ? items.last.map { PageRequest.encodeCursor($0.id) } : nil))
+            .filter { tool in page.after.map { tool.id > $0 } ?? true }.sorted { $0.id < $1.id }
+        let items = Array(tools.prefix(page.limit))
+        return JSONResponse(
+            ListResponse(items: items.map(ToolDTO.init), nextCursor: tools.count > items.count ? items.last.map { PageRequest.encodeCursor($0.id) } : nil))
     }
 
     @Sendable func showTool(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<ToolDTO> {
