@@ -235,6 +235,25 @@ import Testing
         }
     }
 
+    /// Updates read a chunk's stored contacts at once: two rows of one stored contact in a chunk both count (traits merge,
+    /// the last external id wins and the replaced ones stay identities of the contact).
+    @Test(arguments: TestBackend.available)
+    func twoRowsOfOneStoredContactInAChunk(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let acme = try await SeededWorkspace.make(AccessService.forTests(database), slug: "acme")
+            let first = try await run(database, acme.scope, "Email,Record ID,Plan\nann@initech.example,1,pro\n", kind: .contacts)
+            #expect(first.inserted == 1)
+            let again = "Email,Record ID,Seats\nann@initech.example,2,10\nANN@initech.example,3,\n"
+            let report = try await run(database, acme.scope, again, kind: .contacts)
+            #expect(report.updated == 2 && report.inserted == 0)
+            let stored = try await rows(database, "SELECT external_id, traits FROM contacts")
+            #expect(stored.count == 1 && stored.first?[0] == .text("3"))
+            let traits = stored.first?[1].text ?? ""
+            #expect(traits.contains("\"plan\":\"pro\"") && traits.contains("\"seats\":\"10\""), "\(traits)")
+            #expect(try await rows(database, "SELECT value FROM identities WHERE kind = 'external_id' ORDER BY value") == [[.text("1")], [.text("2")]])
+        }
+    }
+
     /// A first load into an empty workspace skips the database lookups of keys it has not written (see `ImportWriter`):
     /// a key repeated chunks apart, by email or by external id, still updates the contact it made, and a company named
     /// chunks apart is one account.

@@ -343,10 +343,20 @@ final class IdentityResolver {
         guard !kinds.isEmpty, let row = try await raw.rows(
             "SELECT \(kinds.map(\.value).joined(separator: ", ")) FROM contacts WHERE id = ? AND workspace_id = ?", [.text(contact), .text(workspaceID)]
         ).first else { return [] }
+        let stored = Dictionary(uniqueKeysWithValues: zip(kinds.map(\.value), row.map(\.text)))
+        return try await keepImpliedIdentities(raw, workspaceID: workspaceID, contact: contact, stored: stored, replacedBy: columns, now: now)
+    }
+
+    /// The same, with the contact's current values of the implied columns already read (`stored`: column → value; imports
+    /// read those of a whole chunk at once).
+    @discardableResult
+    static func keepImpliedIdentities(
+        _ raw: RawSQL, workspaceID: String, contact: String, stored: [String: String?], replacedBy columns: [(String, SQLValue)], now: Int64
+    ) async throws -> [(IdentityKind, String)] {
         var kept: [(IdentityKind, String)] = []
         var values: [SQLValue] = []
-        for ((kind, column), old) in zip(kinds, row) {
-            guard let old = old.text, let new = columns.first(where: { $0.0 == column })?.1.text, new != old else { continue }
+        for (kind, column) in impliedColumns.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            guard let old = stored[column] ?? nil, let new = columns.first(where: { $0.0 == column })?.1.text, new != old else { continue }
             kept.append((kind, old))
             values += [.text(workspaceID), .text(kind.rawValue), .text(old), .text(contact), .integer(now)]
         }

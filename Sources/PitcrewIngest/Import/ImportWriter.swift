@@ -138,6 +138,14 @@ final class ImportWriter {
                 row.contactColumns[emailColumn].text == nil
                     ? row.contactColumns[externalColumn].text.flatMap { everyKey || writtenKeyHashes.contains($0.hashValue) ? $0 : nil } : nil
             }))
+        // The stored email, external id and traits of the contacts this chunk updates, read at once (an update replaces
+        // the first two, keeping the old values as identities, and merges the traits).
+        var stored: [String: [String: String?]] = [:]
+        for row in try await raw.rows(in: Set(existingByEmail.values).union(existingByExternal.values), leading: [.text(workspaceID)], {
+            "SELECT id, email, external_id, traits FROM contacts WHERE workspace_id = ? AND id IN (\($0))"
+        }) {
+            if let id = row[0].text { stored[id] = ["email": row[1].text, "external_id": row[2].text, "traits": row[3].text] }
+        }
         var companies: [String: String] = [:]
         for row in rows {
             if let domain = row.companyDomain, companies[domain] == nil { companies[domain] = row.text("company") ?? domain }
@@ -183,11 +191,22 @@ final class ImportWriter {
                 let row = rows[index]
                 var assignments = zip(Self.contactFields, row.contactColumns).filter { $0.1 != .null }
                 if let account { assignments.append(("account_id", .text(account))) }
-                if !row.traits.isEmpty {
-                    let stored = try await raw.rows("SELECT traits FROM contacts WHERE id = ?", [.text(existing)]).first?[0].text
-                    assignments.append(("traits", .optional(TraitMapping.merged(stored, with: row.traits))))
+                // Stored values of this chunk's contacts were read above; a contact found otherwise is read now.
+                var current = stored[existing] ?? [:]
+                if stored[existing] == nil, let found = try await raw.rows(
+                    "SELECT email, external_id, traits FROM contacts WHERE id = ? AND workspace_id = ?", [.text(existing), .text(workspaceID)]
+                ).first {
+                    current = ["email": found[0].text, "external_id": found[1].text, "traits": found[2].text]
                 }
-                try await IdentityResolver.keepImpliedIdentities(raw, workspaceID: workspaceID, contact: existing, replacedBy: assignments, now: now)
+                if !row.traits.isEmpty {
+                    let merged = TraitMapping.merged(current["traits"] ?? nil, with: row.traits)
+                    assignments.append(("traits", .optional(merged)))
+                    current["traits"] = merged
+                }
+                try await IdentityResolver.keepImpliedIdentities(
+                    raw, workspaceID: workspaceID, contact: existing, stored: current, replacedBy: assignments, now: now)
+                for (column, value) in assignments where column == "email" || column == "external_id" { current[column] = value.text }
+                stored[existing] = current
                 try await update("contacts", id: existing, assignments)
                 updated += 1
                 continue
