@@ -251,6 +251,17 @@ import Testing
             let traits = stored.first?[1].text ?? ""
             #expect(traits.contains("\"plan\":\"pro\"") && traits.contains("\"seats\":\"10\""), "\(traits)")
             #expect(try await rows(database, "SELECT value FROM identities WHERE kind = 'external_id' ORDER BY value") == [[.text("1")], [.text("2")]])
+            // The same file again changes nothing, so nothing is written (the contact's updated_at stays).
+            let before = try await rows(database, "SELECT updated_at, traits FROM contacts")
+            try await Task.sleep(for: .milliseconds(20))
+            let same = "Email,Record ID,Seats\nann@initech.example,3,10\n"
+            #expect(try await run(database, acme.scope, same, kind: .contacts).updated == 1)
+            #expect(try await rows(database, "SELECT updated_at, traits FROM contacts") == before)
+            // A changed value is written, alone.
+            try await Task.sleep(for: .milliseconds(20))
+            _ = try await run(database, acme.scope, "Email,Record ID,Seats\nann@initech.example,3,12\n", kind: .contacts)
+            let changed = try await rows(database, "SELECT updated_at, traits FROM contacts")
+            #expect(changed.first?[0] != before.first?[0] && (changed.first?[1].text ?? "").contains("\"seats\":\"12\""))
         }
     }
 

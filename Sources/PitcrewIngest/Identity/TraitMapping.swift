@@ -138,8 +138,10 @@ enum TraitMapping {
     static func merged(_ stored: String?, with traits: [String: Any]) -> String? {
         guard !traits.isEmpty else { return stored }
         // New records with text-only traits (imports): written directly, sorted like JSONSerialization's .sortedKeys.
-        if stored == nil, let texts = traits as? [String: String] {
-            return "{" + texts.sorted { $0.key < $1.key }.map { JSONText.string($0.key) + ":" + JSONText.string($0.value) }.joined(separator: ",") + "}"
+        if let texts = traits as? [String: String] {
+            let direct = "{" + texts.sorted { $0.key < $1.key }.map { JSONText.string($0.key) + ":" + JSONText.string($0.value) }.joined(separator: ",") + "}"
+            // A new record, or the same traits again (a file imported twice): no JSON to parse.
+            if stored == nil || stored == direct { return direct }
         }
         var object = stored.flatMap(jsonObject) ?? [:]
         object.merge(traits) { _, new in new }

@@ -138,14 +138,9 @@ final class ImportWriter {
                 row.contactColumns[emailColumn].text == nil
                     ? row.contactColumns[externalColumn].text.flatMap { everyKey || writtenKeyHashes.contains($0.hashValue) ? $0 : nil } : nil
             }))
-        // The stored email, external id and traits of the contacts this chunk updates, read at once (an update replaces
-        // the first two, keeping the old values as identities, and merges the traits).
-        var stored: [String: [String: String?]] = [:]
-        for row in try await raw.rows(in: Set(existingByEmail.values).union(existingByExternal.values), leading: [.text(workspaceID)], {
-            "SELECT id, email, external_id, traits FROM contacts WHERE workspace_id = ? AND id IN (\($0))"
-        }) {
-            if let id = row[0].text { stored[id] = ["email": row[1].text, "external_id": row[2].text, "traits": row[3].text] }
-        }
+        // The stored values of the contacts this chunk updates, read at once: an update writes only what changed (a file
+        // imported again writes nothing), keeps replaced emails and external ids as identities, and merges the traits.
+        var stored = try await storedContacts(Set(existingByEmail.values).union(existingByExternal.values))
         var companies: [String: String] = [:]
         for row in rows {
             if let domain = row.companyDomain, companies[domain] == nil { companies[domain] = row.text("company") ?? domain }
@@ -189,23 +184,18 @@ final class ImportWriter {
             }
             if let existing {
                 let row = rows[index]
-                var assignments = zip(Self.contactFields, row.contactColumns).filter { $0.1 != .null }
-                if let account { assignments.append(("account_id", .text(account))) }
                 // Stored values of this chunk's contacts were read above; a contact found otherwise is read now.
+                if stored[existing] == nil { stored.merge(try await storedContacts([existing])) { first, _ in first } }
                 var current = stored[existing] ?? [:]
-                if stored[existing] == nil, let found = try await raw.rows(
-                    "SELECT email, external_id, traits FROM contacts WHERE id = ? AND workspace_id = ?", [.text(existing), .text(workspaceID)]
-                ).first {
-                    current = ["email": found[0].text, "external_id": found[1].text, "traits": found[2].text]
-                }
+                var assignments = zip(Self.contactFields, row.contactColumns).filter { $0.1 != .null && $0.1.text != current[$0.0] ?? nil }
+                if let account, account != current["account_id"] ?? nil { assignments.append(("account_id", .text(account))) }
                 if !row.traits.isEmpty {
                     let merged = TraitMapping.merged(current["traits"] ?? nil, with: row.traits)
-                    assignments.append(("traits", .optional(merged)))
-                    current["traits"] = merged
+                    if merged != current["traits"] ?? nil { assignments.append(("traits", .optional(merged))) }
                 }
                 try await IdentityResolver.keepImpliedIdentities(
                     raw, workspaceID: workspaceID, contact: existing, stored: current, replacedBy: assignments, now: now)
-                for (column, value) in assignments where column == "email" || column == "external_id" { current[column] = value.text }
+                for (column, value) in assignments { current[column] = value.text }
                 stored[existing] = current
                 try await update("contacts", id: existing, assignments)
                 updated += 1
@@ -221,6 +211,19 @@ final class ImportWriter {
             inserted += 1
         }
         try await insert("contacts", columns, inserts)
+    }
+
+    /// Column → value of the stored contacts (`contactFields`, account and traits), by id.
+    private func storedContacts(_ ids: Set<String>) async throws -> [String: [String: String?]] {
+        let columns = Self.contactFields + ["account_id", "traits"]
+        var found: [String: [String: String?]] = [:]
+        for row in try await raw.rows(in: ids, leading: [.text(workspaceID)], {
+            "SELECT id, \(columns.joined(separator: ", ")) FROM contacts WHERE workspace_id = ? AND id IN (\($0))"
+        }) {
+            guard let id = row[0].text else { continue }
+            found[id] = Dictionary(uniqueKeysWithValues: zip(columns, row.dropFirst().map(\.text)))
+        }
+        return found
     }
 
     static let accountFields = ["name", "domain", "industry", "employees", "country", "external_id"]
