@@ -236,32 +236,62 @@ import Testing
     }
 
     /// Updates read a chunk's stored contacts at once: two rows of one stored contact in a chunk both count (traits merge,
-    /// the last external id wins and the replaced ones stay identities of the contact).
+    /// the last email wins and the replaced ones stay identities of the contact). The record id is the key.
     @Test(arguments: TestBackend.available)
     func twoRowsOfOneStoredContactInAChunk(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { database in
             let acme = try await SeededWorkspace.make(AccessService.forTests(database), slug: "acme")
             let first = try await run(database, acme.scope, "Email,Record ID,Plan\nann@initech.example,1,pro\n", kind: .contacts)
             #expect(first.inserted == 1)
-            let again = "Email,Record ID,Seats\nann@initech.example,2,10\nANN@initech.example,3,\n"
+            let again = "Email,Record ID,Seats\nann.new@initech.example,1,10\nANN.NEWER@initech.example,1,\n"
             let report = try await run(database, acme.scope, again, kind: .contacts)
             #expect(report.updated == 2 && report.inserted == 0)
-            let stored = try await rows(database, "SELECT external_id, traits FROM contacts")
-            #expect(stored.count == 1 && stored.first?[0] == .text("3"))
+            let stored = try await rows(database, "SELECT email, traits FROM contacts")
+            #expect(stored.count == 1 && stored.first?[0] == .text("ann.newer@initech.example"))
             let traits = stored.first?[1].text ?? ""
             #expect(traits.contains("\"plan\":\"pro\"") && traits.contains("\"seats\":\"10\""), "\(traits)")
-            #expect(try await rows(database, "SELECT value FROM identities WHERE kind = 'external_id' ORDER BY value") == [[.text("1")], [.text("2")]])
+            #expect(try await rows(database, "SELECT value FROM identities WHERE kind = 'email' ORDER BY value") == [
+                [.text("ann.new@initech.example")], [.text("ann@initech.example")],
+            ])
             // The same file again changes nothing, so nothing is written (the contact's updated_at stays).
             let before = try await rows(database, "SELECT updated_at, traits FROM contacts")
             try await Task.sleep(for: .milliseconds(20))
-            let same = "Email,Record ID,Seats\nann@initech.example,3,10\n"
+            let same = "Email,Record ID,Seats\nann.newer@initech.example,1,10\n"
             #expect(try await run(database, acme.scope, same, kind: .contacts).updated == 1)
             #expect(try await rows(database, "SELECT updated_at, traits FROM contacts") == before)
             // A changed value is written, alone.
             try await Task.sleep(for: .milliseconds(20))
-            _ = try await run(database, acme.scope, "Email,Record ID,Seats\nann@initech.example,3,12\n", kind: .contacts)
+            _ = try await run(database, acme.scope, "Email,Record ID,Seats\nann.newer@initech.example,1,12\n", kind: .contacts)
             let changed = try await rows(database, "SELECT updated_at, traits FROM contacts")
             #expect(changed.first?[0] != before.first?[0] && (changed.first?[1].text ?? "").contains("\"seats\":\"12\""))
+        }
+    }
+
+    /// CRM records are keyed by their record id: a known id with a new email updates that record (its old email kept as an
+    /// identity), and two records sharing an email stay two contacts, within a file and across imports.
+    @Test(arguments: TestBackend.available)
+    func recordIDsAreTheKeyAndSharedEmailsStayTwoRecords(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let acme = try await SeededWorkspace.make(AccessService.forTests(database), slug: "acme")
+            let first = try await run(database, acme.scope, "Record ID,Email,First Name\n401,,NoEmail\n402,old@globex.example,Old\n", kind: .contacts)
+            #expect(first.inserted == 2)
+            let second = try await run(
+                database, acme.scope, "Record ID,Email,First Name\n401,new401@x.example,Named\n402,new@globex.example,Changed\n", kind: .contacts)
+            #expect(second.inserted == 0 && second.updated == 2)
+            #expect(try await rows(database, "SELECT external_id, email, first_name FROM contacts ORDER BY external_id") == [
+                [.text("401"), .text("new401@x.example"), .text("Named")], [.text("402"), .text("new@globex.example"), .text("Changed")],
+            ])
+            #expect(try await rows(database, "SELECT value FROM identities WHERE kind = 'email'") == [[.text("old@globex.example")]])
+            // Two records with one email (CRMs allow it): both kept, each updated by its own id afterwards.
+            let shared = try await run(
+                database, acme.scope, "Record ID,Email,First Name\n102,bob@globex.example,Bob\n103,BOB@globex.example,Cara\n103,,Cara D.\n", kind: .contacts)
+            #expect(shared.inserted == 2 && shared.updated == 1)
+            #expect(try await rows(database, "SELECT external_id, first_name FROM contacts WHERE email = 'bob@globex.example' ORDER BY external_id") == [
+                [.text("102"), .text("Bob")], [.text("103"), .text("Cara D.")],
+            ])
+            // A row with only the email updates the contact that has it and no other record id... here, the oldest of the two.
+            let byEmail = try await run(database, acme.scope, "Email,First Name\nbob@globex.example,Robert\n", kind: .contacts)
+            #expect(byEmail.updated == 1 && byEmail.inserted == 0)
         }
     }
 

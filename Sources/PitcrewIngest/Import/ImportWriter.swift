@@ -134,10 +134,7 @@ final class ImportWriter {
             Set(rows.compactMap { row in row.contactColumns[emailColumn].text.flatMap { everyKey || writtenKeyHashes.contains($0.hashValue) ? $0 : nil } }))
         let existingByExternal = try await ids(
             "contacts", "external_id",
-            Set(rows.compactMap { row in
-                row.contactColumns[emailColumn].text == nil
-                    ? row.contactColumns[externalColumn].text.flatMap { everyKey || writtenKeyHashes.contains($0.hashValue) ? $0 : nil } : nil
-            }))
+            Set(rows.compactMap { row in row.contactColumns[externalColumn].text.flatMap { everyKey || writtenKeyHashes.contains($0.hashValue) ? $0 : nil } }))
         // The stored values of the contacts this chunk updates, read at once: an update writes only what changed (a file
         // imported again writes nothing), keeps replaced emails and external ids as identities, and merges the traits.
         var stored = try await storedContacts(Set(existingByEmail.values).union(existingByExternal.values))
@@ -152,7 +149,7 @@ final class ImportWriter {
         let columns = Self.contactFields + ["id", "workspace_id", "account_id", "traits", "created_at", "updated_at"]
         var inserts: [SQLValue] = []
         inserts.reserveCapacity(rows.count * columns.count)
-        // Contacts this chunk inserts, by email and by external id (for rows without an email).
+        // Contacts this chunk inserted or updated, by email and by external id.
         var seenByEmail: [String: String] = [:]
         seenByEmail.reserveCapacity(rows.count)
         var seenByExternal: [String: String] = [:]
@@ -169,8 +166,18 @@ final class ImportWriter {
                 }
             }
             let email = rows[index].contactColumns[emailColumn].text
-            let external = email == nil ? rows[index].contactColumns[externalColumn].text : nil
-            let existing = email.map { seenByEmail[$0] ?? existingByEmail[$0] } ?? external.flatMap { seenByExternal[$0] ?? existingByExternal[$0] }
+            let external = rows[index].contactColumns[externalColumn].text
+            // The CRM's own record id is the surest key. An email matches only a contact that is not another record of the
+            // CRM (one without an external id, or with this one): two records sharing an email stay two contacts.
+            var existing = external.flatMap { seenByExternal[$0] ?? existingByExternal[$0] }
+            if existing == nil, let email, let candidate = seenByEmail[email] ?? existingByEmail[email] {
+                let candidateExternal = pending[candidate].map { inserts[$0 + externalColumn].text } ?? stored[candidate]?["external_id"] ?? nil
+                if external == nil || candidateExternal == nil || candidateExternal == external { existing = candidate }
+            }
+            if let existing {
+                if let email, seenByEmail[email] == nil { seenByEmail[email] = existing }
+                if let external, seenByExternal[external] == nil { seenByExternal[external] = existing }
+            }
             let domain = rows[index].companyDomain
             let account = domain.flatMap { accounts[$0] } ?? (domain == nil ? rows[index].text("company").flatMap { accountsByName[$0] } : nil)
             if let existing, let start = pending[existing] {
@@ -202,9 +209,8 @@ final class ImportWriter {
                 continue
             }
             let id = Identifier.make()
-            if let email { seenByEmail[email] = id }
-            // A later row of this chunk without an email finds the contact by its external id too.
-            if let externalID = rows[index].contactColumns[externalColumn].text, seenByExternal[externalID] == nil { seenByExternal[externalID] = id }
+            if let email, seenByEmail[email] == nil { seenByEmail[email] = id }
+            if let external { seenByExternal[external] = id }
             pending[id] = inserts.count
             inserts.append(contentsOf: rows[index].contactColumns)
             inserts += [.text(id), workspace, .optional(account), .optional(rows[index].traitsJSON), .integer(rows[index].integer("created_at") ?? now), .integer(now)]
