@@ -117,7 +117,7 @@ import Testing
                 .patch, "/api/v1/data-settings", token: admin, json: #"{"default_country": "Germany", "channel_grouping": \#(grouping)}"#)
             #expect(patched.status == .ok && patched.object["default_country"] as? String == "DE")
             #expect(try await client.call(.patch, "/api/v1/data-settings", token: admin, json: #"{"default_country": "Atlantis"}"#).problemFields == ["default_country"])
-            #expect(try await client.call(.patch, "/api/v1/data-settings", token: admin, json: #"{"channel_grouping": {"rules": 5}}"#).problemFields == ["channel_grouping"])
+            #expect(try await client.call(.patch, "/api/v1/data-settings", token: admin, json: #"{"channel_grouping": {"rules": 5}}"#).problemFields == ["channel_grouping.rules"])
             #expect(try await client.call(.patch, "/api/v1/data-settings", token: fixture.tokensA[.marketer], json: #"{"default_country": null}"#).status == .forbidden)
             let field = try await client.call(.put, "/api/v1/custom-fields", token: admin, json: #"{"entity": "contact", "key": "seats", "label": "Seats", "type": "number"}"#)
             #expect(field.status == .ok)

@@ -52,12 +52,31 @@ import Testing
             #expect(grouping.rules.first == ChannelRule("Partners", [.field(.medium, equals: ["partner", "affiliate"])]))
 
             // Moved below the next rule it is checked second; deleted, it is gone.
-            #expect(try await owner.post(client, "/data/settings/rules/0/move", form: "direction=down").status == .seeOther)
+            #expect(try await owner.post(client, "/data/settings/rules/0/move", form: "direction=down&channel=Partners").status == .seeOther)
             #expect(try await owner.get(client, check).text.contains("by rule 2."))
-            #expect(try await owner.post(client, "/data/settings/rules/1/move", form: "direction=up").status == .seeOther)
-            #expect(try await owner.post(client, "/data/settings/rules/99/move", form: "direction=up").status == .notFound)
-            #expect(try await owner.post(client, "/data/settings/rules/0/delete", form: "").status == .seeOther)
+            #expect(try await owner.post(client, "/data/settings/rules/1/move", form: "direction=up&channel=Partners").status == .seeOther)
+            #expect(try await owner.post(client, "/data/settings/rules/99/move", form: "direction=up&channel=Partners").status == .badRequest)
+            #expect(try await owner.post(client, "/data/settings/rules/0/move", form: "direction=sideways&channel=Partners").status == .badRequest)
+            #expect(try await owner.post(client, "/data/settings/rules/0/delete", form: "channel=Partners").status == .seeOther)
             #expect(!(try await owner.get(client, check).text.contains("<strong>Partners</strong>")))
+            // A second click (or a stale tab) names a rule that is no longer there: nothing else is deleted.
+            let rulesBefore = try await DataSettingsService(database: fixture.database, collection: fixture.services.collection).settings(fixture.a.scope)
+                .channelGrouping.rules
+            let stale = try await owner.post(client, "/data/settings/rules/0/delete", form: "channel=Partners")
+            #expect(stale.status == .badRequest && stale.text.contains("The rules changed since this page was shown"))
+            #expect(try await DataSettingsService(database: fixture.database, collection: fixture.services.collection).settings(fixture.a.scope)
+                .channelGrouping.rules == rulesBefore)
+
+            // JSON with a misspelt key, an empty rule or a broken pattern is refused with the place of each problem.
+            let typo = #"{"fallbackChannel":"","rules":[{"channel":"Partners","conditions":[{"field":"source","equal":["partnerstack"]}]},{"channel":"All","conditions":[]},{"channel":"X","conditions":[{"field":"medium","matches":"(["}]}]}"#
+            let refusedJSON = try await owner.post(
+                client, "/data/settings", form: "default_country=&channel_grouping=" + typo.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)
+            #expect(refusedJSON.status == .badRequest)
+            for place in ["rules[0].conditions[0].equal", "rules[0].conditions[0]: needs a test", "rules[1].conditions", "rules[2].conditions[0].matches", "fallbackChannel"] {
+                #expect(refusedJSON.text.contains(place), "\(place)")
+            }
+            #expect(try await DataSettingsService(database: fixture.database, collection: fixture.services.collection).settings(fixture.a.scope)
+                .channelGrouping.rules == rulesBefore)
 
             // Bad input is named and nothing changes.
             let count = try await DataSettingsService(database: fixture.database, collection: fixture.services.collection).settings(fixture.a.scope).channelGrouping.rules.count

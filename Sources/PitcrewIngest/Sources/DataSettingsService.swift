@@ -65,11 +65,10 @@ public struct DataSettingsService: Sendable {
             }
         }
         if let json = channelGroupingJSON ?? nil {
-            do {
-                let grouping = try JSONDecoder().decode(ChannelGrouping.self, from: Data(json.utf8))
-                validator.check(!grouping.rules.isEmpty, "channel_grouping.rules", "must list at least one rule")
-            } catch {
-                validator.add("channel_grouping", "is not a channel grouping: \(error)")
+            let problems = ChannelGroupingCheck.problems(json)
+            for (path, reason) in problems { validator.add(path, reason) }
+            if problems.isEmpty, (try? JSONDecoder().decode(ChannelGrouping.self, from: Data(json.utf8))) == nil {
+                validator.add("channel_grouping", "is not a channel grouping")
             }
         }
         try validator.finish()

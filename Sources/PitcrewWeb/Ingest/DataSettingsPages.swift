@@ -140,27 +140,36 @@ struct DataSettingsPages {
         let scope = try await context.scope(web.access)
         let form = try await FormFields.read(request, context: context)
         let index = try context.parameters.require("index", as: Int.self)
-        return try await changeRules(scope, context) { rules in
-            let target = form["direction"] == "down" ? index + 1 : index - 1
-            guard rules.indices.contains(index), rules.indices.contains(target) else { throw PitcrewError.notFound("Rule") }
+        guard let direction = form["direction"], direction == "up" || direction == "down" else {
+            throw PitcrewError.invalid("direction", "must be up or down")
+        }
+        return try await changeRules(scope, context, index: index, channel: form["channel"]) { rules in
+            let target = direction == "down" ? index + 1 : index - 1
+            guard rules.indices.contains(target) else { throw PitcrewError.invalid("direction", "rule \(index + 1) cannot move \(direction)") }
             rules.swapAt(index, target)
         }
     }
 
     @Sendable func deleteRule(_ request: Request, context: AppRequestContext) async throws -> Response {
         let scope = try await context.scope(web.access)
-        _ = try await FormFields.read(request, context: context)
+        let form = try await FormFields.read(request, context: context)
         let index = try context.parameters.require("index", as: Int.self)
-        return try await changeRules(scope, context) { rules in
-            guard rules.indices.contains(index) else { throw PitcrewError.notFound("Rule") }
-            rules.remove(at: index)
-        }
+        return try await changeRules(scope, context, index: index, channel: form["channel"]) { rules in rules.remove(at: index) }
     }
 
     /// Changes the workspace's rules through the settings service (which checks the role, validates and audits), then
     /// shows the page again (after a redirect, so reloading does not repeat the change).
-    private func changeRules(_ scope: AccessScope, _ context: AppRequestContext, _ change: (inout [ChannelRule]) throws -> Void) async throws -> Response {
+    /// `index` and `channel` (moves and deletes) name the rule as the page showed it: when the rules changed since (another
+    /// tab, a double click), nothing is changed and the page says so.
+    private func changeRules(
+        _ scope: AccessScope, _ context: AppRequestContext, index: Int? = nil, channel: String? = nil, _ change: (inout [ChannelRule]) throws -> Void
+    ) async throws -> Response {
         var grouping = try await settings.settings(scope).channelGrouping
+        if let index {
+            guard grouping.rules.indices.contains(index), grouping.rules[index].channel == channel else {
+                return try await render(context, error: "The rules changed since this page was shown (another tab, or a second click); nothing was changed.")
+            }
+        }
         try change(&grouping.rules)
         let json = String(decoding: try JSONEncoder().encode(grouping), as: UTF8.self)
         do {
