@@ -57,9 +57,15 @@ public struct MeasureService: Sendable {
         var runnable: [AttributionModel] = []
         var skipped: [(AttributionModel, String)] = []
         guard let journeys, counts.conversions > counts.conversionsWithoutTouches else {
+            var reason = "no conversion with touches in the period"
+            if counts.conversions == 0, loaded.unit == .contact, let accountOnly = try await Self.opportunitiesWithoutContact(database, workspaceID, loaded),
+                accountOnly > 0
+            {
+                reason += "; \(accountOnly) opportunities of the period have an account but no contact: attribute them by account (unit=account)"
+            }
             return AttributionReport(
                 definition: definition, currency: currency, models: [], rows: [],
-                skipped: models.map { ($0, "no conversion with touches in the period") }, units: counts.units, journeys: counts.journeys,
+                skipped: models.map { ($0, reason) }, units: counts.units, journeys: counts.journeys,
                 conversions: counts.conversions, conversionsWithoutTouches: counts.conversionsWithoutTouches, otherCurrencyConversions: other,
                 totalCostMinor: spend.values.reduce(0, +))
         }
@@ -88,6 +94,25 @@ extension MeasureService {
     static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             engineQueue.async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+
+    /// Opportunities-based conversions of the period that name an account but no contact (CRMs often link deals to
+    /// companies only), or nil for event conversions.
+    private static func opportunitiesWithoutContact(_ database: Database, _ workspaceID: String, _ definition: JourneyDefinition) async throws -> Int? {
+        let time: SQLQueryString
+        switch definition.conversion {
+        case .event: return nil
+        case .wonOpportunity: time = "closed_at"
+        case .opportunityCreated, .opportunityStage: time = "created_at"
+        }
+        return try await database.read { db in
+            try await db.raw(
+                """
+                SELECT COUNT(*) AS n FROM opportunities WHERE workspace_id = \(bind: workspaceID) AND contact_id IS NULL AND account_id IS NOT NULL
+                  AND \(time) >= \(bind: definition.from.startMillis) AND \(time) <= \(bind: definition.periodEnd)
+                """
+            ).first()?.decode(column: "n", as: Int.self)
         }
     }
 }

@@ -127,6 +127,12 @@ struct KnownWorkspace {
             empty.to = CalendarDate("2025-01-31")!
             let report = try await service.attribution(known.seeded.scope, definition: empty, models: [.linear, .markov])
             #expect(report.conversions == 0 && report.rows.isEmpty && report.skipped.count == 2)
+            #expect(report.skipped.allSatisfy { $0.reason == "no conversion with touches in the period" })
+            // By contact, deals linked to companies only: the report says why nothing converted and what to do.
+            var byContact = KnownWorkspace.definition()
+            byContact.unit = .contact
+            let contacts = try await service.attribution(known.seeded.scope, definition: byContact, models: [.linear])
+            #expect(contacts.conversions == 0 && contacts.skipped.first?.reason.contains("1 opportunities of the period have an account but no contact") == true)
             // time_decay uses real touch times; w_shaped cannot run without lead/opportunity milestones and says so (account A
             // has no contact, and its opportunity was made before its touches in the window).
             let decay = try await service.attribution(known.seeded.scope, definition: KnownWorkspace.definition(), models: [.timeDecay, .wShaped])
