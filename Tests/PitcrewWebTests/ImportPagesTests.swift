@@ -218,4 +218,23 @@ import Testing
         #expect(StagedUpload.storedName(".hidden.csv") == "hidden.csv")
         #expect(StagedUpload.displayName("C:\\Users\\ann\\leads\u{7}.csv") == "leads.csv")
     }
+
+    /// The wizard reads dates in the order the user picks: a day-first file is refused in the workspace's usual order (with
+    /// the reason) and checks and imports cleanly once "day first" is chosen.
+    @Test(arguments: TestBackend.available)
+    func theWizardTakesTheDayOrder(backend: TestBackend) async throws {
+        try await TestApp.with(backend) { client, fixture in
+            let browser = try await Self.member(fixture, client, email: "dora@example.com", role: .marketer)
+            let file = "Email,First Name,Create Date\nann@initech.example,Ann,19/06/2026\nbo@initech.example,Bo,04/02/2026\n"
+            let preview = try await Self.upload(client, browser, Self.multipart([("_csrf", browser.csrf), ("kind", "contacts")], file: ("eu.csv", file)))
+            #expect(preview.status == .ok && preview.text.contains("is written day first") && preview.text.contains(#"name="day_order""#))
+            let stagedID = String(try #require(preview.text.firstMatch(of: /action="\/data\/imports\/([0-9a-f-]{36})\/run"/)?.1))
+            let columns = "column.0=email&column.1=first_name&column.2=created_at"
+            let checked = try await browser.post(client, "/data/imports/\(stagedID)/run", form: "kind=contacts&action=check&day_order=day_first&" + columns)
+            #expect(checked.status == .ok && checked.text.contains("it would insert 2 and update 0"))
+            #expect(checked.text.contains(#"<option value="day_first" selected>"#))
+            let bad = try await browser.post(client, "/data/imports/\(stagedID)/run", form: "kind=contacts&action=check&day_order=sideways&" + columns)
+            #expect(bad.status == .badRequest)
+        }
+    }
 }

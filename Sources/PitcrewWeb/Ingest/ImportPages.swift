@@ -117,6 +117,8 @@ struct ImportPages {
         var fileError: String?
         var canImport: Bool
         var skipBadRows: Bool
+        var dayOrderMonthFirst = false
+        var dayOrderDayFirst = false
         var missing: String?
         var columns: [ColumnRow]
         var headers: [Cell]
@@ -281,7 +283,7 @@ struct ImportPages {
     /// import will); `dryRun` false skips the dry run (the picks are not a valid mapping).
     func renderPreview(
         context: AppRequestContext, staged: StagedUpload, kind requested: ImportKind?, choices: [String]?, mapping: ImportMapping? = nil,
-        dryRun: Bool = true, skipBadRows: Bool, error: String?
+        dryRun: Bool = true, skipBadRows: Bool, dayOrder: DayOrder? = nil, error: String?
     ) async throws -> Response {
         let (shell, scope) = try await web.shell(context, page: DataPages.page)
         let sample = Self.readSample(staged, rows: Self.previewRows)
@@ -311,10 +313,14 @@ struct ImportPages {
             moreRows: sample.more, fields: kind.fields.map { FieldHelp(name: $0.name, type: $0.type.rawValue, required: $0.required, description: $0.description) },
             keepsTraits: kind.keepsTraits, checked: dryRun, dryStatus: "", dryBadge: "", dryMessage: "Correct the mapping to see what the import would do.",
             rowsRead: "—", rowsBad: "—", inserted: "—", updated: "—", problems: [], moreProblems: nil)
+        model.dayOrderMonthFirst = dayOrder == .monthFirst
+        model.dayOrderDayFirst = dayOrder == .dayFirst
         if dryRun {
             let report = try await imports.run(
                 scope, .file(path: staged.path),
-                ImportRequest(kind: kind, mapping: mapping, fileName: staged.fileName, format: staged.format, dryRun: true, skipBadRows: skipBadRows))
+                ImportRequest(
+                    kind: kind, mapping: mapping, fileName: staged.fileName, format: staged.format, dryRun: true, skipBadRows: skipBadRows,
+                    dayOrder: dayOrder))
             model.dryStatus = report.status.rawValue
             model.dryBadge = Self.badge(report.status)
             model.dryMessage = report.message
@@ -346,6 +352,10 @@ struct ImportPages {
             throw PitcrewError.invalid("kind", "must be one of \(ImportKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let skipBadRows = form["skip_bad_rows"] != nil
+        // How to read 03/04/2024: empty is the workspace's usual order (its country's).
+        let dayOrderText = form["day_order"] ?? ""
+        let dayOrder = DayOrder(rawValue: dayOrderText)
+        guard dayOrderText.isEmpty || dayOrder != nil else { throw PitcrewError.invalid("day_order", "must be month_first or day_first") }
         let sample = Self.readSample(staged, rows: 0)
         guard !sample.header.isEmpty else {
             throw PitcrewError.invalid("file", "The file cannot be read: \(sample.error ?? "it has no header").")
@@ -379,14 +389,15 @@ struct ImportPages {
         }
         guard problems.isEmpty else {
             return try await renderPreview(
-                context: context, staged: staged, kind: kind, choices: targets, dryRun: false, skipBadRows: skipBadRows,
+                context: context, staged: staged, kind: kind, choices: targets, dryRun: false, skipBadRows: skipBadRows, dayOrder: dayOrder,
                 error: "The mapping cannot be used: " + problems.joined(separator: "; ") + ".")
         }
         // The detected mapping unchanged runs as detected, so the report keeps the preset and the column notes.
         let explicit = mapping.columns == detected.mapping.columns ? nil : mapping
         if form["action"] == "check" {
             return try await renderPreview(
-                context: context, staged: staged, kind: kind, choices: targets, mapping: explicit, skipBadRows: skipBadRows, error: nil)
+                context: context, staged: staged, kind: kind, choices: targets, mapping: explicit, skipBadRows: skipBadRows, dayOrder: dayOrder,
+                error: nil)
         }
 
         let startedAt = Timestamp.now()
@@ -394,7 +405,8 @@ struct ImportPages {
             return Response.redirect(to: "/data/imports/staged/\(id)", type: .normal)
         }
         let importRequest = ImportRequest(
-            kind: kind, mapping: explicit, fileName: staged.fileName, format: staged.format, dryRun: false, skipBadRows: skipBadRows)
+            kind: kind, mapping: explicit, fileName: staged.fileName, format: staged.format, dryRun: false, skipBadRows: skipBadRows,
+            dayOrder: dayOrder)
         let service = imports
         let registry = runs
         let logger = context.logger
