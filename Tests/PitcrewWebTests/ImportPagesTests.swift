@@ -237,4 +237,22 @@ import Testing
             #expect(bad.status == .badRequest)
         }
     }
+
+    /// The API's list of imports pages like every list: newest first, `limit` and `cursor`.
+    @Test(arguments: TestBackend.available)
+    func importsListPages(backend: TestBackend) async throws {
+        try await TestApp.with(backend) { client, fixture in
+            for index in 0..<3 {
+                _ = try await fixture.services.imports.run(
+                    fixture.a.scope, .bytes(Array("Email\nu\(index)@initech.example\n".utf8)), ImportRequest(kind: .contacts, fileName: "f\(index).csv"))
+            }
+            let token = fixture.tokensA[.viewer]!
+            let first = try await client.call(.get, "/api/v1/imports?limit=2", token: token)
+            #expect(first.items.compactMap { $0["file_name"] as? String } == ["f2.csv", "f1.csv"])
+            let cursor = try #require(first.object["next_cursor"] as? String)
+            let second = try await client.call(.get, "/api/v1/imports?limit=2&cursor=\(cursor)", token: token)
+            #expect(second.items.compactMap { $0["file_name"] as? String } == ["f0.csv"] && !(second.object["next_cursor"] is String))
+            #expect(try await client.call(.get, "/api/v1/imports?limit=0", token: token).problemFields == ["limit"])
+        }
+    }
 }

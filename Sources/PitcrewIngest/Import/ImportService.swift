@@ -302,9 +302,10 @@ public final class ImportService: Sendable {
         }
     }
 
-    /// The workspace's imports, newest first.
-    public func imports(_ scope: AccessScope, limit: Int = 50) async throws -> [ImportReport] {
-        try await reports(scope, "ORDER BY id DESC LIMIT ?", [.integer(Int64(limit))])
+    /// The workspace's imports, newest first; `before` (an import id) starts after that one.
+    public func imports(_ scope: AccessScope, limit: Int = 50, before: String? = nil) async throws -> [ImportReport] {
+        if let before { return try await reports(scope, "AND id < ? ORDER BY id DESC LIMIT ?", [.text(before), .integer(Int64(limit))]) }
+        return try await reports(scope, "ORDER BY id DESC LIMIT ?", [.integer(Int64(limit))])
     }
 
     public func report(_ scope: AccessScope, id: String) async throws -> ImportReport {

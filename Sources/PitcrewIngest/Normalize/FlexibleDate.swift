@@ -25,7 +25,10 @@ public enum FlexibleDate {
                 value = value * 10 + Int(scalar.value - 48)
                 digits += 1
                 if digits > 2 { return nil }
-            } else if scalar == "/" || scalar == "-" || scalar == "." {
+            } else if scalar == "." {
+                // Dotted dates are read day first whatever the order (see `DateTimeParts.takeDate`): they imply nothing.
+                return nil
+            } else if scalar == "/" || scalar == "-" {
                 guard digits > 0, numbers.count < 2 else { break }
                 numbers.append(value)
                 value = 0

@@ -74,7 +74,7 @@ enum OpenAPIDocument {
             method: "post", path: "/api/v1/imports",
             summary: "Import a CSV or JSON Lines file sent as the request body (marketer); all or nothing unless skip_bad_rows", tag: "data",
             response: "ImportReport", status: 201, parameters: ["kind", "format", "file_name", "dry_run", "skip_bad_rows", "mapping", "day_order"]),
-        Operation(method: "get", path: "/api/v1/imports", summary: "Imports of the workspace, newest first", tag: "data", response: "ImportReport", list: true),
+        Operation(method: "get", path: "/api/v1/imports", summary: "Imports of the workspace, newest first", tag: "data", response: "ImportReport", list: true, parameters: ["limit", "cursor"]),
         Operation(method: "get", path: "/api/v1/imports/{id}", summary: "One import's report, with every problem (row, column, value, reason)", tag: "data", response: "ImportReport"),
         Operation(
             method: "get", path: "/api/v1/contacts", summary: "Contacts, newest first; q matches part of the email or name", tag: "data",

@@ -85,8 +85,11 @@ struct ImportController {
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<ListResponse<ImportReportDTO>> {
-        let reports = try await imports.imports(try await context.scope(access))
-        return JSONResponse(ListResponse(items: reports.map(ImportReportDTO.init), nextCursor: nil))
+        let page = try request.pageRequest()
+        let reports = try await imports.imports(try await context.scope(access), limit: page.limit + 1, before: page.after)
+        let items = Array(reports.prefix(page.limit))
+        return JSONResponse(
+            ListResponse(items: items.map(ImportReportDTO.init), nextCursor: reports.count > items.count ? items.last.map { PageRequest.encodeCursor($0.id) } : nil))
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<ImportReportDTO> {

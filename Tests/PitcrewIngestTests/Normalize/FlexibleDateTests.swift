@@ -128,6 +128,14 @@ struct FlexibleDateTests {
         #expect(FlexibleDate.parseDay("2026-02-30", order: .monthFirst) == .failure(FieldProblem(reason: "is not a valid date: February 30, 2026 does not exist")))
     }
 
+    /// Slashed and dashed dates can prove their order; dotted ones are always read day first, so they prove nothing and
+    /// never clash with an import's order.
+    @Test func impliedOrders() {
+        #expect(FlexibleDate.impliedOrder("19/06/2026") == .dayFirst && FlexibleDate.impliedOrder("06-19-2026") == .monthFirst)
+        #expect(FlexibleDate.impliedOrder("04/02/2026") == nil && FlexibleDate.impliedOrder("19.06.2026") == nil)
+        #expect(FlexibleDate.parseDay("19.06.2026", order: .monthFirst) == .success("2026-06-19"))
+    }
+
     @Test func civilRoundTrip() {
         for days in stride(from: Int64(-800_000), through: 800_000, by: 997) {
             let date = CivilDate.date(days: days)
