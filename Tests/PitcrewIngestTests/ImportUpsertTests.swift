@@ -295,6 +295,18 @@ import Testing
         }
     }
 
+    /// A company first met by name (a free-mail contact) and later with its domain is one account, whichever file comes first.
+    @Test(arguments: TestBackend.available)
+    func aCompanyMetByNameThenByDomainIsOneAccount(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let acme = try await SeededWorkspace.make(AccessService.forTests(database), slug: "acme")
+            _ = try await run(database, acme.scope, "Email,First Name,Company Name\ndan@gmail.com,Dan,Initech\n", kind: .contacts)
+            _ = try await run(database, acme.scope, "Email,First Name,Company Name\neve@initech.io,Eve,Initech\n", kind: .contacts)
+            #expect(try await rows(database, "SELECT name, domain FROM accounts") == [[.text("Initech"), .text("initech.io")]])
+            #expect(try await rows(database, "SELECT COUNT(DISTINCT account_id) FROM contacts") == [[.integer(1)]])
+        }
+    }
+
     /// A first load into an empty workspace skips the database lookups of keys it has not written (see `ImportWriter`):
     /// a key repeated chunks apart, by email or by external id, still updates the contact it made, and a company named
     /// chunks apart is one account.

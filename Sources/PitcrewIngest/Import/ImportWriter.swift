@@ -80,6 +80,22 @@ final class ImportWriter {
             if let id = accountsSeenByDomain[domain] { found[domain] = id } else { unknown.insert(domain) }
         }
         found.merge(try await ids("accounts", "domain", unknown)) { first, _ in first }
+        // A company met before by name only (a free-mail contact's, an account import without a website) is the same
+        // account: it gets the domain instead of a second account being made.
+        let named = Set(wanted.filter { found[$0.key] == nil && $0.value != $0.key }.values)
+        if !named.isEmpty {
+            var byName: [String: String] = [:]
+            for row in try await raw.rows(in: named, leading: [.text(workspaceID)], {
+                "SELECT name, id FROM accounts WHERE workspace_id = ? AND domain IS NULL AND name IN (\($0))"
+            }) {
+                if let name = row[0].text, let id = row[1].text, byName[name].map({ id < $0 }) ?? true { byName[name] = id }
+            }
+            for (domain, name) in wanted.sorted(by: { $0.key < $1.key }) where found[domain] == nil {
+                guard let id = byName.removeValue(forKey: name) else { continue }
+                try await raw.run("UPDATE accounts SET domain = ?, updated_at = ? WHERE id = ?", [.text(domain), .integer(now), .text(id)])
+                found[domain] = id
+            }
+        }
         var values: [SQLValue] = []
         for (domain, name) in wanted.sorted(by: { $0.key < $1.key }) where found[domain] == nil {
             let id = Identifier.make()
