@@ -304,6 +304,12 @@ import Testing
             _ = try await run(database, acme.scope, "Email,First Name,Company Name\neve@initech.io,Eve,Initech\n", kind: .contacts)
             #expect(try await rows(database, "SELECT name, domain FROM accounts") == [[.text("Initech"), .text("initech.io")]])
             #expect(try await rows(database, "SELECT COUNT(DISTINCT account_id) FROM contacts") == [[.integer(1)]])
+            // Within one import too, chunks apart (a chunk is 2,000 rows).
+            var csv = "Email,First Name,Company Name\nzed@gmail.com,Zed,Globex\n"
+            for index in 0..<2_100 { csv += "p\(index)@bulk.example,P,Bulk\n" }
+            csv += "hank@globex.example,Hank,Globex\n"
+            _ = try await run(database, acme.scope, csv, kind: .contacts)
+            #expect(try await rows(database, "SELECT domain FROM accounts WHERE name = 'Globex'") == [[.text("globex.example")]])
         }
     }
 

@@ -20,6 +20,8 @@ final class ImportWriter {
     private var accountsSeenByDomain: [String: String] = [:]
     private var accountsSeenByName: [String: String] = [:]
     static let accountsSeenLimit = 200_000
+    /// Whether accounts known by name only may exist in the workspace (nil until asked).
+    private var accountsWithoutDomain: Bool?
     /// A first load: on SQLite an import holds the write lock for its whole transaction, so in a workspace that had no
     /// contacts when it began only contacts this import wrote can match a row. Their emails and external ids are
     /// remembered as hashes (8 bytes each), and only rows whose key is among them are looked up (a hash collision costs
@@ -82,7 +84,13 @@ final class ImportWriter {
         found.merge(try await ids("accounts", "domain", unknown)) { first, _ in first }
         // A company met before by name only (a free-mail contact's, an account import without a website) is the same
         // account: it gets the domain instead of a second account being made.
-        let named = Set(wanted.filter { found[$0.key] == nil && $0.value != $0.key }.values)
+        // (Asked only while such accounts may exist: the workspace had one when the import began, or the import made one.)
+        if accountsWithoutDomain == nil {
+            accountsWithoutDomain = try await !raw.rows(
+                "SELECT 1 FROM accounts WHERE workspace_id = ? AND domain IS NULL LIMIT 1", [.text(workspaceID)]
+            ).isEmpty
+        }
+        let named = accountsWithoutDomain == true ? Set(wanted.filter { found[$0.key] == nil && $0.value != $0.key }.values) : []
         if !named.isEmpty {
             var byName: [String: String] = [:]
             for row in try await raw.rows(in: named, leading: [.text(workspaceID)], {
@@ -124,6 +132,7 @@ final class ImportWriter {
             values += [.text(id), .text(workspaceID), .text(name), .integer(now), .integer(now)]
         }
         try await insert("accounts", ["id", "workspace_id", "name", "created_at", "updated_at"], values)
+        if !values.isEmpty { accountsWithoutDomain = true }
         if accountsSeenByName.count + found.count > Self.accountsSeenLimit { accountsSeenByName.removeAll(keepingCapacity: true) }
         accountsSeenByName.merge(found) { first, _ in first }
         return found
