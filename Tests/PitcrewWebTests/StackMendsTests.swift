@@ -65,9 +65,12 @@ import Testing
             let shown = try await client.call(.get, "/api/v1/stack/approval-chain", token: owner)
             let steps = try #require(shown.object["items"] as? [[String: Any]])
             #expect(steps.first?["approver_user_ids"] as? [String] == [fixture.a.owner.id])
-            // The chain as shown is accepted as it is.
+            // The chain as shown is accepted as it is, steps alone or the whole answer of GET.
             let body = String(decoding: try JSONSerialization.data(withJSONObject: ["steps": steps]), as: UTF8.self)
             #expect(try await client.call(.put, "/api/v1/stack/approval-chain", token: owner, json: body).status == .ok)
+            #expect(try await client.call(.put, "/api/v1/stack/approval-chain", token: owner, json: shown.text).status == .ok)
+            let both = String(decoding: try JSONSerialization.data(withJSONObject: ["steps": steps, "items": steps]), as: UTF8.self)
+            #expect(try await client.call(.put, "/api/v1/stack/approval-chain", token: owner, json: both).problemFields == ["items"])
 
             let token = fixture.tokensA[.marketer]!
             for name in ["Marketo", "Pardot"] {

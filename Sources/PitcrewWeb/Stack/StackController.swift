@@ -434,13 +434,16 @@ struct StackController {
 
     @Sendable func setApprovalChain(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<ItemsDTO<ApprovalStep>> {
         let scope = try await context.scope(access)
-        var body = try await JSONBody.read(request, context: context, allowed: ["steps"])
+        // `items` is what GET answers: the chain as shown can be sent back as it is.
+        var body = try await JSONBody.read(request, context: context, allowed: ["steps", "items"])
+        let key = body.contains("steps") ? "steps" : "items"
         var steps: [ApprovalStep] = []
-        for var step in body.objects("steps", allowed: ["name", "approver_user_ids"]) ?? [] {
+        for var step in body.objects(key, allowed: ["name", "approver_user_ids"]) ?? [] {
             steps.append(ApprovalStep(name: step.requiredString("name"), approverUserIDs: step.strings("approver_user_ids").apply(to: nil) ?? []))
             body.merge(step)
         }
-        if !body.contains("steps") { body.validatorAdd("steps", "is required") }
+        if !body.contains("steps") && !body.contains("items") { body.validatorAdd("steps", "is required") }
+        if body.contains("steps") && body.contains("items") { body.validatorAdd("items", "send the steps once, as steps or as items") }
         try body.finish()
         return JSONResponse(ItemsDTO(items: try await stack.purchases.setChain(scope, steps)))
     }
