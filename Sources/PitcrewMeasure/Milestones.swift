@@ -6,12 +6,16 @@ import SQLKit
 /// A contact's lead is the contact itself (its `created_at`: the CRM's create date when imported, else when Pitcrew first
 /// knew it); an account's is its first contact. Opportunities count from their `created_at`.
 struct Milestones: Sendable {
-    private var leads = ConversionIndex()
-    private var opportunities = ConversionIndex()
+    private let leads: ConversionIndex
+    private let opportunities: ConversionIndex
 
-    init() {
+    /// Indexes appended to and not finished yet; none for "no milestones".
+    init(leads: ConversionIndex = ConversionIndex(), opportunities: ConversionIndex = ConversionIndex()) {
+        var leads = leads, opportunities = opportunities
         leads.finish()
         opportunities.finish()
+        self.leads = leads
+        self.opportunities = opportunities
     }
 
     /// The earliest lead and opportunity of the unit, or nil.
@@ -21,9 +25,8 @@ struct Milestones: Sendable {
 
     /// Reads the milestones of the units that converted (only their journeys are weighed); leads 900 ids per query.
     static func load(_ db: any SQLDatabase, workspaceID: String, unit: JourneyUnit, of conversions: ConversionIndex) async throws -> Milestones {
-        var milestones = Milestones()
-        milestones.leads = ConversionIndex()
-        milestones.opportunities = ConversionIndex()
+        var leads = ConversionIndex()
+        var opportunities = ConversionIndex()
         let ids = conversions.unitIDs
         let leadSQL: (SQLQueryString) -> SQLQueryString = { list in
             unit == .contact
@@ -36,7 +39,7 @@ struct Milestones: Sendable {
             let slice = Array(ids[start..<min(ids.count, start + 900)])
             let list: SQLQueryString = "\(binds: slice)"
             for row in try await db.raw(leadSQL(list)).all() {
-                milestones.leads.append(unit: try row.decode(column: "u", as: String.self), time: try row.decode(column: "t", as: Int64.self), value: 0)
+                leads.append(unit: try row.decode(column: "u", as: String.self), time: try row.decode(column: "t", as: Int64.self), value: 0)
             }
             start += slice.count
         }
@@ -49,10 +52,8 @@ struct Milestones: Sendable {
         ).all() {
             let id = try row.decode(column: "u", as: String.self)
             guard !conversions.points(of: id).isEmpty else { continue }
-            milestones.opportunities.append(unit: id, time: try row.decode(column: "t", as: Int64.self), value: 0)
+            opportunities.append(unit: id, time: try row.decode(column: "t", as: Int64.self), value: 0)
         }
-        milestones.leads.finish()
-        milestones.opportunities.finish()
-        return milestones
+        return Milestones(leads: leads, opportunities: opportunities)
     }
 }

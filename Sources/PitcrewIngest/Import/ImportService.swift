@@ -150,7 +150,7 @@ public final class ImportService: Sendable {
         _ scope: AccessScope, _ input: ImportInput, _ request: ImportRequest, report start: ImportReport, onProgress: @Sendable (Int, Double?) -> Void
     ) async throws -> ImportReport {
         var report = start
-        var reader = try reader(input, request.format, delimiter: request.mapping?.delimiter)
+        let reader = try reader(input, request.format, delimiter: request.mapping?.delimiter)
         // The mapping: the one given, or one detected from the header (a known export, or column names).
         // A mapping without columns only sets how to read the file (delimiter, day order, currency, …): the columns are
         // detected as if none were given.

@@ -76,12 +76,7 @@ final class ImportWriter {
     /// Finds or creates accounts by domain (the company of contacts); returns domain → account id.
     func accountsByDomain(_ wanted: [String: String]) async throws -> [String: String] {
         guard !wanted.isEmpty else { return [:] }
-        var found: [String: String] = [:]
-        var unknown = Set<String>()
-        for domain in wanted.keys {
-            if let id = accountsSeenByDomain[domain] { found[domain] = id } else { unknown.insert(domain) }
-        }
-        found.merge(try await ids("accounts", "domain", unknown)) { first, _ in first }
+        var found = try await accountIDs("domain", wanted.keys, seen: accountsSeenByDomain)
         // A company met before by name only (a free-mail contact's, an account import without a website) is the same
         // account: it gets the domain instead of a second account being made.
         // (Asked only while such accounts may exist: the workspace had one when the import began, or the import made one.)
@@ -92,12 +87,7 @@ final class ImportWriter {
         }
         let named = accountsWithoutDomain == true ? Set(wanted.filter { found[$0.key] == nil && $0.value != $0.key }.values) : []
         if !named.isEmpty {
-            var byName: [String: String] = [:]
-            for row in try await raw.rows(in: named, leading: [.text(workspaceID)], {
-                "SELECT name, id FROM accounts WHERE workspace_id = ? AND domain IS NULL AND name IN (\($0))"
-            }) {
-                if let name = row[0].text, let id = row[1].text, byName[name].map({ id < $0 }) ?? true { byName[name] = id }
-            }
+            var byName = try await raw.oldestIDs("accounts", "name", named, workspaceID: workspaceID, condition: "domain IS NULL")
             for (domain, name) in wanted.sorted(by: { $0.key < $1.key }) where found[domain] == nil {
                 guard let id = byName.removeValue(forKey: name) else { continue }
                 try await raw.run("UPDATE accounts SET domain = ?, updated_at = ? WHERE id = ?", [.text(domain), .integer(now), .text(id)])
@@ -111,20 +101,14 @@ final class ImportWriter {
             values += [.text(id), .text(workspaceID), .text(name), .text(domain), .integer(now), .integer(now)]
         }
         try await insert("accounts", ["id", "workspace_id", "name", "domain", "created_at", "updated_at"], values)
-        if accountsSeenByDomain.count + found.count > Self.accountsSeenLimit { accountsSeenByDomain.removeAll(keepingCapacity: true) }
-        accountsSeenByDomain.merge(found) { first, _ in first }
+        Self.remember(found, in: &accountsSeenByDomain)
         return found
     }
 
     /// Finds or creates accounts by exact name (companies known by name only); returns name → account id.
     func accountsByName(_ names: Set<String>) async throws -> [String: String] {
         guard !names.isEmpty else { return [:] }
-        var found: [String: String] = [:]
-        var unknown = Set<String>()
-        for name in names {
-            if let id = accountsSeenByName[name] { found[name] = id } else { unknown.insert(name) }
-        }
-        found.merge(try await ids("accounts", "name", unknown)) { first, _ in first }
+        var found = try await accountIDs("name", names, seen: accountsSeenByName)
         var values: [SQLValue] = []
         for name in names.sorted() where found[name] == nil {
             let id = Identifier.make()
@@ -133,9 +117,24 @@ final class ImportWriter {
         }
         try await insert("accounts", ["id", "workspace_id", "name", "created_at", "updated_at"], values)
         if !values.isEmpty { accountsWithoutDomain = true }
-        if accountsSeenByName.count + found.count > Self.accountsSeenLimit { accountsSeenByName.removeAll(keepingCapacity: true) }
-        accountsSeenByName.merge(found) { first, _ in first }
+        Self.remember(found, in: &accountsSeenByName)
         return found
+    }
+
+    /// Accounts by `column` (domain or name): those this import has seen, then the database for the rest.
+    private func accountIDs(_ column: String, _ keys: some Sequence<String>, seen: [String: String]) async throws -> [String: String] {
+        var found: [String: String] = [:]
+        var unknown = Set<String>()
+        for key in keys {
+            if let id = seen[key] { found[key] = id } else { unknown.insert(key) }
+        }
+        return found.merging(try await ids("accounts", column, unknown)) { first, _ in first }
+    }
+
+    /// Adds accounts found or made to what this import has seen, within `accountsSeenLimit`.
+    private static func remember(_ found: [String: String], in seen: inout [String: String]) {
+        if seen.count + found.count > accountsSeenLimit { seen.removeAll(keepingCapacity: true) }
+        seen.merge(found) { first, _ in first }
     }
 
     // MARK: Kinds

@@ -47,8 +47,7 @@ public enum CompanyDomain {
             return false
         }
         let labels = host.split(separator: ".")
-        guard labels.count >= 2, labels.count <= 3,
-              FreeMailDomains.brandFamilies.contains(String(labels[0])) else { return false }
+        guard labels.count >= 2, labels.count <= 3 else { return false }
         let tld = labels[labels.count - 1]
         guard tld.count <= 3, tld.allSatisfy(\.isLetter) else { return false }
         return labels.count == 2 || ["co", "com", "net", "org", "ne", "or"].contains(labels[1])
