@@ -27,7 +27,7 @@ static void step(sqlite3 *db, sqlite3_stmt *statement) {
 int main(int argc, char **argv) {
     if (argc != 4) { fprintf(stderr, "usage: %s MIGRATED_DB ROWS VARIANT\n", argv[0]); return 2; }
     const char *variant = argv[3];
-    int rows = atoi(argv[2]), lean = strcmp(variant, "lean") == 0, lookup = !strstr(variant, "nolookup");
+    int rows = atoi(argv[2]), lean = strstr(variant, "lean") != 0, lookup = !strstr(variant, "nolookup");
     char path[4096], command[9000];
     snprintf(path, sizeof path, "%s.ceiling", argv[1]);
     snprintf(command, sizeof command, "rm -f '%s' '%s-wal' '%s-shm' && cp '%s' '%s'", path, path, path, argv[1], path);
@@ -40,8 +40,11 @@ int main(int argc, char **argv) {
     run(db, "PRAGMA cache_size=-262144");
     run(db, "PRAGMA mmap_size=1073741824");
     run(db, "PRAGMA temp_store=MEMORY");
-    const char *ws = "0190aaaa-bbbb-7ccc-8ddd-eeeeffff0000";
-    run(db, "INSERT INTO workspaces (id, slug, name, created_at) VALUES ('0190aaaa-bbbb-7ccc-8ddd-eeeeffff0000', 'ceiling', 'Ceiling', 0)");
+    // Workspace ids: a UUID as before session 8, or the 12-character id new workspaces get ("shortws").
+    const char *ws = strstr(variant, "shortws") ? "w0123456789a" : "0190aaaa-bbbb-7ccc-8ddd-eeeeffff0000";
+    char insertWorkspace[256];
+    snprintf(insertWorkspace, sizeof insertWorkspace, "INSERT INTO workspaces (id, slug, name, created_at) VALUES ('%s', 'ceiling', 'Ceiling', 0)", ws);
+    run(db, insertWorkspace);
     if (strstr(variant, "defer")) run(db, "DROP INDEX contacts_workspace_id; DROP INDEX contacts_account; DROP INDEX identities_contact");
     if (strstr(variant, "idwr"))
         run(db, "DROP TABLE identities; CREATE TABLE identities (workspace_id TEXT NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL,"
@@ -49,6 +52,14 @@ int main(int argc, char **argv) {
                 " CREATE INDEX identities_contact ON identities (workspace_id, contact_id)");
     if (strstr(variant, "nowsid")) run(db, "DROP INDEX contacts_workspace_id");
     if (strstr(variant, "partext")) run(db, "DROP INDEX contacts_external; CREATE INDEX contacts_external ON contacts (workspace_id, external_id) WHERE external_id IS NOT NULL");
+    // "intkey": only the contacts' own key an integer (the row id); workspace and account ids stay text.
+    int intkey = strstr(variant, "intkey") != 0;
+    if (intkey)
+        run(db, "DROP TABLE contacts; CREATE TABLE contacts (id INTEGER PRIMARY KEY, workspace_id TEXT NOT NULL, email TEXT,"
+                " first_name TEXT, last_name TEXT, title TEXT, phone TEXT, country TEXT, account_id TEXT, lifecycle_stage TEXT,"
+                " external_id TEXT, traits TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);"
+                " CREATE INDEX contacts_email ON contacts (workspace_id, email); CREATE INDEX contacts_account ON contacts (workspace_id, account_id);"
+                " CREATE INDEX contacts_external ON contacts (workspace_id, external_id) WHERE external_id IS NOT NULL");
     if (lean)
         run(db, "CREATE TABLE c (id INTEGER PRIMARY KEY, ws INTEGER NOT NULL, email TEXT, first_name TEXT, last_name TEXT, title TEXT,"
                 " phone TEXT, country TEXT, lifecycle_stage TEXT, account INTEGER, external_id TEXT, traits TEXT, created_at INTEGER,"
@@ -99,7 +110,7 @@ int main(int argc, char **argv) {
         sqlite3_bind_text(contact, 2, external, -1, SQLITE_STATIC);
         if (lean) { sqlite3_bind_int64(contact, 3, i + 1); sqlite3_bind_int64(contact, 4, company); }
         else {
-            sqlite3_bind_text(contact, 3, id, -1, SQLITE_STATIC);
+            if (intkey) sqlite3_bind_int64(contact, 3, i + 1); else sqlite3_bind_text(contact, 3, id, -1, SQLITE_STATIC);
             sqlite3_bind_text(contact, 4, ws, -1, SQLITE_STATIC);
             sqlite3_bind_text(contact, 5, accountID, -1, SQLITE_STATIC);
         }

@@ -1,5 +1,6 @@
 public import PitcrewCore
 public import PitcrewStore
+import PitcrewStack
 import Foundation
 import SQLKit
 
@@ -151,7 +152,7 @@ public struct DemoGenerator: Sendable {
                 id, workspace.id, name, vendor, "https://www.\(vendor.lowercased().filter { $0.isLetter || $0.isNumber }).com", category, subcategory,
                 status, "\(rng.pick(DemoCatalog.firstNames)) \(rng.pick(DemoCatalog.lastNames))",
                 "\(extra.pick(DemoCatalog.firstNames)) \(extra.pick(DemoCatalog.lastNames))",
-                "[" + capabilities.map { "\"\($0)\"" }.joined(separator: ",") + "]", "[\"\(team)\"]", now, now,
+                "[" + capabilities.map { "\"\($0)\"" }.joined(separator: ",") + "]", "[\"\(team)\"]", now, now, Tool.nameKey(name),
             ])
             if annualCost > 0 {
                 // Spread end dates so some renew within 30, 90 and 120 days.
@@ -176,7 +177,7 @@ public struct DemoGenerator: Sendable {
             try await BulkInsert.insert(
                 db, into: "tools",
                 columns: ["id", "workspace_id", "name", "vendor", "website", "category", "subcategory", "status", "business_owner", "technical_owner",
-                          "capabilities", "teams", "created_at", "updated_at"], rows: tools)
+                          "capabilities", "teams", "created_at", "updated_at", "name_key"], rows: tools)
             try await BulkInsert.insert(
                 db, into: "contracts",
                 columns: ["id", "workspace_id", "tool_id", "amount_minor", "currency", "billing_period", "seats", "start_date", "end_date", "auto_renew",

@@ -51,17 +51,30 @@ public struct AttributionReport: Sendable {
         return Int64(rounded)
     }
 
+    /// Amounts in minor units that add up to the rounded sum of `values`: each value rounded down, then the cents left
+    /// over go one each to the largest remainders (ties to the earlier value). Rounding each share on its own can lose
+    /// or add a cent: a $100.00 deal split three ways is 33.33 + 33.33 + 33.34, never 99.99.
+    static func apportioned(_ values: [Double]) -> [Int64] {
+        guard values.allSatisfy({ $0.isFinite && abs($0) < 9.0e15 }) else { return values.map { minorUnits($0) ?? 0 } }
+        var amounts = values.map { Int64($0.rounded(.down)) }
+        let total = Int64(values.reduce(0, +).rounded())
+        let left = total - amounts.reduce(0, +)
+        let byRemainder = values.indices.sorted { (values[$0] - Double(amounts[$0]), $1) > (values[$1] - Double(amounts[$1]), $0) }
+        for index in byRemainder.prefix(Int(max(0, min(left, Int64(values.count))))) { amounts[index] += 1 }
+        return amounts
+    }
+
     /// Combines engine output with spend into report rows.
     static func rows(results: [ModelAttribution], spend: [String: Int64], currency: String) -> [ReportRow] {
         let scale = pow(10, Double(Money.exponent(of: currency)))
         var rows: [ReportRow] = []
         for result in results {
-            let labels = Set(result.credits.map(\.channel)).union(spend.keys)
+            let labels = Set(result.credits.map(\.channel)).union(spend.keys).sorted()
             let credits = Dictionary(result.credits.map { ($0.channel, $0) }, uniquingKeysWith: { first, _ in first })
-            for label in labels.sorted() {
+            let revenues = apportioned(labels.map { (credits[$0]?.value ?? 0) * scale })
+            for (label, revenue) in zip(labels, revenues) {
                 let credit = credits[label]
                 let conversions = credit?.conversions ?? 0
-                let revenue = minorUnits((credit?.value ?? 0) * scale) ?? 0
                 let cost = spend[label]
                 rows.append(
                     ReportRow(

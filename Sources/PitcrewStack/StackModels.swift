@@ -1,4 +1,5 @@
 public import PitcrewCore
+import Foundation
 
 public enum ToolStatus: String, Sendable, Codable, CaseIterable { case evaluating, active, retiring, retired }
 
@@ -19,6 +20,12 @@ public struct Tool: Sendable, Codable, Equatable {
     public var playbookLinks: [String]
     public var createdAt: Int64
     public var updatedAt: Int64
+
+    /// The name as the database compares it (`tools.name_key`, unique per workspace): canonically composed and
+    /// lower-cased by Unicode rules, so "Émail Tool" and "émail tool" are one tool on SQLite too.
+    public static func nameKey(_ name: String) -> String {
+        name.precomposedStringWithCanonicalMapping.lowercased()
+    }
 }
 
 public enum BillingPeriod: String, Sendable, Codable, CaseIterable {

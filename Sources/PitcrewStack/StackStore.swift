@@ -83,7 +83,7 @@ public enum StackStore {
     public static func tool(_ db: any SQLDatabase, workspaceID: String, name: String) async throws -> Tool? {
         try await db.raw(
             """
-            SELECT * FROM tools WHERE workspace_id = \(bind: workspaceID) AND lower(name) = lower(\(bind: name))
+            SELECT * FROM tools WHERE workspace_id = \(bind: workspaceID) AND (name_key = \(bind: Tool.nameKey(name)) OR name = \(bind: name))
             ORDER BY CASE WHEN name = \(bind: name) THEN 0 ELSE 1 END, id LIMIT 1
             """
         ).first().map(tool(from:))
@@ -93,11 +93,11 @@ public enum StackStore {
         try await db.raw(
             """
             INSERT INTO tools (id, workspace_id, name, vendor, website, category, subcategory, status, business_owner, technical_owner,
-                               capabilities, teams, notes, playbook_links, created_at, updated_at)
+                               capabilities, teams, notes, playbook_links, created_at, updated_at, name_key)
             VALUES (\(bind: t.id), \(bind: t.workspaceID), \(bind: t.name), \(bind: t.vendor), \(bind: t.website), \(bind: t.category),
                     \(bind: t.subcategory), \(bind: t.status.rawValue), \(bind: t.businessOwner), \(bind: t.technicalOwner),
                     \(bind: json(t.capabilities)), \(bind: json(t.teams)), \(bind: t.notes), \(bind: json(t.playbookLinks)),
-                    \(bind: t.createdAt), \(bind: t.updatedAt))
+                    \(bind: t.createdAt), \(bind: t.updatedAt), \(bind: Tool.nameKey(t.name)))
             """
         ).run()
     }
@@ -105,7 +105,7 @@ public enum StackStore {
     static func update(_ db: any SQLDatabase, _ t: Tool) async throws {
         try await db.raw(
             """
-            UPDATE tools SET name = \(bind: t.name), vendor = \(bind: t.vendor), website = \(bind: t.website), category = \(bind: t.category),
+            UPDATE tools SET name = \(bind: t.name), name_key = \(bind: Tool.nameKey(t.name)), vendor = \(bind: t.vendor), website = \(bind: t.website), category = \(bind: t.category),
                 subcategory = \(bind: t.subcategory), status = \(bind: t.status.rawValue), business_owner = \(bind: t.businessOwner),
                 technical_owner = \(bind: t.technicalOwner), capabilities = \(bind: json(t.capabilities)), teams = \(bind: json(t.teams)),
                 notes = \(bind: t.notes), playbook_links = \(bind: json(t.playbookLinks)), updated_at = \(bind: t.updatedAt)

@@ -19,3 +19,9 @@ extension AccessService {
         return AccessScope(workspace: workspace, actor: .system("cli"), role: role)
     }
 }
+
+/// Exit codes beyond 0 (success), 1 (failure) and 2 (usage).
+enum CommandExit {
+    /// An import with `--skip-bad-rows` wrote the good rows and skipped some: scripts can tell it from a clean import.
+    static let importedWithSkippedRows: Int32 = 3
+}

@@ -14,7 +14,8 @@ struct ImportCommand: AsyncParsableCommand {
             The columns are mapped automatically for HubSpot contact exports, Salesforce lead/contact/opportunity reports and \
             Google Ads, Meta Ads and LinkedIn Ads cost reports, and by common column names otherwise; --mapping names a mapping \
             file instead. All or nothing by default: one bad row and nothing is written (every bad row is reported). \
-            Exit codes: 0 imported (or dry run clean), 1 rows or the file had problems, 2 usage.
+            Exit codes: 0 imported (or dry run clean), 1 rows or the file had problems (nothing written), 2 usage, \
+            3 the good rows imported and the bad ones skipped (--skip-bad-rows).
             """)
 
     @OptionGroup var db: DatabaseOption
@@ -68,7 +69,8 @@ struct ImportCommand: AsyncParsableCommand {
             print("  … \(report.rowsBad) rows with problems in all")
         }
         switch report.status {
-        case .succeeded, .partial: return
+        case .succeeded: return
+        case .partial: throw ExitCode(CommandExit.importedWithSkippedRows)
         case .validated where report.rowsBad == 0: return
         default: throw ExitCode.failure
         }

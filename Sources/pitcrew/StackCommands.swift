@@ -91,7 +91,8 @@ struct StackCommand: AsyncParsableCommand {
 
     struct Usage: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import per-user tool activity from a CSV (tool, user, last_active[, feature]).")
+            abstract: "Import per-user tool activity from a CSV (tool, user, last_active[, feature]).",
+            discussion: "Exit codes: 0 imported, 1 rows had problems (nothing written), 2 usage, 3 the good rows imported and the bad ones skipped.")
 
         @OptionGroup var db: DatabaseOption
         @Option(help: "Workspace slug.") var workspace: String
@@ -114,6 +115,7 @@ struct StackCommand: AsyncParsableCommand {
                 print("Nothing was imported: fix the rows above or use --skip-bad-rows.")
                 throw ExitCode(1)
             }
+            if report.committed && report.skipped > 0 { throw ExitCode(CommandExit.importedWithSkippedRows) }
         }
     }
 }

@@ -105,7 +105,7 @@ import Testing
                 """
             #expect(try await run(database, acme.scope, touches, kind: .touchpoints).inserted == 2)
             let again = try await run(database, acme.scope, touches, kind: .touchpoints)
-            #expect(again.status == .succeeded && again.inserted == 0 && again.updated == 2)
+            #expect(again.status == .succeeded && again.inserted == 0 && again.updated == 0 && again.unchanged == 2)
             #expect(try await rows(database, "SELECT COUNT(*) FROM touchpoints")[0][0] == .integer(2))
             // Without a source, the landing URL says where the visit came from (its UTMs, or an ad click id).
             let landings = """
@@ -116,7 +116,7 @@ import Testing
 
                 """
             #expect(try await run(database, acme.scope, landings, kind: .touchpoints).inserted == 3)
-            #expect(try await run(database, acme.scope, landings, kind: .touchpoints).updated == 3)
+            #expect(try await run(database, acme.scope, landings, kind: .touchpoints).unchanged == 3)
             let derived = try await rows(database, "SELECT channel, source, medium, campaign FROM touchpoints WHERE landing_url IS NOT NULL ORDER BY occurred_at")
             #expect(derived == [
                 [.text("Paid Search"), .text("google"), .text("cpc"), .null], [.text("Email"), .text("newsletter"), .text("email"), .text("April")],
@@ -257,7 +257,8 @@ import Testing
             let before = try await rows(database, "SELECT updated_at, traits FROM contacts")
             try await Task.sleep(for: .milliseconds(20))
             let same = "Email,Record ID,Seats\nann.newer@initech.example,1,10\n"
-            #expect(try await run(database, acme.scope, same, kind: .contacts).updated == 1)
+            let sameReport = try await run(database, acme.scope, same, kind: .contacts)
+            #expect(sameReport.unchanged == 1 && sameReport.updated == 0 && sameReport.message.hasSuffix("0 updated, 1 unchanged."))
             #expect(try await rows(database, "SELECT updated_at, traits FROM contacts") == before)
             // A changed value is written, alone.
             try await Task.sleep(for: .milliseconds(20))
@@ -335,7 +336,7 @@ import Testing
             #expect(try await rows(database, "SELECT COUNT(DISTINCT account_id) FROM contacts WHERE email LIKE '%@bulk.example'") == [[.integer(1)]])
             // Imported again into the now non-empty workspace: every row is an update, nothing is duplicated.
             let again = try await run(database, acme.scope, csv, kind: .contacts)
-            #expect(again.inserted == 0 && again.updated == 4_504)
+            #expect(again.inserted == 0 && again.updated + again.unchanged == 4_504, "\(again.message)")
             #expect(try await rows(database, "SELECT COUNT(*) FROM contacts") == [[.integer(4_502)]])
         }
     }

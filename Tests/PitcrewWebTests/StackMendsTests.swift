@@ -94,6 +94,11 @@ import Testing
             let other = try await StackAPITests.tool(client, token, #"{"name":"Segment","category":"data"}"#)
             let rename = try await client.call(.patch, "/api/v1/stack/tools/\(other)", token: token, json: #"{"name":"HUBSPOT"}"#)
             #expect(rename.status == .conflict)
+            // In any alphabet (SQLite's lower() folds only ASCII; the database keeps a Unicode-folded key).
+            let studio = try await StackAPITests.tool(client, token, #"{"name":"Émail Studio","category":"content_experience"}"#)
+            let accented = try await client.call(.post, "/api/v1/stack/tools", token: token, json: #"{"name":"émail studio","category":"data"}"#)
+            #expect(accented.status == .conflict && accented.problemFields == ["name"])
+            #expect(try await client.call(.delete, "/api/v1/stack/tools/\(studio)", token: token).status == .noContent)
             // Changing the case of a tool's own name is fine.
             #expect(try await client.call(.patch, "/api/v1/stack/tools/\(hubspot)", token: token, json: #"{"name":"Hubspot"}"#).status == .ok)
 

@@ -56,6 +56,8 @@ public struct ImportReport: Sendable, Codable, Equatable {
     public var rowsBad = 0
     public var inserted = 0
     public var updated = 0
+    /// Rows that matched a stored record and changed nothing (a file imported again).
+    public var unchanged = 0
     /// The first `ImportService.problemLimit` problems (row, column, value, reason).
     public var problems: [ImportProblem] = []
     public var problemsTruncated = false
@@ -225,6 +227,7 @@ public final class ImportService: Sendable {
                         report.message = "The file could not be read past row \(failure.row): \(failure.reason). Nothing was imported."
                         report.inserted = 0
                         report.updated = 0
+                        report.unchanged = 0
                         throw Rollback(report: report)
                     }
                     if chunks.writing { try await writer.write(chunk.rows) }
@@ -241,20 +244,24 @@ public final class ImportService: Sendable {
             chunks.take(into: &report)
             report.inserted = writer.inserted
             report.updated = writer.updated
+            report.unchanged = writer.unchanged
             if !chunks.writing {
                 report.status = .failed
                 report.inserted = 0
                 report.updated = 0
+                report.unchanged = 0
                 report.message = "\(report.rowsBad) of \(report.rowsRead) rows have problems; nothing was imported (use skip bad rows to import the \(report.rowsRead - report.rowsBad) good rows)."
                 throw Rollback(report: report)
             }
             if dryRun {
                 report.status = .validated
-                report.message = "Dry run: \(report.rowsRead) rows read, \(report.rowsBad) with problems; it would insert \(report.inserted) and update \(report.updated). Nothing was written."
+                report.message = "Dry run: \(report.rowsRead) rows read, \(report.rowsBad) with problems; it would insert \(report.inserted) and update \(report.updated)"
+                    + (report.unchanged > 0 ? " (\(report.unchanged) unchanged)" : "") + ". Nothing was written."
                 throw Rollback(report: report)
             }
             report.status = report.rowsBad > 0 ? .partial : .succeeded
             report.message = "\(report.rowsRead) rows read: \(report.inserted) inserted, \(report.updated) updated"
+                + (report.unchanged > 0 ? ", \(report.unchanged) unchanged" : "")
                 + (report.rowsBad > 0 ? ", \(report.rowsBad) skipped for problems." : ".")
             return report
         }
@@ -269,14 +276,15 @@ public final class ImportService: Sendable {
             try await db.raw(
                 """
                 INSERT INTO imports (id, workspace_id, kind, file_name, preset, status, dry_run, skip_bad_rows, rows_read, rows_bad, inserted, updated,
-                                     problems, message, created_by, created_at, finished_at)
+                                     unchanged, problems, message, created_by, created_at, finished_at)
                 VALUES (\(bind: report.id), \(bind: scope.workspace.id), \(bind: report.kind?.rawValue ?? "unknown"), \(bind: report.fileName),
                         \(bind: report.preset), \(bind: report.status.rawValue), \(bind: report.dryRun), \(bind: report.skipBadRows),
-                        \(bind: report.rowsRead), \(bind: report.rowsBad), \(bind: report.inserted), \(bind: report.updated), \(bind: problems),
+                        \(bind: report.rowsRead), \(bind: report.rowsBad), \(bind: report.inserted), \(bind: report.updated),
+                        \(bind: report.unchanged), \(bind: problems),
                         \(bind: report.message), \(bind: scope.actor.id), \(bind: report.createdAt), \(bind: report.finishedAt))
                 ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, preset = excluded.preset, status = excluded.status,
                     rows_read = excluded.rows_read, rows_bad = excluded.rows_bad, inserted = excluded.inserted, updated = excluded.updated,
-                    problems = excluded.problems, message = excluded.message, finished_at = excluded.finished_at
+                    unchanged = excluded.unchanged, problems = excluded.problems, message = excluded.message, finished_at = excluded.finished_at
                 """
             ).run()
             if report.status != .running {
@@ -290,7 +298,7 @@ public final class ImportService: Sendable {
     struct ImportSummary: Encodable {
         var kind: String?
         var fileName: String
-        var rowsRead, rowsBad, inserted, updated: Int
+        var rowsRead, rowsBad, inserted, updated, unchanged: Int
 
         init(_ report: ImportReport) {
             kind = report.kind?.rawValue
@@ -299,6 +307,7 @@ public final class ImportService: Sendable {
             rowsBad = report.rowsBad
             inserted = report.inserted
             updated = report.updated
+            unchanged = report.unchanged
         }
     }
 
@@ -321,7 +330,7 @@ public final class ImportService: Sendable {
             try await raw.rows(
                 """
                 SELECT id, kind, file_name, preset, status, dry_run, skip_bad_rows, rows_read, rows_bad, inserted, updated, problems, message,
-                       created_at, finished_at FROM imports WHERE workspace_id = ? \(clause)
+                       created_at, finished_at, unchanged FROM imports WHERE workspace_id = ? \(clause)
                 """, [.text(scope.workspace.id)] + binds)
         }
         return rows.map { row in
@@ -333,6 +342,7 @@ public final class ImportService: Sendable {
             report.rowsBad = Int(row[8].integer ?? 0)
             report.inserted = Int(row[9].integer ?? 0)
             report.updated = Int(row[10].integer ?? 0)
+            report.unchanged = Int(row[15].integer ?? 0)
             report.problems = (row[11].text.flatMap { try? JSONDecoder().decode([ImportProblem].self, from: Data($0.utf8)) }) ?? []
             report.message = row[12].text ?? ""
             report.finishedAt = row[14].integer

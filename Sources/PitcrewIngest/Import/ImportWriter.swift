@@ -13,6 +13,8 @@ final class ImportWriter {
     let campaignsByName: [String: String]
     private(set) var inserted = 0
     private(set) var updated = 0
+    /// Rows that matched a stored record and changed nothing (a file imported again).
+    private(set) var unchanged = 0
     /// Spend rows this import wrote, by key (`spendKey`): later rows of a key add to them.
     private var spendWritten: [String: String] = [:]
     /// Accounts of contacts' companies already found or made by this import (domain → id, name → id): a file names the
@@ -229,7 +231,7 @@ final class ImportWriter {
                 for (column, value) in assignments { current[column] = value.text }
                 stored[existing] = current
                 try await update("contacts", id: existing, assignments)
-                updated += 1
+                if assignments.isEmpty { unchanged += 1 } else { updated += 1 }
                 continue
             }
             let id = Identifier.make()
@@ -465,7 +467,7 @@ final class ImportWriter {
                 // Stored already: the file was imported before. (A touch repeated within one file is a bad row:
                 // `DuplicateRowDetector`.)
                 guard stored.insert(key).inserted else {
-                    updated += 1
+                    unchanged += 1
                     continue
                 }
             }

@@ -24,6 +24,7 @@ public enum Migrator {
         Migration0004Ingest.migration,
         Migration0005Stack.migration,
         Migration0006MergeUndo.migration,
+        Migration0007ImportUnchangedToolKeys.migration,
     ]
 
     /// Applies what is missing; returns the names applied. Refuses a database that has migrations this binary does not know

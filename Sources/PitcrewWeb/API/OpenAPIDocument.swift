@@ -203,7 +203,7 @@ enum OpenAPIDocument {
             "id": string(format: "uuid"), "kind": string(nullable: true), "file_name": string(), "preset": string(nullable: true),
             "status": string(values: ["running", "succeeded", "partial", "failed", "validated"]), "dry_run": string("boolean"),
             "skip_bad_rows": string("boolean"), "rows_read": string("integer"), "rows_bad": string("integer"), "inserted": string("integer"),
-            "updated": string("integer"), "problems_truncated": string("boolean"), "message": string(), "columns": ["type": "array", "items": string()],
+            "updated": string("integer"), "unchanged": string("integer"), "problems_truncated": string("boolean"), "message": string(), "columns": ["type": "array", "items": string()],
             "notes": ["type": "array", "items": string()],
             "problems": ["type": "array", "items": object([
                 "row": string("integer"), "column": string(nullable: true), "field": string(nullable: true), "value": string(nullable: true),

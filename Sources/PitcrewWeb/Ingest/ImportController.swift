@@ -118,6 +118,8 @@ struct ImportReportDTO: Encodable, Sendable {
     var rowsBad: Int
     var inserted: Int
     var updated: Int
+    /// Rows that matched a stored record and changed nothing.
+    var unchanged: Int
     var problems: [Problem]
     var problemsTruncated: Bool
     var message: String
@@ -138,6 +140,7 @@ struct ImportReportDTO: Encodable, Sendable {
         rowsBad = report.rowsBad
         inserted = report.inserted
         updated = report.updated
+        unchanged = report.unchanged
         problems = report.problems.map { Problem(row: $0.row, column: $0.column, field: $0.field, value: $0.value, reason: $0.reason) }
         problemsTruncated = report.problemsTruncated
         message = report.message

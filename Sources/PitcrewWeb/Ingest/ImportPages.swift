@@ -162,6 +162,7 @@ struct ImportPages {
         var rowsBad: String
         var inserted: String
         var updated: String
+        var unchanged: String
         var created: String
         var finished: String
         var message: String
@@ -460,7 +461,8 @@ struct ImportPages {
             title: "Import of \(report.fileName)", shell: shell, id: report.id, fileName: report.fileName, kind: report.kind.map(Self.kindLabel) ?? "—",
             preset: DataPages.text(report.preset), status: report.status.rawValue, badge: Self.badge(report.status), running: report.status == .running,
             skipBadRows: report.skipBadRows ? "yes" : "no (all or nothing)", rowsRead: Self.count(report.rowsRead), rowsBad: Self.count(report.rowsBad),
-            inserted: Self.count(report.inserted), updated: Self.count(report.updated), created: DataPages.time(report.createdAt),
+            inserted: Self.count(report.inserted), updated: Self.count(report.updated),
+            unchanged: Self.count(report.unchanged), created: DataPages.time(report.createdAt),
             finished: report.finishedAt.map(DataPages.time) ?? "—", message: DataPages.text(report.message), hasNotes: !(report.notes + report.columns).isEmpty,
             notes: (report.notes + report.columns).map { Cell(text: $0) }, hasProblems: !report.problems.isEmpty, problems: report.problems.map(Self.problemRow), truncated: report.problemsTruncated, problemLimit: ImportService.problemLimit)
         return web.pages.render("import_report", model)
