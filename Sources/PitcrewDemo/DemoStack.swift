@@ -173,7 +173,7 @@ struct DemoStack {
         var reviewRows = 0
         for (tool, kind) in [("Clearbit", "privacy"), ("6sense", "security"), ("Drift", "privacy"), ("Snowflake", "security")] {
             guard let id = toolIDs[tool] else { continue }
-            let items = try await stack.reviews.start(scope, toolID: id, kind: kind)
+            let items = try await stack.reviews.start(scope, toolID: id, kind: kind).items
             reviewRows += items.count
             for (index, item) in items.enumerated() where index < items.count - 1 || tool == "Snowflake" {
                 var patch = ReviewItemPatch()

@@ -73,10 +73,18 @@ public struct PurchaseService: Sendable {
         return try await database.read { db in try await Self.chain(db, workspaceID: scope.workspace.id) }
     }
 
+    /// The workspace's chain. Approvers who have left the workspace are not in it: it lists who decides now (a step with
+    /// none left is an admin's), new requests do not wait for them, and what `GET` shows can be sent back to `PUT`.
     static func chain(_ db: any SQLDatabase, workspaceID: String) async throws -> [ApprovalStep] {
         guard let text = try await db.raw("SELECT approval_chain FROM workspaces WHERE id = \(bind: workspaceID)").first()?
-            .optionalString("approval_chain"), let chain = try? JSONDecoder().decode([ApprovalStep].self, from: Data(text.utf8))
+            .optionalString("approval_chain"), var chain = try? JSONDecoder().decode([ApprovalStep].self, from: Data(text.utf8))
         else { return defaultChain }
+        let named = chain.flatMap(\.approverUserIDs)
+        guard !named.isEmpty else { return chain }
+        let members = Set(
+            try await db.raw("SELECT user_id FROM memberships WHERE workspace_id = \(bind: workspaceID)").all()
+                .map { try $0.decode(column: "user_id", as: String.self) })
+        for index in chain.indices { chain[index].approverUserIDs.removeAll { !members.contains($0) } }
         return chain
     }
 

@@ -77,8 +77,10 @@ public struct ReviewService: Sendable {
 
     /// Starts a review of `kind` for a tool with the standard questions, or with `questions` when given, and returns the
     /// tool's checklist of that kind. A question the checklist already holds (same words, any case) is not added again,
-    /// so starting a review twice does not double it; answered items keep their answers.
-    public func start(_ scope: AccessScope, toolID: String, kind: String, questions: [String]? = nil) async throws -> [ReviewItem] {
+    /// so starting a review twice does not double it; answered items keep their answers. `added` counts the new items.
+    public func start(_ scope: AccessScope, toolID: String, kind: String, questions: [String]? = nil) async throws
+        -> (items: [ReviewItem], added: Int)
+    {
         try scope.require(.write)
         var validator = Validator()
         validator.check(Self.kinds.contains(kind), "kind", "must be one of \(Self.kinds.joined(separator: ", "))")
@@ -114,7 +116,7 @@ public struct ReviewService: Sendable {
                 try await AuditLog.record(
                     db, workspaceID: scope.workspace.id, actor: scope.actor, action: "review.start", entity: "tool", entityID: toolID, after: created)
             }
-            return existing + created
+            return (existing + created, created.count)
         }
     }
 

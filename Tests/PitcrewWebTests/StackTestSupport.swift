@@ -69,7 +69,7 @@ struct StackFixture {
         link.targetToolID = .set(other.id)
         let integration = try await stack.tools.createIntegration(scope, link)
         let check = try await stack.uptime.createCheck(scope, toolID: tool.id, UptimeCheckInput(url: "https://status.alpha.example/"))
-        let review = try await stack.reviews.start(scope, toolID: tool.id, kind: "security")
+        let review = try await stack.reviews.start(scope, toolID: tool.id, kind: "security").items
         let request = try await stack.purchases.create(scope, toolName: "Alpha Thing", toolID: nil, reason: "r", costMinor: 1, currency: "USD")
         try await stack.alerts.scanRenewals(today: CalendarDate("2026-12-01")!)
         let alert = try await stack.alerts.alerts(scope)[0]

@@ -409,8 +409,9 @@ struct StackController {
         let kind = body.requiredString("kind")
         let questions = body.strings("questions").apply(to: nil)
         try body.finish()
-        let items = try await stack.reviews.start(scope, toolID: try context.parameters.require("id"), kind: kind, questions: questions)
-        return JSONResponse(ItemsDTO(items: items), status: .created)
+        let started = try await stack.reviews.start(scope, toolID: try context.parameters.require("id"), kind: kind, questions: questions)
+        // 201 when it added items; 200 when the checklist already held every question (nothing was created).
+        return JSONResponse(ItemsDTO(items: started.items), status: started.added > 0 ? .created : .ok)
     }
 
     @Sendable func updateReview(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<ReviewItem> {
