@@ -80,8 +80,8 @@ public struct Alert: Sendable, Codable, Equatable {
     public var entityID: String?
     public var title: String
     public var dueDate: String?
-    public var createdAt: Int64
-    public var readAt: Int64?
+    @ISOTime public var createdAt: Int64
+    @OptionalISOTime public var readAt: Int64?
 }
 
 /// In-app alerts (renewal decisions 120, 90 and 30 days ahead) and where else they go.

@@ -36,7 +36,7 @@ public struct PurchaseDecision: Sendable, Codable, Equatable {
     public var decision: String
     public var userID: String
     public var comment: String?
-    public var at: Int64
+    @ISOTime public var at: Int64
 }
 
 public struct PurchaseRequest: Sendable, Codable, Equatable {
@@ -52,7 +52,7 @@ public struct PurchaseRequest: Sendable, Codable, Equatable {
     /// pending, approved or rejected.
     public var status: String
     public var decisions: [PurchaseDecision]
-    public var createdAt: Int64
+    @ISOTime public var createdAt: Int64
 }
 
 /// Purchase requests and their approval chain (default: MOps → Finance → Security, each decided by an admin unless the

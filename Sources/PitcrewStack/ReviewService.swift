@@ -13,7 +13,7 @@ public struct ReviewItem: Sendable, Codable, Equatable {
     public var reviewer: String?
     public var status: String
     public var nextReviewDate: String?
-    public var updatedAt: Int64
+    @ISOTime public var updatedAt: Int64
 }
 
 public struct ReviewItemPatch: Sendable, Equatable {

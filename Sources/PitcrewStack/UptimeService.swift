@@ -13,12 +13,12 @@ public struct UptimeCheck: Sendable, Codable, Equatable {
     public var intervalSeconds: Int64
     public var timeoutMs: Int64
     public var enabled: Bool
-    public var nextRunAt: Int64
-    public var createdAt: Int64
+    @ISOTime public var nextRunAt: Int64
+    @ISOTime public var createdAt: Int64
 }
 
 public struct UptimeResult: Sendable, Codable, Equatable {
-    public var checkedAt: Int64
+    @ISOTime public var checkedAt: Int64
     public var up: Bool
     public var statusCode: Int64?
     public var latencyMs: Int64
@@ -29,8 +29,8 @@ public struct Incident: Sendable, Codable, Equatable {
     public var id: String
     public var toolID: String
     public var checkID: String
-    public var openedAt: Int64
-    public var closedAt: Int64?
+    @ISOTime public var openedAt: Int64
+    @OptionalISOTime public var closedAt: Int64?
     public var cause: String
 }
 

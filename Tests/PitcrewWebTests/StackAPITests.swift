@@ -272,6 +272,7 @@ import Testing
                 #expect(try await alerts.scanRenewals(today: CalendarDate("2026-11-11")!) == 1)
                 let inApp = try await client.call(.get, "/api/v1/stack/alerts", token: token)
                 #expect(inApp.items.count == 2)
+                #expect(inApp.items.allSatisfy { ($0["created_at"] as? String).flatMap(Timestamp.parseISO8601) != nil && $0["read_at"] is NSNull })
                 #expect((inApp.items.first?["title"] as? String ?? "").hasPrefix("Marketo: decide by 2026-12-01 (100 days)"))
 
                 // Delivery goes through the queue: blocked (loopback) → retried, not lost.
@@ -308,9 +309,11 @@ import Testing
                 vendor.statusCode.store(200, ordering: .relaxed)
                 try await tick()
                 incidents = try await client.call(.get, "/api/v1/stack/incidents", token: token)
-                #expect(incidents.items.first?["closed_at"] as? Int != nil)
+                #expect((incidents.items.first?["closed_at"] as? String).flatMap(Timestamp.parseISO8601) != nil)
+                #expect((incidents.items.first?["opened_at"] as? String).flatMap(Timestamp.parseISO8601) != nil)
                 let results = try await client.call(.get, "/api/v1/stack/checks/\(checkID)/results", token: token)
                 #expect(results.items.map { $0["up"] as? Bool } == [true, false, true])
+                #expect(results.items.allSatisfy { ($0["checked_at"] as? String).flatMap(Timestamp.parseISO8601) != nil })
                 // Paused: not run again; changing it validates like creating it.
                 let paused = try await client.call(.patch, "/api/v1/stack/checks/\(checkID)", token: token, json: #"{"enabled":false}"#)
                 #expect(paused.object["enabled"] as? Bool == false)
@@ -419,6 +422,9 @@ import Testing
                 .post, "/api/v1/stack/requests/\(id)/decisions", token: fixture.tokensA[.admin]!, json: #"{"decision":"approve","comment":"Budgeted"}"#)
             #expect(finance.object["status"] as? String == "approved")
             #expect((finance.object["decisions"] as? [[String: Any]])?.map { $0["step_name"] as? String } == ["MOps", "Finance"])
+            // Times are ISO 8601, as everywhere in the API.
+            #expect((finance.object["created_at"] as? String).flatMap(Timestamp.parseISO8601) != nil)
+            #expect((finance.object["decisions"] as? [[String: Any]])?.allSatisfy { ($0["at"] as? String).flatMap(Timestamp.parseISO8601) != nil } == true)
             let late = try await client.call(.post, "/api/v1/stack/requests/\(id)/decisions", token: owner, json: #"{"decision":"reject"}"#)
             #expect(late.status == .conflict)
             let audit = try await fixture.services.access.auditLog(fixture.a.scope, page: PageRequest(limit: 50)).items.map(\.action)

@@ -133,6 +133,7 @@ import Testing
             let first = try await client.call(.post, "/api/v1/stack/tools/\(hubspot)/reviews", token: token, json: #"{"kind":"security"}"#)
             #expect(first.status == .created)
             let firstItems = first.items
+            #expect(firstItems.allSatisfy { ($0["updated_at"] as? String).flatMap(Timestamp.parseISO8601) != nil })
             let answered = try #require(firstItems.first?["id"] as? String)
             #expect(try await client.call(.patch, "/api/v1/stack/reviews/\(answered)", token: token, json: #"{"answer":"Yes, SOC 2 Type II","reviewer":"Dana","status":"passed"}"#).status == .ok)
             // Nothing new to ask: 200, not 201.

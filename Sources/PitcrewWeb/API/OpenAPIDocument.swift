@@ -334,7 +334,7 @@ enum OpenAPIDocument {
             "info": ["title": "Pitcrew API", "version": "1.0.0", "description": "Marketing operations platform. Errors are RFC 9457 problem+json."],
             "paths": paths,
             "components": [
-                "schemas": schemas.merging(stackSchemas) { current, _ in current },
+                "schemas": schemas.merging(stackSchemas) { current, _ in current }.merging(stackWorkflowSchemas) { current, _ in current },
                 "securitySchemes": [
                     "bearer": ["type": "http", "scheme": "bearer", "description": "API token (pitcrew token create)"],
                     "session": ["type": "apiKey", "in": "cookie", "name": "pitcrew_session"],
