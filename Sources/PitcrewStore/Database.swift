@@ -159,6 +159,7 @@ public final class Database: Sendable, Service {
         switch storage {
         case .sqlite(let writer, _, _, let lock, _):
             await lock.lock()
+            await checkpointer?.checkpointIfOverdue()
             do {
                 let result = try await Database.inTransaction(writer.sql(), begin: "BEGIN IMMEDIATE", body)
                 await lock.unlock()

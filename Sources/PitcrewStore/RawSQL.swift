@@ -221,6 +221,7 @@ extension Database {
         switch storage {
         case .sqlite(_, let native, _, let lock, _):
             await lock.lock()
+            await checkpointer?.checkpointIfOverdue()
             // The pragma has no effect inside a transaction, so it is set around it (the write lock keeps other writers out).
             if !checkingForeignKeys { _ = try? native.rows("PRAGMA foreign_keys=OFF", []) }
             let result: Result<T, any Error>
