@@ -132,6 +132,13 @@ import Testing
             let owner = try await BrowserSession.signIn(client, email: "beta-owner@example.com")
             #expect(try await owner.get(client, location).status == .notFound)
             #expect(try await owner.get(client, "/data/imports/staged/\(stagedID)").status == .notFound)
+
+            // The same file again: its good rows match the contacts as stored, so the check says they are unchanged.
+            let second = try await Self.upload(
+                client, browser, Self.multipart([("_csrf", browser.csrf), ("kind", "")], file: (Self.fileName, Self.hubspot)))
+            let secondID = String(try #require(second.text.firstMatch(of: /action="\/data\/imports\/([0-9a-f-]{36})\/run"/)?.1))
+            let recheck = try await browser.post(client, "/data/imports/\(secondID)/run", form: Self.runForm(action: "check"))
+            #expect(recheck.text.contains("it would insert 0 and update 0 (2 unchanged)") && recheck.text.contains("unchanged: <strong>2</strong>"))
         }
     }
 

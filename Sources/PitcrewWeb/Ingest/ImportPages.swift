@@ -53,6 +53,7 @@ struct ImportPages {
         var rowsBad: String
         var inserted: String
         var updated: String
+        var unchanged: String
         var when: String
     }
 
@@ -134,6 +135,7 @@ struct ImportPages {
         var rowsBad: String
         var inserted: String
         var updated: String
+        var unchanged: String
         var problems: [ProblemRow]
         var moreProblems: String?
     }
@@ -187,7 +189,7 @@ struct ImportPages {
                 id: report.id, fileName: report.fileName, kind: report.kind.map(Self.kindLabel) ?? "—", preset: DataPages.text(report.preset),
                 status: report.status.rawValue, badge: Self.badge(report.status), rowsRead: Self.count(report.rowsRead),
                 rowsBad: Self.count(report.rowsBad), inserted: Self.count(report.inserted), updated: Self.count(report.updated),
-                when: DataPages.time(report.createdAt))
+                unchanged: Self.count(report.unchanged), when: DataPages.time(report.createdAt))
         }
         let model = ImportsModel(
             shell: shell, csrf: shell.csrf, canWrite: scope.role.allows(.write), kinds: Self.kindOptions(selected: kind), skipBadRows: skipBadRows,
@@ -313,7 +315,7 @@ struct ImportPages {
             },
             moreRows: sample.more, fields: kind.fields.map { FieldHelp(name: $0.name, type: $0.type.rawValue, required: $0.required, description: $0.description) },
             keepsTraits: kind.keepsTraits, checked: dryRun, dryStatus: "", dryBadge: "", dryMessage: "Correct the mapping to see what the import would do.",
-            rowsRead: "—", rowsBad: "—", inserted: "—", updated: "—", problems: [], moreProblems: nil)
+            rowsRead: "—", rowsBad: "—", inserted: "—", updated: "—", unchanged: "—", problems: [], moreProblems: nil)
         model.dayOrderMonthFirst = dayOrder == .monthFirst
         model.dayOrderDayFirst = dayOrder == .dayFirst
         if dryRun {
@@ -329,6 +331,7 @@ struct ImportPages {
             model.rowsBad = Self.count(report.rowsBad)
             model.inserted = Self.count(report.inserted)
             model.updated = Self.count(report.updated)
+            model.unchanged = Self.count(report.unchanged)
             model.problems = report.problems.prefix(Self.previewProblems).map(Self.problemRow)
             let more = report.problems.count - model.problems.count
             if more > 0 || report.problemsTruncated {
