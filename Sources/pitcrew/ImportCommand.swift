@@ -36,6 +36,7 @@ struct ImportCommand: AsyncParsableCommand {
         }
         guard FileManager.default.isReadableFile(atPath: file) else { throw ValidationError("cannot read \(file)") }
         if let dayOrder, DayOrder(rawValue: dayOrder) == nil { throw ValidationError("--day-order must be month_first or day_first") }
+        guard showProblems >= 0 else { throw ValidationError("--show-problems must be 0 or more") }
     }
 
     func run() async throws {

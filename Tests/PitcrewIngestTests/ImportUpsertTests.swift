@@ -235,6 +235,47 @@ import Testing
         }
     }
 
+    /// Ad reports: a campaign named "Total …" is a campaign, Meta's summary row (no day, no campaign) is skipped, and the
+    /// same row twice is a bad row (not twice the cost). Salesforce opportunity reports without Won/Closed columns: the
+    /// stage says whether a deal was won or lost.
+    @Test(arguments: TestBackend.available)
+    func summaryRowsDuplicateSpendRowsAndStagesThatSayWon(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let acme = try await SeededWorkspace.make(AccessService.forTests(database), slug: "acme")
+            let meta = """
+                Campaign name,Day,Amount spent (EUR),Impressions,Link clicks
+                Total Reach - Q1,2024-01-01,"120,50",5000,30
+                Totally Awesome Launch,2024-01-02,10.00,100,1
+                ,,"130,50",5100,31
+
+                """
+            let report = try await run(database, acme.scope, meta, kind: .spend)
+            #expect(report.status == .succeeded && report.inserted == 2, "\(report.message) \(report.problems)")
+            #expect(report.notes.contains { $0.hasPrefix("Skipped 1 summary row") })
+            #expect(try await rows(database, "SELECT campaign, cost_minor FROM spend ORDER BY day") == [
+                [.text("Total Reach - Q1"), .integer(12_050)], [.text("Totally Awesome Launch"), .integer(1_000)],
+            ])
+            let twice = "Day,Campaign,Cost,Impr.,Clicks\n2024-06-01,Dup Campaign,100.00,1000,10\n2024-06-01,Dup Campaign,100.00,1000,10\n"
+            let doubled = try await run(database, acme.scope, twice, kind: .spend)
+            #expect(doubled.status == .failed && doubled.problems.map(\.reason) == ["exact duplicate of row 2"])
+            #expect(try await rows(database, "SELECT COUNT(*) FROM spend WHERE day = '2024-06-01'") == [[.integer(0)]])
+
+            let opportunities = """
+                Opportunity ID,Opportunity Name,Account Name,Stage,Amount,Close Date,Created Date
+                S1,Won by stage,Acme Corp,Closed Won,"$5,000.00",3/31/2024,1/15/2024
+                S2,Lost by stage,Acme Corp,Closed Lost,"$1,000.00",4/30/2024,1/15/2024
+                S3,Still open,Acme Corp,Negotiation/Review,"$2,000.00",6/30/2024,1/15/2024
+
+                """
+            let deals = try await run(database, acme.scope, opportunities, kind: .opportunities)
+            #expect(deals.inserted == 3, "\(deals.message) \(deals.problems)")
+            let stored = try await rows(database, "SELECT external_id, won, closed_at IS NOT NULL FROM opportunities ORDER BY external_id")
+            #expect(stored.map { $0[0].text } == ["S1", "S2", "S3"])
+            #expect(stored.map { $0[1].integer ?? ($0[1] == .bool(true) ? 1 : 0) } == [1, 0, 0])
+            #expect(stored.map { $0[2].integer ?? ($0[2] == .bool(true) ? 1 : 0) } == [1, 1, 0])
+        }
+    }
+
     /// Updates read a chunk's stored contacts at once: two rows of one stored contact in a chunk both count (traits merge,
     /// the last email wins and the replaced ones stay identities of the contact). The record id is the key.
     @Test(arguments: TestBackend.available)

@@ -10,6 +10,7 @@
 public struct DuplicateRowDetector: Sendable {
     public let kind: ImportKind
     private var firstRow: [UInt64: Int] = [:]
+    fileprivate var recordRows: [UInt64: Int] = [:]
 
     public init(kind: ImportKind) {
         self.kind = kind
@@ -48,6 +49,20 @@ public struct DuplicateRowDetector: Sendable {
                 reason: "same key (\(key?.description ?? "")) as row \(earlier); the later row wins")
         }
         firstRow[digest] = row.row
+        return nil
+    }
+}
+
+extension DuplicateRowDetector {
+    /// Reports a record equal to an earlier one in every field of the file (spend: rows of one key add up, but the same
+    /// row twice is a copy). Kept apart from `check`'s keys.
+    public mutating func checkRecord(_ record: Record) -> ImportProblem? {
+        var hasher = StableHasher()
+        hasher.combine("\u{2}record")
+        for field in record.fields { hasher.combine(field) }
+        let digest = hasher.value
+        if let earlier = recordRows[digest] { return ImportProblem(row: record.row, reason: "exact duplicate of row \(earlier)") }
+        recordRows[digest] = record.row
         return nil
     }
 }

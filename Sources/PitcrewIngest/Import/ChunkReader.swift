@@ -1,3 +1,4 @@
+import PitcrewCore
 import Synchronization
 
 /// Reads an import's file in chunks of good rows: records read, mapped to fields, normalized and checked, the bad ones
@@ -72,13 +73,15 @@ final class ChunkReader: @unchecked Sendable {
             }
             rowsRead += 1
             let mapped = mapper.map(record)
-            // Ad platforms end their cost reports with summary rows ("Total: Account", "Total: Search campaigns").
-            if kind == .spend, [mapped["day"], record.fields.first].contains(where: { $0?.lowercased().hasPrefix("total") == true }) {
+            if kind == .spend, Self.isSummaryRow(day: mapped["day"], campaign: mapped["campaign"], first: record.fields.first) {
                 summaryRows += 1
                 continue
             }
             var typed = normalizer.normalize(mapped)
             if kind == .touchpoints, let duplicate = duplicates.check(mapped) { typed.problems.append(duplicate) }
+            // Rows of one day, channel and campaign add up (ad groups, devices: columns not imported); a row equal to an
+            // earlier one in every column of the file is the same row twice, and would double the cost.
+            if kind == .spend, let duplicate = duplicates.checkRecord(record) { typed.problems.append(duplicate) }
             if !typed.problems.isEmpty {
                 rowsBad += 1
                 note(typed.problems)
@@ -90,6 +93,17 @@ final class ChunkReader: @unchecked Sendable {
         chunk.rowsRead = rowsRead
         chunk.bytesRead = reader.bytesRead
         return chunk
+    }
+
+    /// Ad platforms end their cost reports with summary rows: Google Ads writes "Total: Account" where the day goes (or in
+    /// its first column), Meta leaves the day and the campaign empty. A campaign whose name begins with "Total" on a
+    /// day is a campaign.
+    static func isSummaryRow(day: String?, campaign: String?, first: String?) -> Bool {
+        let day = day?.trimmingASCIIWhitespace() ?? ""
+        if day.lowercased().hasPrefix("total") { return true }
+        guard day.isEmpty else { return false }
+        if first?.lowercased().hasPrefix("total") == true { return true }
+        return (campaign?.trimmingASCIIWhitespace() ?? "").isEmpty
     }
 
     private func note(_ found: [ImportProblem]) {

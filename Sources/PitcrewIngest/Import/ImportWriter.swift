@@ -305,8 +305,10 @@ final class ImportWriter {
             let account = row.text("account_external_id").flatMap { accountsByExternal[$0] } ?? row.text("account_domain").flatMap { accountsByDomain[$0] }
                 ?? row.text("account_name").flatMap { accountsByName[$0] }
             let contact = row.text("contact_email").flatMap { contacts[$0] }
-            let won = row.bool("won") ?? false
-            let closed = row.bool("is_closed") ?? won
+            // Without Won / Closed columns (Salesforce's standard opportunity report has neither) the stage says it.
+            let stage = Self.stageOutcome(row.text("stage"))
+            let won = row.bool("won") ?? (stage == .won)
+            let closed = row.bool("is_closed") ?? (won || stage == .lost)
             let closedAt: SQLValue = closed ? (row.values["closed_at"] ?? .null) : .null
             let values: [(String, SQLValue)] = [
                 ("name", row.values["name"] ?? .text(external)), ("stage", row.values["stage"] ?? .text("unknown")),
@@ -334,6 +336,18 @@ final class ImportWriter {
         try await insert(
             "opportunities", ["id", "workspace_id", "external_id", "name", "stage", "amount_minor", "currency", "created_at", "closed_at", "won",
                               "account_id", "contact_id"], inserts.flatMap { $0 })
+    }
+
+    enum StageOutcome { case open, won, lost }
+
+    /// What a stage name says of a deal: "Closed Won", "Won" and "Closed - Won" are won; "Closed Lost", "Lost",
+    /// "Closed/Lost" are lost; anything else ("Negotiation", "Closed" alone) is left to the file's Won/Closed columns.
+    static func stageOutcome(_ stage: String?) -> StageOutcome {
+        guard let stage else { return .open }
+        let words = stage.lowercased().split { !$0.isLetter }
+        if words.contains("won") { return .won }
+        if words.contains("lost") { return .lost }
+        return .open
     }
 
     func campaignID(_ campaign: String?) -> String? {
