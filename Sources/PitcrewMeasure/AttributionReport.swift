@@ -55,9 +55,13 @@ public struct AttributionReport: Sendable {
     /// over go one each to the largest remainders (ties to the earlier value). Rounding each share on its own can lose
     /// or add a cent: a $100.00 deal split three ways is 33.33 + 33.33 + 33.34, never 99.99.
     static func apportioned(_ values: [Double]) -> [Int64] {
-        guard values.allSatisfy({ $0.isFinite && abs($0) < 9.0e15 }) else { return values.map { minorUnits($0) ?? 0 } }
+        // Amounts out of Int64's reach (never real money) are rounded one by one instead.
+        let sum = values.reduce(0, +)
+        guard values.allSatisfy({ $0.isFinite && abs($0) < 9.0e15 }), abs(sum) < 9.0e15, values.reduce(0, { $0 + abs($1) }) < 9.0e15 else {
+            return values.map { minorUnits($0) ?? 0 }
+        }
         var amounts = values.map { Int64($0.rounded(.down)) }
-        let total = Int64(values.reduce(0, +).rounded())
+        let total = Int64(sum.rounded())
         let left = total - amounts.reduce(0, +)
         let byRemainder = values.indices.sorted { (values[$0] - Double(amounts[$0]), $1) > (values[$1] - Double(amounts[$1]), $0) }
         for index in byRemainder.prefix(Int(max(0, min(left, Int64(values.count))))) { amounts[index] += 1 }

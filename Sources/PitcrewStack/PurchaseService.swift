@@ -70,17 +70,18 @@ public struct PurchaseService: Sendable {
 
     public func chain(_ scope: AccessScope) async throws -> [ApprovalStep] {
         try scope.require(.read)
-        return try await database.read { db in try await Self.chain(db, workspaceID: scope.workspace.id) }
+        return try await database.read { db in try await Self.chain(db, workspaceID: scope.workspace.id, membersOnly: true) }
     }
 
-    /// The workspace's chain. Approvers who have left the workspace are not in it: it lists who decides now (a step with
-    /// none left is an admin's), new requests do not wait for them, and what `GET` shows can be sent back to `PUT`.
-    static func chain(_ db: any SQLDatabase, workspaceID: String) async throws -> [ApprovalStep] {
+    /// The workspace's chain. With `membersOnly`, approvers who have left the workspace are not in it: what `GET` shows
+    /// lists the people who can decide and can be sent back to `PUT`. Requests keep the chain as it was set, so a step
+    /// whose approvers all left stays theirs, decided by an admin's audited override (see `decide`), not by any admin.
+    static func chain(_ db: any SQLDatabase, workspaceID: String, membersOnly: Bool) async throws -> [ApprovalStep] {
         guard let text = try await db.raw("SELECT approval_chain FROM workspaces WHERE id = \(bind: workspaceID)").first()?
             .optionalString("approval_chain"), var chain = try? JSONDecoder().decode([ApprovalStep].self, from: Data(text.utf8))
         else { return defaultChain }
         let named = chain.flatMap(\.approverUserIDs)
-        guard !named.isEmpty else { return chain }
+        guard membersOnly, !named.isEmpty else { return chain }
         let members = Set(
             try await db.raw("SELECT user_id FROM memberships WHERE workspace_id = \(bind: workspaceID)").all()
                 .map { try $0.decode(column: "user_id", as: String.self) })
@@ -170,7 +171,7 @@ public struct PurchaseService: Sendable {
                     throw PitcrewError.invalid("tool_id", "no tool with this id in this workspace")
                 }
             }
-            let chain = try await Self.chain(db, workspaceID: scope.workspace.id)
+            let chain = try await Self.chain(db, workspaceID: scope.workspace.id, membersOnly: false)
             let now = Timestamp.now()
             let request = PurchaseRequest(
                 id: Identifier.make(), toolName: name, toolID: toolID, reason: reason.trimmingASCIIWhitespace(),

@@ -1,5 +1,4 @@
 public import PitcrewCore
-import Foundation
 
 public enum ToolStatus: String, Sendable, Codable, CaseIterable { case evaluating, active, retiring, retired }
 
@@ -21,11 +20,8 @@ public struct Tool: Sendable, Codable, Equatable {
     public var createdAt: Int64
     public var updatedAt: Int64
 
-    /// The name as the database compares it (`tools.name_key`, unique per workspace): canonically composed and
-    /// lower-cased by Unicode rules, so "Émail Tool" and "émail tool" are one tool on SQLite too.
-    public static func nameKey(_ name: String) -> String {
-        name.precomposedStringWithCanonicalMapping.lowercased()
-    }
+    /// The name as the database compares it (`tools.name_key`, unique per workspace; see `NameKey`).
+    public static func nameKey(_ name: String) -> String { NameKey.of(name) }
 }
 
 public enum BillingPeriod: String, Sendable, Codable, CaseIterable {

@@ -80,11 +80,15 @@ public enum StackStore {
     }
 
     /// The tool of this name in any case ("HubSpot" is "hubspot": usage files and people write both), the exact one first.
+    /// (A tool whose name differed only in case from an older one's before migration 0007 has its key and `#id`.)
     public static func tool(_ db: any SQLDatabase, workspaceID: String, name: String) async throws -> Tool? {
-        try await db.raw(
+        let key = Tool.nameKey(name)
+        let twin = key + "#"
+        return try await db.raw(
             """
-            SELECT * FROM tools WHERE workspace_id = \(bind: workspaceID) AND (name_key = \(bind: Tool.nameKey(name)) OR name = \(bind: name))
-            ORDER BY CASE WHEN name = \(bind: name) THEN 0 ELSE 1 END, id LIMIT 1
+            SELECT * FROM tools WHERE workspace_id = \(bind: workspaceID)
+                AND (name_key = \(bind: key) OR name = \(bind: name) OR substr(name_key, 1, CAST(\(bind: twin.unicodeScalars.count) AS INTEGER)) = \(bind: twin))
+            ORDER BY CASE WHEN name = \(bind: name) THEN 0 WHEN name_key = \(bind: key) THEN 1 ELSE 2 END, id LIMIT 1
             """
         ).first().map(tool(from:))
     }
@@ -105,7 +109,7 @@ public enum StackStore {
     static func update(_ db: any SQLDatabase, _ t: Tool) async throws {
         try await db.raw(
             """
-            UPDATE tools SET name = \(bind: t.name), name_key = \(bind: Tool.nameKey(t.name)), vendor = \(bind: t.vendor), website = \(bind: t.website), category = \(bind: t.category),
+            UPDATE tools SET name_key = CASE WHEN name = \(bind: t.name) THEN name_key ELSE \(bind: Tool.nameKey(t.name)) END, name = \(bind: t.name), vendor = \(bind: t.vendor), website = \(bind: t.website), category = \(bind: t.category),
                 subcategory = \(bind: t.subcategory), status = \(bind: t.status.rawValue), business_owner = \(bind: t.businessOwner),
                 technical_owner = \(bind: t.technicalOwner), capabilities = \(bind: json(t.capabilities)), teams = \(bind: json(t.teams)),
                 notes = \(bind: t.notes), playbook_links = \(bind: json(t.playbookLinks)), updated_at = \(bind: t.updatedAt)

@@ -21,6 +21,8 @@ final class WALCheckpointer: Sendable {
         var thresholdBytes = 32 << 20
         var writerPauseBytes = 256 << 20
         var maxWait: Duration = .seconds(2)
+        /// False leaves the log to the writers' own checks (`checkpointIfOverdue`): tests of that check alone.
+        var background = true
     }
 
     let limits: Limits
@@ -39,6 +41,7 @@ final class WALCheckpointer: Sendable {
     static func size(_ path: String) -> Int { (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 }
 
     func start() {
+        guard limits.background else { return }
         let walPath = walPath
         let checkpointer = self
         let limits = limits

@@ -92,7 +92,7 @@ struct StackCommand: AsyncParsableCommand {
     struct Usage: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import per-user tool activity from a CSV (tool, user, last_active[, feature]).",
-            discussion: "Exit codes: 0 imported, 1 rows had problems (nothing written), 2 usage, 3 the good rows imported and the bad ones skipped.")
+            discussion: "Exit codes: 0 imported (or a clean dry run), 1 rows had problems (nothing written, or a dry run found some), 2 usage, 3 the good rows imported and the bad ones skipped.")
 
         @OptionGroup var db: DatabaseOption
         @Option(help: "Workspace slug.") var workspace: String
@@ -116,6 +116,7 @@ struct StackCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
             if report.committed && report.skipped > 0 { throw ExitCode(CommandExit.importedWithSkippedRows) }
+            if report.dryRun && report.skipped > 0 { throw ExitCode(1) }  // as `import --dry-run`: the file has problems
         }
     }
 }

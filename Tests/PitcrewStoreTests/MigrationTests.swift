@@ -47,33 +47,38 @@ import Testing
     @Test(arguments: TestBackend.available)
     func toolNameKeysKeepToolsThatDifferOnlyInCaseAndThenRefuseNewOnes(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { database in
-            let keys = try #require(Migrator.all.first { $0.name == "0007_import_unchanged_tool_keys" })
+            let keys = try #require(Migrator.all.first { $0.name == "0007_import_unchanged_tool_keys" }?.after)
             try await database.transaction { db in
-                // A database from before: no key index, and two tools whose names differ only in case.
+                // A database from before: no keys, and tools whose names differ only in case, in and out of ASCII.
                 try await db.raw("DROP INDEX tools_name_key").run()
                 try await db.raw("INSERT INTO workspaces (id, slug, name, created_at) VALUES ('w1', 'one', 'One', 0)").run()
-                for (id, name) in [("t1", "HubSpot"), ("t2", "hubspot"), ("t3", "Segment")] {
+                try await db.raw("INSERT INTO workspaces (id, slug, name, created_at) VALUES ('w2', 'two', 'Two', 0)").run()
+                for (id, workspace, name) in [
+                    ("t1", "w1", "HubSpot"), ("t2", "w1", "hubspot"), ("t3", "w1", "Segment"), ("t4", "w1", "CAFÉ"), ("t5", "w1", "café"),
+                    ("t6", "w2", "HUBSPOT"),
+                ] {
                     try await db.raw(
                         """
                         INSERT INTO tools (id, workspace_id, name, category, status, created_at, updated_at)
-                        VALUES (\(bind: id), 'w1', \(bind: name), 'data', 'active', 0, 0)
+                        VALUES (\(bind: id), \(bind: workspace), \(bind: name), 'data', 'active', 0, 0)
                         """
                     ).run()
                 }
-                for statement in keys.statements(database.backend).dropFirst(2) { try await db.raw(SQLQueryString(statement)).run() }
+                try await keys(db)
             }
             let stored = try await database.read { db in
                 try await db.raw("SELECT id, name_key FROM tools ORDER BY id").all().map {
                     [try $0.decode(column: "id", as: String.self), try $0.decode(column: "name_key", as: String.self)]
                 }
             }
-            #expect(stored == [["t1", "hubspot"], ["t2", "hubspot#t2"], ["t3", "segment"]])
+            // Keys are Unicode lower case on both databases (SQLite's lower() would leave "cafÉ"); each workspace has its own.
+            #expect(stored == [["t1", "hubspot"], ["t2", "hubspot#t2"], ["t3", "segment"], ["t4", "café"], ["t5", "café#t5"], ["t6", "hubspot"]])
             await #expect(throws: PitcrewError.self) {
                 try await database.transaction { db in
                     try await db.raw(
                         """
                         INSERT INTO tools (id, workspace_id, name, category, status, created_at, updated_at, name_key)
-                        VALUES ('t4', 'w1', 'SEGMENT', 'data', 'active', 0, 0, 'segment')
+                        VALUES ('t9', 'w1', 'SEGMENT', 'data', 'active', 0, 0, 'segment')
                         """
                     ).run()
                 }

@@ -60,7 +60,7 @@ import Testing
     }
 }
 
-/// A small JSON Schema reader: `$ref`, `type` (one or a list), `properties` with `additionalProperties: false`,
+/// A small JSON Schema reader: `$ref`, `type` (one or a list), `required`, `properties` with `additionalProperties: false`,
 /// `items`, `enum`, and the `date-time` and `date` formats.
 struct SchemaCheck {
     var schemas: [String: Any]
@@ -94,6 +94,9 @@ struct SchemaCheck {
             case "date": if CalendarDate(text) == nil { problems.append("\(path): \"\(text)\" is not a date") }
             default: break
             }
+        }
+        if let object = value as? [String: Any] {
+            for key in schema["required"] as? [String] ?? [] where object[key] == nil { problems.append("\(path).\(key): required, missing") }
         }
         if let object = value as? [String: Any], let properties = schema["properties"] as? [String: Any] {
             for (key, member) in object.sorted(by: { $0.key < $1.key }) {

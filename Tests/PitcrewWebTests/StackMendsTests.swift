@@ -5,6 +5,7 @@ import PitcrewCore
 import PitcrewStack
 import PitcrewStore
 import PitcrewTestSupport
+import SQLKit
 import Testing
 
 @testable import PitcrewWeb
@@ -99,6 +100,23 @@ import Testing
             let accented = try await client.call(.post, "/api/v1/stack/tools", token: token, json: #"{"name":"émail studio","category":"data"}"#)
             #expect(accented.status == .conflict && accented.problemFields == ["name"])
             #expect(try await client.call(.delete, "/api/v1/stack/tools/\(studio)", token: token).status == .noContent)
+            // A tool whose name differed only in case from an older one before names were keyed (migration 0007 gave it
+            // its key and its id): it can still be edited, and its name still cannot be taken again once the older is renamed.
+            let twin = Identifier.make()
+            try await fixture.database.transaction { db in
+                try await db.raw(
+                    """
+                    INSERT INTO tools (id, workspace_id, name, category, status, created_at, updated_at, name_key)
+                    VALUES (\(bind: twin), \(bind: fixture.a.workspace.id), 'HUBSPOT', 'data', 'active', 0, 0, \(bind: "hubspot#" + twin))
+                    """
+                ).run()
+            }
+            #expect(try await client.call(.patch, "/api/v1/stack/tools/\(twin)", token: token, json: #"{"notes":"legacy"}"#).status == .ok)
+            #expect(try await client.call(.patch, "/api/v1/stack/tools/\(hubspot)", token: token, json: #"{"name":"HubSpot CRM"}"#).status == .ok)
+            let taken = try await client.call(.post, "/api/v1/stack/tools", token: token, json: #"{"name":"Hubspot","category":"data"}"#)
+            #expect(taken.status == .conflict && taken.problemFields == ["name"])
+            #expect(try await client.call(.delete, "/api/v1/stack/tools/\(twin)", token: token).status == .noContent)
+            #expect(try await client.call(.patch, "/api/v1/stack/tools/\(hubspot)", token: token, json: #"{"name":"HubSpot"}"#).status == .ok)
             // Changing the case of a tool's own name is fine.
             #expect(try await client.call(.patch, "/api/v1/stack/tools/\(hubspot)", token: token, json: #"{"name":"Hubspot"}"#).status == .ok)
 

@@ -7,10 +7,17 @@ public struct Migration: Sendable {
     /// Statements in order; each is plain SQL valid on SQLite and PostgreSQL. `{{…}}` markers are not used:
     /// where the dialects differ, `statements(for:)` is given the backend.
     public let statements: @Sendable (Database.Backend) -> [String]
+    /// Work SQL cannot do the same way on both databases (keys computed in Swift), run after `statements` in the same
+    /// transaction.
+    public let after: (@Sendable (any SQLDatabase) async throws -> Void)?
 
-    public init(name: String, statements: @escaping @Sendable (Database.Backend) -> [String]) {
+    public init(
+        name: String, statements: @escaping @Sendable (Database.Backend) -> [String],
+        after: (@Sendable (any SQLDatabase) async throws -> Void)? = nil
+    ) {
         self.name = name
         self.statements = statements
+        self.after = after
     }
 }
 
@@ -50,11 +57,13 @@ public enum Migrator {
         for migration in migrations where !applied.contains(migration.name) {
             let statements = migration.statements(database.backend)
             let name = migration.name
+            let after = migration.after
             let didApply = try await database.transaction { db in
                 // Several `serve` nodes may start together on one PostgreSQL: one applies, the others wait and skip.
                 if backend == .postgres { try await db.raw("SELECT pg_advisory_xact_lock(7250001)").run() }
                 if try await db.raw("SELECT name FROM schema_migrations WHERE name = \(bind: name)").first() != nil { return false }
                 for statement in statements { try await db.raw(SQLQueryString(statement)).run() }
+                try await after?(db)
                 try await db.raw("INSERT INTO schema_migrations (name, applied_at) VALUES (\(bind: name), \(bind: Timestamp.now()))").run()
                 return true
             }

@@ -331,7 +331,7 @@ enum OpenAPIDocument {
         }
         let document: [String: Any] = [
             "openapi": "3.1.0",
-            "info": ["title": "Pitcrew API", "version": "1.0.0", "description": "Marketing operations platform. Errors are RFC 9457 problem+json."],
+            "info": ["title": "Pitcrew API", "version": "1.1.0", "description": "Marketing operations platform. Errors are RFC 9457 problem+json."],
             "paths": paths,
             "components": [
                 "schemas": schemas.merging(stackSchemas) { current, _ in current }.merging(stackWorkflowSchemas) { current, _ in current },
