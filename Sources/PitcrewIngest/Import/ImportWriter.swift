@@ -155,11 +155,10 @@ final class ImportWriter {
             writtenKeyHashes = []
         }
         let everyKey = firstLoad != true
-        let existingByEmail = try await ids(
-            "contacts", "email",
-            Set(rows.compactMap { row in row.contactColumns[emailColumn].text.flatMap { everyKey || writtenKeyHashes.contains($0.hashValue) ? $0 : nil } }))
-        let existingByExternal = try await ids(
-            "contacts", "external_id",
+        let existingByEmail = try await contactIDs(
+            .email, Set(rows.compactMap { row in row.contactColumns[emailColumn].text.flatMap { everyKey || writtenKeyHashes.contains($0.hashValue) ? $0 : nil } }))
+        let existingByExternal = try await contactIDs(
+            .externalID,
             Set(rows.compactMap { row in row.contactColumns[externalColumn].text.flatMap { everyKey || writtenKeyHashes.contains($0.hashValue) ? $0 : nil } }))
         // The stored values of the contacts this chunk updates, read at once: an update writes only what changed (a file
         // imported again writes nothing), keeps replaced emails and external ids as identities, and merges the traits.
@@ -184,7 +183,10 @@ final class ImportWriter {
         var pending: [String: Int] = [:]
         pending.reserveCapacity(rows.count)
         let accountColumn = Self.contactFields.count + 2
+        let createdColumn = accountColumn + 2
         let workspace = SQLValue.text(workspaceID)
+        // Record ids of another system for contacts met by email (see below), kept as identities once the contacts exist.
+        var otherRecordIDs: [SQLValue] = []
         for index in rows.indices {
             if !everyKey {
                 for column in [emailColumn, externalColumn] {
@@ -193,12 +195,22 @@ final class ImportWriter {
             }
             let email = rows[index].contactColumns[emailColumn].text
             let external = rows[index].contactColumns[externalColumn].text
-            // The CRM's own record id is the surest key. An email matches only a contact that is not another record of the
-            // CRM (one without an external id, or with this one): two records sharing an email stay two contacts.
+            // The record id is the surest key (the contact's own, or one kept as an identity); then the email: one person is one
+            // contact, as in HubSpot or Mautic. A contact met by email that already has another record id (the same person
+            // in HubSpot and in Salesforce, or two CRM records sharing an email) keeps its id, and this row's id becomes an
+            // identity of it, so later rows with either id find it.
             var existing = external.flatMap { seenByExternal[$0] ?? existingByExternal[$0] }
-            if existing == nil, let email, let candidate = seenByEmail[email] ?? existingByEmail[email] {
-                let candidateExternal = pending[candidate].map { inserts[$0 + externalColumn].text } ?? stored[candidate]?["external_id"] ?? nil
-                if external == nil || candidateExternal == nil || candidateExternal == external { existing = candidate }
+            if existing == nil, let email { existing = seenByEmail[email] ?? existingByEmail[email] }
+            // A contact keeps the record id it has; another one (found by email, or by an id it keeps as an identity) is
+            // kept as an identity, never written over it.
+            var otherRecordID = false
+            if let existing, let external {
+                if stored[existing] == nil, pending[existing] == nil { stored.merge(try await storedContacts([existing])) { first, _ in first } }
+                let current = pending[existing].map { inserts[$0 + externalColumn].text } ?? stored[existing]?["external_id"] ?? nil
+                if let current, current != external {
+                    otherRecordID = true
+                    otherRecordIDs += [workspace, .text(IdentityKind.externalID.rawValue), .text(external), .text(existing), .integer(now)]
+                }
             }
             if let existing {
                 if let email, seenByEmail[email] == nil { seenByEmail[email] = existing }
@@ -207,7 +219,10 @@ final class ImportWriter {
             let domain = rows[index].companyDomain
             let account = domain.flatMap { accounts[$0] } ?? (domain == nil ? rows[index].text("company").flatMap { accountsByName[$0] } : nil)
             if let existing, let start = pending[existing] {
-                for (position, value) in rows[index].contactColumns.enumerated() where value != .null { inserts[start + position] = value }
+                for (position, value) in rows[index].contactColumns.enumerated() where value != .null && !(otherRecordID && position == externalColumn) {
+                    inserts[start + position] = value
+                }
+                if let created = rows[index].integer("created_at") { inserts[start + createdColumn] = .integer(created) }
                 if let account { inserts[start + accountColumn] = .text(account) }
                 if !rows[index].traits.isEmpty {
                     inserts[start + accountColumn + 1] = .optional(TraitMapping.merged(inserts[start + accountColumn + 1].text, with: rows[index].traits))
@@ -220,8 +235,14 @@ final class ImportWriter {
                 // Stored values of this chunk's contacts were read above; a contact found otherwise is read now.
                 if stored[existing] == nil { stored.merge(try await storedContacts([existing])) { first, _ in first } }
                 var current = stored[existing] ?? [:]
-                var assignments = zip(Self.contactFields, row.contactColumns).filter { $0.1 != .null && $0.1.text != current[$0.0] ?? nil }
+                var assignments = zip(Self.contactFields, row.contactColumns).filter {
+                    $0.1 != .null && $0.1.text != current[$0.0] ?? nil && !(otherRecordID && $0.0 == "external_id")
+                }
                 if let account, account != current["account_id"] ?? nil { assignments.append(("account_id", .text(account))) }
+                // The source's creation date (a CRM's Create Date) is the contact's: a corrected file corrects it.
+                if let created = row.integer("created_at"), String(created) != current["created_at"] ?? nil {
+                    assignments.append(("created_at", .integer(created)))
+                }
                 if !row.traits.isEmpty {
                     let merged = TraitMapping.merged(current["traits"] ?? nil, with: row.traits)
                     if merged != current["traits"] ?? nil { assignments.append(("traits", .optional(merged))) }
@@ -243,11 +264,29 @@ final class ImportWriter {
             inserted += 1
         }
         try await insert("contacts", columns, inserts)
+        try await raw.insert(
+            "identities", columns: ["workspace_id", "kind", "value", "contact_id", "created_at"], values: otherRecordIDs,
+            suffix: " ON CONFLICT (workspace_id, kind, value) DO NOTHING")
+    }
+
+    /// Contacts by email or record id: the contact whose column holds it, else the one that keeps it as an identity (an
+    /// email or record id it had before, or another system's record id).
+    private func contactIDs(_ kind: IdentityKind, _ keys: Set<String>) async throws -> [String: String] {
+        let column = kind == .email ? "email" : "external_id"
+        var found = try await ids("contacts", column, keys)
+        let rest = keys.subtracting(found.keys)
+        guard !rest.isEmpty else { return found }
+        for row in try await raw.rows(in: rest, leading: [.text(workspaceID), .text(kind.rawValue)], {
+            "SELECT value, contact_id FROM identities WHERE workspace_id = ? AND kind = ? AND value IN (\($0))"
+        }) {
+            if let value = row[0].text, let contact = row[1].text { found[value] = contact }
+        }
+        return found
     }
 
     /// Column → value of the stored contacts (`contactFields`, account and traits), by id.
     private func storedContacts(_ ids: Set<String>) async throws -> [String: [String: String?]] {
-        let columns = Self.contactFields + ["account_id", "traits"]
+        let columns = Self.contactFields + ["account_id", "traits", "created_at"]
         var found: [String: [String: String?]] = [:]
         for row in try await raw.rows(in: ids, leading: [.text(workspaceID)], {
             "SELECT id, \(columns.joined(separator: ", ")) FROM contacts WHERE workspace_id = ? AND id IN (\($0))"
@@ -440,22 +479,26 @@ final class ImportWriter {
     }
 
     func writeTouchpoints(_ rows: [TypedRow]) async throws {
-        var byEmail = try await ids("contacts", "email", Set(rows.compactMap { $0.text("contact_email") }))
-        let byExternal = try await ids("contacts", "external_id", Set(rows.compactMap { $0.text("contact_external_id") }))
-        // Offline touches of people Pitcrew has not met yet create the contact (by email), as a list upload would.
-        // (Their email is their identity: an identify with it finds them, see `IdentityResolver.impliedColumns`.)
+        var byEmail = try await contactIDs(.email, Set(rows.compactMap { $0.text("contact_email") }))
+        var byExternal = try await contactIDs(.externalID, Set(rows.compactMap { $0.text("contact_external_id") }))
+        // Offline touches of people Pitcrew has not met yet create the contact (by email, else by record id), as a list
+        // upload would, so the touch belongs to someone and importing the file again finds it stored.
+        // (Their email and record id are their identity: an identify with them finds them, see `IdentityResolver.impliedColumns`.)
         var newContacts: [SQLValue] = []
-        for email in Set(rows.compactMap { $0.text("contact_email") }).sorted() where byEmail[email] == nil {
+        for row in rows {
+            let email = row.text("contact_email"), external = row.text("contact_external_id")
+            guard email.flatMap({ byEmail[$0] }) == nil, external.flatMap({ byExternal[$0] }) == nil else { continue }
             let id = Identifier.make()
-            byEmail[email] = id
-            newContacts += [.text(id), .text(workspaceID), .text(email), .integer(now), .integer(now)]
+            if let email { byEmail[email] = id }
+            if let external { byExternal[external] = id }
+            newContacts += [.text(id), .text(workspaceID), .optional(email), .optional(external), .integer(now), .integer(now)]
         }
-        try await insert("contacts", ["id", "workspace_id", "email", "created_at", "updated_at"], newContacts)
-        let contactIDs = Set(rows.compactMap { row in row.text("contact_email").flatMap { byEmail[$0] } ?? row.text("contact_external_id").flatMap { byExternal[$0] } })
-        let accounts = try await EventWriter.accountsOf(raw: raw, contacts: contactIDs)
+        try await insert("contacts", ["id", "workspace_id", "email", "external_id", "created_at", "updated_at"], newContacts)
+        let touched = Set(rows.compactMap { row in row.text("contact_email").flatMap { byEmail[$0] } ?? row.text("contact_external_id").flatMap { byExternal[$0] } })
+        let accounts = try await EventWriter.accountsOf(raw: raw, contacts: touched)
         // Offline touches already stored for these contacts: importing a file again adds nothing.
         var stored = Set<String>()
-        let storedRows = try await raw.rows(in: contactIDs, leading: [.text(workspaceID), .bool(true)]) {
+        let storedRows = try await raw.rows(in: touched, leading: [.text(workspaceID), .bool(true)]) {
             """
             SELECT contact_id, occurred_at, channel, source, medium, campaign, content, term, landing_url FROM touchpoints
             WHERE workspace_id = ? AND offline = ? AND contact_id IN (\($0))
