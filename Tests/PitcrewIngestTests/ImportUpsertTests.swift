@@ -368,6 +368,30 @@ import Testing
         }
     }
 
+    /// "n/a", "-" or "Unknown" in a typed column is no value: the contact keeps its other fields instead of being a bad row.
+    /// A key that only says "n/a" is no key, and a required field that says it is empty.
+    @Test(arguments: TestBackend.available)
+    func placeholdersAreNoValue(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let acme = try await SeededWorkspace.make(AccessService.forTests(database), slug: "acme")
+            let file = """
+                Email,Record ID,Phone Number,Country/Region,Title
+                ann@initech.example,,n/a,Unknown,N/A
+                N/A,77,-,--,CMO
+                n/a,,+14155550116,US,VP
+
+                """
+            let report = try await ImportService(database: database).run(
+                acme.scope, .bytes(Array(file.utf8)), ImportRequest(kind: .contacts, fileName: "c.csv", skipBadRows: true))
+            #expect(report.inserted == 2 && report.rowsBad == 1, "\(report.message) \(report.problems)")
+            #expect(report.problems.map(\.reason) == ["needs a value in email or external_id; all are empty"])
+            let stored = try await rows(database, "SELECT email, external_id, phone, country, title FROM contacts ORDER BY title")
+            #expect(stored == [[.null, .text("77"), .null, .null, .text("CMO")], [.text("ann@initech.example"), .null, .null, .null, .text("N/A")]], "\(stored)")
+            let spend = try await run(database, acme.scope, "Day,Channel,Campaign,Cost\nn/a,Paid Search,Brand,1.00\n", kind: .spend)
+            #expect(spend.status == .failed && spend.problems.map(\.reason) == ["required field day is empty"], "\(spend.problems)")
+        }
+    }
+
     /// The source's creation date is the contact's: importing it again with the other day order corrects it.
     @Test(arguments: TestBackend.available)
     func aCorrectedCreateDateIsWritten(backend: TestBackend) async throws {

@@ -44,6 +44,13 @@ struct RowNormalizer {
         self.types = types
     }
 
+    /// How exports and people write "no value" in a typed column (compared case-insensitively).
+    static let placeholders: Set<String> = ["n/a", "na", "#n/a", "-", "–", "—", "none", "null", "nil", "unknown", "not set", "(not set)"]
+
+    static func isPlaceholder(_ raw: String) -> Bool {
+        raw.utf8.count <= 9 && placeholders.contains(raw.lowercased())
+    }
+
     func normalize(_ mapped: MappedRow) -> TypedRow {
         var typed = TypedRow(row: mapped.row, traits: mapped.traits, problems: mapped.problems)
         typed.values.reserveCapacity(kind.fields.count)
@@ -65,6 +72,11 @@ struct RowNormalizer {
             guard let raw = mapped.values[definition.name], !raw.isEmpty, raw != "--" else { continue }
             let field = definition.name
             let type = types[field] ?? .text
+            // "n/a", "-", "Unknown" in a typed column mean no value: the row keeps its other fields (text stays as written).
+            if type != .text, Self.isPlaceholder(raw) {
+                if definition.required { typed.problems.append(problem(mapped, field, raw, "required field \(field) is empty")) }
+                continue
+            }
             if type == .date || type == .instant, let implied = FlexibleDate.impliedOrder(raw), implied != dayOrder {
                 // Reading this one the other way round than its neighbours would mix two orders in one column.
                 let (this, reading) = dayOrder == .monthFirst ? ("day", "month first (MM/DD/YYYY)") : ("month", "day first (DD/MM/YYYY)")
@@ -128,6 +140,12 @@ struct RowNormalizer {
                 default: typed.problems.append(problem(mapped, field, raw, "is not true/false or yes/no"))
                 }
             }
+        }
+        // A key column that only said "n/a" leaves the row without a key, as an empty one would.
+        for group in kind.requiredAlternatives
+        where group.allSatisfy({ typed.values[$0] == nil }) && group.contains(where: { mapped.values[$0].map(Self.isPlaceholder) == true }) {
+            let first = group.first { mapped.values[$0] != nil } ?? group[0]
+            typed.problems.append(problem(mapped, first, mapped.values[first] ?? "", "needs a value in \(group.joined(separator: " or ")); all are empty"))
         }
         if kind == .opportunities || kind == .spend, typed.values["currency"] == nil { typed.values["currency"] = .text(rowCurrency) }
         if kind == .contacts {
