@@ -91,6 +91,25 @@ import Foundation
         }
     }
 
+    /// A known export given as another kind is refused before anything is written (a HubSpot contacts export imported as
+    /// accounts wrote its record ids into the accounts' ids); a mapping naming columns the file lacks says so.
+    @Test(arguments: TestBackend.available)
+    func aKnownExportOfAnotherKindIsRefused(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let acme = try await SeededWorkspace.make(AccessService.forTests(database), slug: "acme")
+            let service = ImportService(database: database)
+            let wrong = try await run(service, acme.scope, Self.hubspot, kind: .accounts)
+            #expect(wrong.status == .failed && wrong.inserted == 0)
+            #expect(wrong.problems.first?.reason.hasPrefix("this file is a HubSpot") == true, "\(wrong.problems)")
+            #expect(wrong.problems.first?.reason.contains("import it as contacts") == true)
+            #expect(try await count(database, "accounts") == 0)
+
+            let mapping = try ImportMapping.load(jsonData: Data(#"{"kind":"contacts","columns":{"E-mail":"email","Kampagne":"traits.campaign"}}"#.utf8))
+            let report = try await run(service, acme.scope, "E-mail,Name\nann@acme.example,Ann\n", kind: .contacts, mapping: mapping)
+            #expect(report.inserted == 1 && report.notes.contains("The mapping names columns this file does not have, ignored: \"Kampagne\"."))
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func brokenFileWritesNothingEvenWhenSkippingBadRows(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { database in

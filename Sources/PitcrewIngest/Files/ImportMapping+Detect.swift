@@ -133,6 +133,14 @@ extension ImportMapping {
 
     /// The kind whose fields the header covers best; required fields (and one-of groups)
     /// count three times. Ties go to the earlier kind in ``ImportKind/allCases``.
+    /// A known export of another kind than `kind` that this header is (a HubSpot contacts export given as accounts),
+    /// when no export of `kind` matches it.
+    public static func exportOfAnotherKind(than kind: ImportKind, header: [String]) -> ImportPreset? {
+        let keys = header.map { HeaderName.key($0.trimmingWhitespace()) }
+        guard !ImportPreset.all.contains(where: { $0.kind == kind && $0.matches(keys: keys) }) else { return nil }
+        return ImportPreset.all.filter { $0.kind != kind && $0.matches(keys: keys) }.max { score($0, keys) < score($1, keys) }
+    }
+
     static func detectKind(_ header: [String]) -> ImportKind {
         var best = ImportKind.contacts
         var bestScore = 0

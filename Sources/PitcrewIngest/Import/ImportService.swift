@@ -160,6 +160,14 @@ public final class ImportService: Sendable {
         if let given = request.mapping, !given.columns.isEmpty {
             mapping = given
         } else {
+            // A known export given as another kind would write its columns into the wrong fields (a contacts export's
+            // record ids as account ids): refused before anything is read.
+            if let kind = request.kind ?? request.mapping?.kind, let other = ImportMapping.exportOfAnotherKind(than: kind, header: reader.header) {
+                throw FileFailure(problem: ImportProblem(
+                    row: 1, column: "columns",
+                    reason: "this file is a \(other.title), which holds \(other.kind.rawValue), not \(kind.rawValue): import it as "
+                        + "\(other.kind.rawValue), or give a mapping that says which columns are which"))
+            }
             let detected = ImportMapping.detect(kind: request.kind ?? request.mapping?.kind, header: reader.header)
             report.preset = detected.presetName
             mapping = detected.mapping
@@ -181,6 +189,11 @@ public final class ImportService: Sendable {
             mapper = try RowMapper(mapping: mapping, header: reader.header)
         } catch {
             throw FileFailure(problem: ImportProblem(row: 1, column: error.path, reason: error.reason))
+        }
+        if !mapper.unmatchedColumns.isEmpty {
+            report.notes.append(
+                "The mapping names columns this file does not have, ignored: "
+                    + mapper.unmatchedColumns.map { "\"\($0)\"" }.joined(separator: ", ") + ".")
         }
         let workspaceID = scope.workspace.id
         let settings = try await database.rawRead { raw in try await WorkspaceSettings.load(raw, workspaceID: workspaceID) }
