@@ -158,7 +158,7 @@ import Foundation
             }
             #expect(rows[0] == [.text("2026-03-01"), .text("Paid Search"), .integer(123_456), .integer(10_000), .integer(420), .text("google_ads")])
             // Re-importing the same report updates the same days.
-            #expect(try await run(service, acme.scope, googleAds, kind: .spend).updated == 2)
+            #expect(try await run(service, acme.scope, googleAds, kind: .spend).unchanged == 2)
 
             let touches = """
                 {"occurred_at": "2026-04-02T15:00:00Z", "contact_email": "visitor@booth.example", "channel": "Events", "campaign": "SaaStr 2026"}

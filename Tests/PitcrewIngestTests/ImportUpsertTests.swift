@@ -34,7 +34,7 @@ import Testing
             ]
             #expect(try await rows(database, sql) == expected)
             // The same report again changes nothing; a corrected cost updates its own campaign's row only.
-            #expect(try await run(database, acme.scope, report, kind: .spend).updated == 3)
+            #expect(try await run(database, acme.scope, report, kind: .spend).unchanged == 3)
             #expect(try await rows(database, sql) == expected)
             _ = try await run(database, acme.scope, report.replacingOccurrences(of: "250.00", with: "260.00"), kind: .spend)
             #expect(try await rows(database, "SELECT cost_minor FROM spend").compactMap { $0[0].integer }.sorted() == [10_000, 26_000, 40_000])
@@ -389,6 +389,36 @@ import Testing
             #expect(stored == [[.null, .text("77"), .null, .null, .text("CMO")], [.text("ann@initech.example"), .null, .null, .null, .text("N/A")]], "\(stored)")
             let spend = try await run(database, acme.scope, "Day,Channel,Campaign,Cost\nn/a,Paid Search,Brand,1.00\n", kind: .spend)
             #expect(spend.status == .failed && spend.problems.map(\.reason) == ["required field day is empty"], "\(spend.problems)")
+        }
+    }
+
+    /// Accounts and opportunities imported again: rows equal to what is stored are unchanged and write nothing.
+    @Test(arguments: TestBackend.available)
+    func accountsAndOpportunitiesImportedAgainAreUnchanged(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let acme = try await SeededWorkspace.make(AccessService.forTests(database), slug: "acme")
+            let accounts = "Account ID,Account Name,Website,Industry,Employees\nA1,Initech,https://initech.example,Software,120\nA2,Globex,globex.example,,\n"
+            #expect(try await run(database, acme.scope, accounts, kind: .accounts).inserted == 2)
+            let before = try await rows(database, "SELECT id, updated_at FROM accounts ORDER BY id")
+            try await Task.sleep(for: .milliseconds(5))
+            let again = try await run(database, acme.scope, accounts, kind: .accounts)
+            #expect(again.unchanged == 2 && again.updated == 0, "\(again.message)")
+            #expect(try await rows(database, "SELECT id, updated_at FROM accounts ORDER BY id") == before)
+            let changed = try await run(database, acme.scope, accounts.replacingOccurrences(of: ",120", with: ",130"), kind: .accounts)
+            #expect(changed.updated == 1 && changed.unchanged == 1)
+
+            let deals = """
+                Opportunity ID,Opportunity Name,Account ID,Stage,Amount,Close Date,Created Date,Won,Closed
+                O1,Big,A1,Closed Won,"$5,000.00",2024-03-31,2024-01-15,true,true
+                O2,Open,A2,Proposal,"$1,000.00",,2024-02-01,false,false
+
+                """
+            #expect(try await run(database, acme.scope, deals, kind: .opportunities).inserted == 2)
+            let dealsAgain = try await run(database, acme.scope, deals, kind: .opportunities)
+            #expect(dealsAgain.unchanged == 2 && dealsAgain.updated == 0, "\(dealsAgain.message)")
+            let moved = try await run(database, acme.scope, deals.replacingOccurrences(of: "Proposal", with: "Negotiation"), kind: .opportunities)
+            #expect(moved.updated == 1 && moved.unchanged == 1)
+            #expect(try await rows(database, "SELECT stage FROM opportunities WHERE external_id = 'O2'") == [[.text("Negotiation")]])
         }
     }
 

@@ -298,11 +298,13 @@ final class ImportWriter {
     }
 
     static let accountFields = ["name", "domain", "industry", "employees", "country", "external_id"]
+    static let opportunityColumns = ["name", "stage", "amount_minor", "currency", "created_at", "closed_at", "won", "account_id", "contact_id"]
 
     func writeAccounts(_ rows: [TypedRow]) async throws {
         let byExternal = try await ids("accounts", "external_id", Set(rows.compactMap { $0.text("external_id") }))
         let byDomain = try await ids("accounts", "domain", Set(rows.compactMap { $0.text("domain") ?? $0.text("website").flatMap(CompanyDomain.fromWebsite) }))
         let byName = try await ids("accounts", "name", Set(rows.filter { $0.text("external_id") == nil && $0.text("domain") == nil }.compactMap { $0.text("name") }))
+        var stored = try await storedValues("accounts", Self.accountFields, Set(byExternal.values).union(byDomain.values).union(byName.values))
         var inserts: [SQLValue] = []
         var seen: [String: String] = [:]
         var pending: [String: Int] = [:]
@@ -317,8 +319,13 @@ final class ImportWriter {
                 continue
             }
             if let existing {
-                try await update("accounts", id: existing, Self.accountFields.compactMap { field in row.values[field].map { (field, $0) } })
-                updated += 1
+                // Only what changed is written; the same file again writes nothing.
+                let assignments = Self.accountFields.compactMap { field in
+                    row.values[field].flatMap { Self.same($0, stored[existing]?[field]) ? nil : (field, $0) }
+                }
+                try await update("accounts", id: existing, assignments)
+                for (field, value) in assignments { stored[existing, default: [:]][field] = value }
+                if assignments.isEmpty { unchanged += 1 } else { updated += 1 }
                 continue
             }
             let id = Identifier.make()
@@ -330,12 +337,35 @@ final class ImportWriter {
         try await insert("accounts", Self.accountFields + ["id", "workspace_id", "created_at", "updated_at"], inserts)
     }
 
+    /// Stored values of `columns` of rows of `table`, by id (what an update compares with).
+    private func storedValues(_ table: String, _ columns: [String], _ ids: Set<String>) async throws -> [String: [String: SQLValue]] {
+        var found: [String: [String: SQLValue]] = [:]
+        for row in try await raw.rows(in: ids, leading: [.text(workspaceID)], {
+            "SELECT id, \(columns.joined(separator: ", ")) FROM \(table) WHERE workspace_id = ? AND id IN (\($0))"
+        }) {
+            guard let id = row[0].text else { continue }
+            found[id] = Dictionary(uniqueKeysWithValues: zip(columns, row.dropFirst()))
+        }
+        return found
+    }
+
+    /// Whether a value to write equals the stored one (booleans are 0/1 on SQLite, true/false on PostgreSQL).
+    static func same(_ value: SQLValue, _ stored: SQLValue?) -> Bool {
+        switch (value, stored ?? .null) {
+        case (.bool(let a), .bool(let b)): a == b
+        case (.bool(let a), .integer(let b)): (a ? 1 : 0) == b
+        case (.integer(let a), .bool(let b)): a == (b ? 1 : 0)
+        case (let a, let b): a.text == b.text && (a == .null) == (b == .null)
+        }
+    }
+
     func writeOpportunities(_ rows: [TypedRow]) async throws {
         let existing = try await ids("opportunities", "external_id", Set(rows.compactMap { $0.text("external_id") }))
         let accountsByExternal = try await ids("accounts", "external_id", Set(rows.compactMap { $0.text("account_external_id") }))
         let accountsByDomain = try await ids("accounts", "domain", Set(rows.compactMap { $0.text("account_domain") }))
         let accountsByName = try await ids("accounts", "name", Set(rows.compactMap { $0.text("account_name") }))
         let contacts = try await ids("contacts", "email", Set(rows.compactMap { $0.text("contact_email") }))
+        var stored = try await storedValues("opportunities", Self.opportunityColumns, Set(existing.values))
         var inserts: [[SQLValue]] = []
         var seen: [String: String] = [:]
         var pending: [String: Int] = [:]
@@ -361,8 +391,13 @@ final class ImportWriter {
                 continue
             }
             if let id = seen[external] ?? existing[external] {
+                if values.allSatisfy({ Self.same($0.1, stored[id]?[$0.0]) }) {
+                    unchanged += 1
+                    continue
+                }
                 try await raw.run(
                     "UPDATE opportunities SET \(values.map { "\($0.0) = ?" }.joined(separator: ", ")) WHERE id = ?", values.map(\.1) + [.text(id)])
+                for (column, value) in values { stored[id, default: [:]][column] = value }
                 updated += 1
                 continue
             }
@@ -406,10 +441,13 @@ final class ImportWriter {
         // row of this import for their day, channel and source takes one over, rather than adding to it.
         var unnamed: [String: String] = [:]
         let stored = try await raw.rows(in: Set(rows.compactMap { $0.text("day") }), leading: [.text(workspaceID)]) {
-            "SELECT id, day, channel, campaign_id, campaign, source FROM spend WHERE workspace_id = ? AND day IN (\($0))"
+            "SELECT id, day, channel, campaign_id, campaign, source, cost_minor, currency, impressions, clicks FROM spend WHERE workspace_id = ? AND day IN (\($0))"
         }
+        // The stored figures (cost, currency, impressions, clicks, campaign, campaign id) by id: a row equal to them is unchanged.
+        var figures: [String: [SQLValue]] = [:]
         for row in stored {
             guard let id = row[0].text else { continue }
+            figures[id] = [row[6], row[7], row[8], row[9], row[4], row[3]]
             if row[3] == .null, row[4] == .null {
                 unnamed[[row[1].text ?? "", row[2].text ?? "", row[5].text ?? ""].joined(separator: "\u{1F}")] = id
             }
@@ -441,10 +479,15 @@ final class ImportWriter {
                 updated += 1
             } else if let id = existing[key] ?? (campaign == nil && row.text("campaign") != nil ? unnamed.removeValue(forKey: Self.legacyKey(row)) : nil) {
                 // Against what was stored before, the import's figures replace the stored ones (a report downloaded again).
+                spendWritten[key] = id
+                let replacing = values + [.optional(row.text("campaign")), .optional(campaign)]
+                if let current = figures[id], zip(replacing, current).allSatisfy({ Self.same($0, $1) }) {
+                    unchanged += 1
+                    continue
+                }
                 try await raw.run(
                     "UPDATE spend SET cost_minor = ?, currency = ?, impressions = ?, clicks = ?, campaign = ?, campaign_id = ? WHERE id = ?",
                     values + [.optional(row.text("campaign")), .optional(campaign), .text(id)])
-                spendWritten[key] = id
                 updated += 1
             } else {
                 let id = Identifier.make()
