@@ -274,8 +274,8 @@ final class ImportWriter {
     private func contactIDs(_ kind: IdentityKind, _ keys: Set<String>) async throws -> [String: String] {
         let column = kind == .email ? "email" : "external_id"
         var found = try await ids("contacts", column, keys)
-        let rest = keys.subtracting(found.keys)
-        guard !rest.isEmpty else { return found }
+        guard found.count < keys.count else { return found }
+        let rest = keys.filter { found[$0] == nil }
         for row in try await raw.rows(in: rest, leading: [.text(workspaceID), .text(kind.rawValue)], {
             "SELECT value, contact_id FROM identities WHERE workspace_id = ? AND kind = ? AND value IN (\($0))"
         }) {

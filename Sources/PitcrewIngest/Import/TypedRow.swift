@@ -66,6 +66,7 @@ struct RowNormalizer {
         }
         // A national phone number with a trunk 0 is read in the row's own country when it has one (see `PhoneNumber`).
         let rowCountry = mapped["country"].flatMap(memo.country)
+        var sawPlaceholder = false
         // Fields in the kind's order, so a row's problems are always reported in the same order.
         for definition in kind.fields where definition.name != "currency" {
             // `--` is how ad reports write "no value".
@@ -74,6 +75,7 @@ struct RowNormalizer {
             let type = types[field] ?? .text
             // "n/a", "-", "Unknown" in a typed column mean no value: the row keeps its other fields (text stays as written).
             if type != .text, Self.isPlaceholder(raw) {
+                sawPlaceholder = true
                 if definition.required { typed.problems.append(problem(mapped, field, raw, "required field \(field) is empty")) }
                 continue
             }
@@ -142,7 +144,7 @@ struct RowNormalizer {
             }
         }
         // A key column that only said "n/a" leaves the row without a key, as an empty one would.
-        for group in kind.requiredAlternatives
+        for group in sawPlaceholder ? kind.requiredAlternatives : []
         where group.allSatisfy({ typed.values[$0] == nil }) && group.contains(where: { mapped.values[$0].map(Self.isPlaceholder) == true }) {
             let first = group.first { mapped.values[$0] != nil } ?? group[0]
             typed.problems.append(problem(mapped, first, mapped.values[first] ?? "", "needs a value in \(group.joined(separator: " or ")); all are empty"))
