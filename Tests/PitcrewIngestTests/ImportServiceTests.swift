@@ -110,6 +110,25 @@ import Foundation
         }
     }
 
+    /// The report says which day order dates were read in only when a date could be read both ways; messages say what
+    /// happened once, and do not offer to import zero good rows.
+    @Test(arguments: TestBackend.available)
+    func theDayOrderNoteOnlyWhenADateReadsBothWays(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let acme = try await SeededWorkspace.make(AccessService.forTests(database), slug: "acme")
+            let service = ImportService(database: database)
+            let iso = try await run(service, acme.scope, "email,created_at\na@x.example,2024-03-04\nb@x.example,05/05/2024\nc@x.example,13/02/2024\n", kind: .contacts, skip: true)
+            #expect(iso.notes.isEmpty, "\(iso.notes)")
+            let ambiguous = try await run(service, acme.scope, "email,created_at\nd@x.example,03/04/2024\n", kind: .contacts)
+            #expect(ambiguous.notes.first?.hasPrefix("Numeric dates like 03/04/2024 were read month first") == true, "\(ambiguous.notes)")
+
+            let noneGood = try await run(service, acme.scope, "email\nbad\n", kind: .contacts)
+            #expect(noneGood.message == "1 of 1 rows have problems; nothing was imported.")
+            let unmapped = try await run(service, acme.scope, "Day,Campaign,Cost\n2024-01-01,X,1\n", kind: .spend)
+            #expect(unmapped.message == "The file could not be imported; nothing was written." && unmapped.problems.count == 1)
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func brokenFileWritesNothingEvenWhenSkippingBadRows(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { database in

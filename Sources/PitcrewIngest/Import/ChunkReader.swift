@@ -26,6 +26,8 @@ final class ChunkReader: @unchecked Sendable {
     private var problems: [ImportProblem] = []
     private var problemsTruncated = false
     private var summaryRows = 0
+    /// Whether a date could be read either way round (then the report says which day order it was read in).
+    private(set) var readAmbiguousDate = false
     private let stillWriting = Atomic(true)
 
     init(reader: any RecordReader, mapper: RowMapper, normalizer: RowNormalizer, kind: ImportKind, skipBadRows: Bool) {
@@ -78,6 +80,7 @@ final class ChunkReader: @unchecked Sendable {
                 continue
             }
             var typed = normalizer.normalize(mapped)
+            if typed.readAmbiguousDate { readAmbiguousDate = true }
             if kind == .touchpoints, let duplicate = duplicates.check(mapped) { typed.problems.append(duplicate) }
             // Rows of one day, channel and campaign add up (ad groups, devices: columns not imported); a row equal to an
             // earlier one in every column of the file is the same row twice, and would double the cost.

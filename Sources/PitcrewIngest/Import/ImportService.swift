@@ -104,7 +104,7 @@ public final class ImportService: Sendable {
         } catch let failure as FileFailure {
             report.status = .failed
             report.problems = [failure.problem]
-            report.message = failure.problem.description
+            report.message = "The file could not be imported; nothing was written."
         }
         report.finishedAt = Timestamp.now()
         if !request.dryRun { try await record(scope, report) }
@@ -198,13 +198,13 @@ public final class ImportService: Sendable {
         let workspaceID = scope.workspace.id
         let settings = try await database.rawRead { raw in try await WorkspaceSettings.load(raw, workspaceID: workspaceID) }
         let dayOrder = request.dayOrder ?? mapping.dayOrder ?? .usual(in: settings.defaultCountry)
-        if request.dayOrder == nil, mapping.dayOrder == nil,
-            mapping.kind.fields.contains(where: { ($0.type == .date || $0.type == .instant) && mapper.column(of: $0.name) != nil })
-        {
+        // Said only when the file has a date that reads both ways (03/04/2024) and nobody chose the order.
+        let dayOrderNote: String? = {
+            guard request.dayOrder == nil, mapping.dayOrder == nil else { return nil }
             let (reading, other) = dayOrder == .monthFirst ? ("month first (MM/DD/YYYY)", "day_first") : ("day first (DD/MM/YYYY)", "month_first")
             let why = settings.defaultCountry.map { "as usual in \($0), the workspace's country" } ?? "as no workspace country is set"
-            report.notes.append("Numeric dates like 03/04/2024 were read \(reading), \(why); import with day order \(other) if the file writes them the other way.")
-        }
+            return "Numeric dates like 03/04/2024 were read \(reading), \(why); import with day order \(other) if the file writes them the other way."
+        }()
         let normalizer = RowNormalizer(
             kind: mapping.kind, mapper: mapper, dayOrder: dayOrder, defaultCountry: settings.defaultCountry ?? "US",
             currency: mapping.currency ?? settings.currency)
@@ -236,6 +236,7 @@ public final class ImportService: Sendable {
                     if let failure = chunk.failure {
                         // A broken file (bad quoting, not UTF-8): nothing of it is written, whatever the mode.
                         chunks.take(into: &report)
+            if chunks.readAmbiguousDate, let dayOrderNote { report.notes.insert(dayOrderNote, at: 0) }
                         report.status = .failed
                         report.message = "The file could not be read past row \(failure.row): \(failure.reason). Nothing was imported."
                         report.inserted = 0
@@ -255,6 +256,7 @@ public final class ImportService: Sendable {
                 throw error
             }
             chunks.take(into: &report)
+            if chunks.readAmbiguousDate, let dayOrderNote { report.notes.insert(dayOrderNote, at: 0) }
             report.inserted = writer.inserted
             report.updated = writer.updated
             report.unchanged = writer.unchanged
@@ -263,7 +265,9 @@ public final class ImportService: Sendable {
                 report.inserted = 0
                 report.updated = 0
                 report.unchanged = 0
-                report.message = "\(report.rowsBad) of \(report.rowsRead) rows have problems; nothing was imported (use skip bad rows to import the \(report.rowsRead - report.rowsBad) good rows)."
+                let good = report.rowsRead - report.rowsBad
+                report.message = "\(report.rowsBad) of \(report.rowsRead) rows have problems; nothing was imported"
+                    + (good > 0 ? " (use skip bad rows to import the \(good) good rows)." : ".")
                 throw Rollback(report: report)
             }
             if dryRun {

@@ -14,6 +14,8 @@ struct TypedRow {
     var traitsJSON: String?
     /// Contacts: the values of `ImportWriter.contactFields` in that order, `.null` where the row has none.
     var contactColumns: [SQLValue] = []
+    /// A date of the row could be read either way round (`04/02/2024`): the day order decided it.
+    var readAmbiguousDate = false
 
     func text(_ field: String) -> String? { values[field]?.text }
     func integer(_ field: String) -> Int64? { values[field]?.integer }
@@ -79,7 +81,9 @@ struct RowNormalizer {
                 if definition.required { typed.problems.append(problem(mapped, field, raw, "required field \(field) is empty")) }
                 continue
             }
-            if type == .date || type == .instant, let implied = FlexibleDate.impliedOrder(raw), implied != dayOrder {
+            let evidence: FlexibleDate.OrderEvidence = type == .date || type == .instant ? FlexibleDate.orderEvidence(raw) : .none
+            if evidence == .ambiguous { typed.readAmbiguousDate = true }
+            if case .implies(let implied) = evidence, implied != dayOrder {
                 // Reading this one the other way round than its neighbours would mix two orders in one column.
                 let (this, reading) = dayOrder == .monthFirst ? ("day", "month first (MM/DD/YYYY)") : ("month", "day first (DD/MM/YYYY)")
                 typed.problems.append(problem(

@@ -17,6 +17,15 @@ public enum FlexibleDate {
     /// The order a numeric date proves by itself: `13/02/2024` is day first, `02/13/2024` month first; nil when either
     /// reading works (`04/02/2024`) or the date is not of that form.
     public static func impliedOrder(_ raw: String) -> DayOrder? {
+        if case .implies(let order) = orderEvidence(raw) { return order }
+        return nil
+    }
+
+    /// What a date says about the day order: it proves one, it could be read either way (`04/02/2024`: the day order
+    /// chosen decides it), or it does not depend on it (ISO, month names, dotted, `05/05/2024`).
+    public enum OrderEvidence: Equatable, Sendable { case none, ambiguous, implies(DayOrder) }
+
+    public static func orderEvidence(_ raw: String) -> OrderEvidence {
         var numbers: [Int] = []
         var digits = 0
         var value = 0
@@ -24,25 +33,25 @@ public enum FlexibleDate {
             if ("0"..."9").contains(scalar) {
                 value = value * 10 + Int(scalar.value - 48)
                 digits += 1
-                if digits > 2 { return nil }
+                if digits > 2 { return .none }
             } else if scalar == "." {
                 // Dotted dates are read day first whatever the order (see `DateTimeParts.takeDate`): they imply nothing.
-                return nil
+                return .none
             } else if scalar == "/" || scalar == "-" {
                 guard digits > 0, numbers.count < 2 else { break }
                 numbers.append(value)
                 value = 0
                 digits = 0
             } else {
-                return nil
+                return .none
             }
             if numbers.count == 2 { break }
         }
-        guard numbers.count == 2 else { return nil }
+        guard numbers.count == 2 else { return .none }
         let (a, b) = (numbers[0], numbers[1])
-        if a > 12, b <= 12 { return .dayFirst }
-        if b > 12, a <= 12 { return .monthFirst }
-        return nil
+        if a > 12, b <= 12 { return .implies(.dayFirst) }
+        if b > 12, a <= 12 { return .implies(.monthFirst) }
+        return a <= 12 && b <= 12 && a != b ? .ambiguous : .none
     }
 
     public static func parseDay(_ raw: String, order: DayOrder) -> Result<String, FieldProblem> {
