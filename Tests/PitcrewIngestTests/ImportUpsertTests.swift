@@ -255,6 +255,12 @@ import Testing
             #expect(try await rows(database, "SELECT campaign, cost_minor FROM spend ORDER BY day") == [
                 [.text("Total Reach - Q1"), .integer(12_050)], [.text("Totally Awesome Launch"), .integer(1_000)],
             ])
+            // Channel names as the grouping spells them, whatever the file's case.
+            let channels = "Day,Channel,Campaign,Cost\n2024-05-01,paid search,Brand,1.00\n2024-05-01,PAID SEARCH,Generic,2.00\n2024-05-01,Podcasts,Show,3.00\n"
+            #expect(try await run(database, acme.scope, channels, kind: .spend).inserted == 3)
+            #expect(try await rows(database, "SELECT DISTINCT channel FROM spend WHERE day = '2024-05-01' ORDER BY channel") == [
+                [.text("Paid Search")], [.text("Podcasts")],
+            ])
             let twice = "Day,Campaign,Cost,Impr.,Clicks\n2024-06-01,Dup Campaign,100.00,1000,10\n2024-06-01,Dup Campaign,100.00,1000,10\n"
             let doubled = try await run(database, acme.scope, twice, kind: .spend)
             #expect(doubled.status == .failed && doubled.problems.map(\.reason) == ["exact duplicate of row 2"])

@@ -11,8 +11,22 @@ final class ChannelClassifier: Sendable {
     static let memoCapacity = 100_000
     private let state: Mutex<State>
 
+    /// The grouping's channel names by their lower case ("paid search" → "Paid Search").
+    private let names: [String: String]
+
     init(_ grouping: ChannelGrouping) {
         state = Mutex(State(compiled: grouping.compiled()))
+        var names: [String: String] = [:]
+        for channel in grouping.rules.map(\.channel) + [grouping.fallbackChannel] where names[channel.lowercased()] == nil {
+            names[channel.lowercased()] = channel
+        }
+        self.names = names
+    }
+
+    /// A channel named in a file ("paid search", "PAID SEARCH") as the grouping spells it, so spend and touches of one
+    /// channel meet in reports; a name the grouping does not have is kept as written.
+    func canonical(_ channel: String) -> String {
+        names[channel.lowercased()] ?? channel
     }
 
     func classify(_ signal: TouchSignal) -> String {

@@ -458,7 +458,9 @@ final class ImportWriter {
         // Rows of this chunk waiting to be inserted, by key.
         var pending: [String: Int] = [:]
         var inserts: [[SQLValue]] = []
-        for row in rows {
+        for var row in rows {
+            // "paid search" in a file is the grouping's "Paid Search": spend meets the touches of its channel.
+            if let channel = row.text("channel") { row.values["channel"] = .text(classifier.canonical(channel)) }
             let campaign = campaignID(row.text("campaign"))
             let key = Self.spendKey(day: row.text("day"), channel: row.text("channel"), campaignID: campaign, campaign: row.text("campaign"), source: row.text("source"))
             let cost = row.values["cost"] ?? .integer(0), impressions = row.values["impressions"] ?? .integer(0), clicks = row.values["clicks"] ?? .integer(0)
@@ -552,7 +554,7 @@ final class ImportWriter {
         for row in rows {
             let contact = row.text("contact_email").flatMap { byEmail[$0] } ?? row.text("contact_external_id").flatMap { byExternal[$0] }
             let signal = Self.offlineSignal(row)
-            let channel = row.text("channel") ?? classifier.classify(signal)
+            let channel = row.text("channel").map(classifier.canonical) ?? classifier.classify(signal)
             let occurredAt = row.values["occurred_at"] ?? .integer(now)
             // What is stored: the given values, or those the landing URL gave.
             let fromURL = row.text("source") == nil && signal.source != "(offline)"
