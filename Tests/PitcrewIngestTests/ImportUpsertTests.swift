@@ -275,6 +275,7 @@ import Testing
                 """
             let deals = try await run(database, acme.scope, opportunities, kind: .opportunities)
             #expect(deals.inserted == 3, "\(deals.message) \(deals.problems)")
+            #expect(deals.notes.contains("3 rows name an account Pitcrew does not have (first: \"Acme Corp\"); imported without it."), "\(deals.notes)")
             let stored = try await rows(database, "SELECT external_id, won, closed_at IS NOT NULL FROM opportunities ORDER BY external_id")
             #expect(stored.map { $0[0].text } == ["S1", "S2", "S3"])
             #expect(stored.map { $0[1].integer ?? ($0[1] == .bool(true) ? 1 : 0) } == [1, 0, 0])

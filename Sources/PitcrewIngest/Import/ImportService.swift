@@ -258,6 +258,7 @@ public final class ImportService: Sendable {
             chunks.take(into: &report)
             if chunks.readAmbiguousDate, let dayOrderNote { report.notes.insert(dayOrderNote, at: 0) }
             report.inserted = writer.inserted
+            report.notes += writer.notes
             report.updated = writer.updated
             report.unchanged = writer.unchanged
             if !chunks.writing {

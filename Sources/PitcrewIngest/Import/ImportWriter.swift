@@ -15,6 +15,17 @@ final class ImportWriter {
     private(set) var updated = 0
     /// Rows that matched a stored record and changed nothing (a file imported again).
     private(set) var unchanged = 0
+    /// References to records Pitcrew does not have (an opportunity's account), by what was missing: rows and the first value.
+    private var unresolved: [(what: String, rows: Int, first: String)] = []
+
+    /// What the report says of references the import could not follow (written without the link).
+    var notes: [String] {
+        unresolved.map { "\($0.rows) \($0.rows == 1 ? "row names" : "rows name") \($0.what) Pitcrew does not have (first: \"\($0.first)\"); imported without it." }
+    }
+
+    private func unresolved(_ what: String, _ value: String) {
+        if let index = unresolved.firstIndex(where: { $0.what == what }) { unresolved[index].rows += 1 } else { unresolved.append((what, 1, value)) }
+    }
     /// Spend rows this import wrote, by key (`spendKey`): later rows of a key add to them.
     private var spendWritten: [String: String] = [:]
     /// Accounts of contacts' companies already found or made by this import (domain → id, name → id): a file names the
@@ -374,6 +385,10 @@ final class ImportWriter {
             let account = row.text("account_external_id").flatMap { accountsByExternal[$0] } ?? row.text("account_domain").flatMap { accountsByDomain[$0] }
                 ?? row.text("account_name").flatMap { accountsByName[$0] }
             let contact = row.text("contact_email").flatMap { contacts[$0] }
+            if account == nil, let reference = row.text("account_external_id") ?? row.text("account_domain") ?? row.text("account_name") {
+                unresolved("an account", reference)
+            }
+            if contact == nil, let email = row.text("contact_email") { unresolved("a contact email", email) }
             // Without Won / Closed columns (Salesforce's standard opportunity report has neither) the stage says it.
             let stage = Self.stageOutcome(row.text("stage"))
             let won = row.bool("won") ?? (stage == .won)
