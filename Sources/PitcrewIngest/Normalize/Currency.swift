@@ -32,6 +32,12 @@ public enum Currency {
         return nil
     }
 
+    /// Currencies written with a bare "$" (dollars and pesos), which an amount like "$10.00" may be in.
+    static let dollarSigns: Set<String> = [
+        "USD", "CAD", "AUD", "NZD", "HKD", "SGD", "MXN", "TWD", "ARS", "CLP", "COP", "UYU", "BSD", "BBD", "BZD", "BMD", "BND",
+        "FJD", "GYD", "JMD", "KYD", "LRD", "NAD", "SBD", "SRD", "TTD", "XCD", "CUP", "DOP",
+    ]
+
     /// Symbols that identify exactly one currency. Lowercase letters are
     /// matched case-insensitively by `code(from:)`.
     static let symbols: [String: String] = [

@@ -56,7 +56,8 @@ extension Currency {
         if minusCount > 1 || (minusCount == 1 && parenthesized) { return fail("more than one minus sign") }
         let marker = String(outside.filter { !"+-\u{2212}()".contains($0) })
         if !TextFolding.trim(marker).isEmpty {
-            let named = Currency.code(from: marker, dollarDefault: code)
+            // A bare "$" fits the dollar and peso currencies; next to a euro or pound amount it names another currency.
+            let named = Currency.code(from: marker, dollarDefault: Currency.dollarSigns.contains(code.uppercased()) ? code : "USD")
             if named == nil, !ambiguousMarkers.contains(TextFolding.nameKey(marker)) {
                 return fail("unexpected text '\(TextFolding.trim(marker))'")
             }

@@ -40,7 +40,7 @@ struct CurrencyTests {
     static let amountCases: [(String, String, Int64)] = [
         ("1,234.56", "USD", Int64(123_456)), ("1.234,56", "EUR", 123_456), ("1 234,56", "EUR", 123_456),
         ("1\u{202F}234,56", "EUR", 123_456), ("1'234.56", "CHF", 123_456), ("1234", "USD", 123_400),
-        ("$1,234.56", "USD", 123_456), ("€ 12,50", "EUR", 1250), ("12,50 €", "EUR", 1250),
+        ("$1,234.56", "USD", 123_456), ("$10.00", "CAD", 1000), ("MX$ 10", "MXN", 1000), ("€ 12,50", "EUR", 1250), ("12,50 €", "EUR", 1250),
         ("(12.00)", "USD", -1200), ("-12", "USD", -1200), ("12-", "USD", -1200), ("-$12.00", "USD", -1200),
         ("$-12", "USD", -1200), ("+12", "USD", 1200), ("12.5", "USD", 1250), ("1,000", "USD", 100_000),
         ("1.000", "EUR", 100_000), ("1,000,000", "USD", 100_000_000), ("1.234.567,89", "EUR", 123_456_789),
@@ -64,6 +64,8 @@ struct CurrencyTests {
         ("12%", "USD", "unexpected text '%'"),
         ("12 apples", "USD", "unexpected text 'apples'"),
         ("€12", "USD", "written in EUR, expected USD"),
+        ("$10.00", "EUR", "written in USD, expected EUR"),
+        ("10 dollars", "GBP", "written in USD, expected GBP"),
         ("(12", "USD", "unbalanced parentheses"),
         ("--12", "USD", "more than one minus sign"),
         ("1,2,3", "USD", "digit grouping is inconsistent"),
