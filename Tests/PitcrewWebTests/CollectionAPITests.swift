@@ -95,6 +95,12 @@ import Testing
                 uri: "/api/v1/imports?kind=contacts", method: .post, headers: [.authorization: "Bearer \(fixture.tokensA[.viewer]!)"],
                 body: ByteBuffer(string: csv))
             #expect(viewer.status == .forbidden)
+            // JSON Lines say what they are by their content type; no format parameter needed.
+            let lines = try await client.execute(
+                uri: "/api/v1/imports?kind=contacts&dry_run=true", method: .post,
+                headers: [.authorization: "Bearer \(fixture.tokensA[.marketer]!)", .contentType: "application/x-ndjson"],
+                body: ByteBuffer(string: #"{"email":"jl@acme.example","first_name":"Jo"}"# + "\n"))
+            #expect(lines.status == .ok && lines.object["status"] as? String == "validated" && lines.object["inserted"] as? Int == 1, "\(lines.text)")
             let bad = try await client.call(.post, "/api/v1/imports?kind=leads&dry_run=maybe", token: fixture.tokensA[.marketer])
             #expect(bad.status == .badRequest)
             let list = try await client.call(.get, "/api/v1/imports", token: fixture.tokensA[.viewer])

@@ -40,6 +40,10 @@ struct ImportController {
         if let text = query["format"] {
             format = ImportRequest.Format(rawValue: String(text))
             validator.check(format != nil, "format", "must be csv or jsonl")
+        } else if let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased(),
+            ["application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines", "application/jsonlines"].contains(type)
+        {
+            format = .jsonl  // the body says what it is
         }
         let flags = try ["dry_run", "skip_bad_rows"].map { name -> Bool in
             guard let text = query[Substring(name)] else { return false }
