@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PitcrewCore
+import PitcrewIngest
 import PitcrewStore
 import PitcrewWeb
 
@@ -40,7 +41,35 @@ struct UserCommand: AsyncParsableCommand {
 }
 
 struct WorkspaceCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "workspace", abstract: "Manage workspaces.", subcommands: [Create.self])
+    static let configuration = CommandConfiguration(
+        commandName: "workspace", abstract: "Manage workspaces.", subcommands: [Create.self, Settings.self])
+
+    struct Settings: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show or change a workspace's data settings.",
+            discussion: """
+                The default country is used for phone numbers without a country code and for the usual day order of dates \
+                like 03/04/2024 in imports (without one, US is assumed for phones and dates are read month first).
+                """)
+
+        @OptionGroup var db: DatabaseOption
+        @Option(help: "Workspace slug.") var workspace: String
+        @Option(help: "Default country (name or ISO code, e.g. DE or Germany); \"none\" clears it.") var defaultCountry: String?
+
+        func run() async throws {
+            let change = defaultCountry
+            let settings = try await db.withServices { services in
+                let scope = try await services.access.commandLineScope(slug: workspace)
+                let service = DataSettingsService(database: services.database, collection: services.collection)
+                guard let change else { return try await service.settings(scope) }
+                return try await service.update(
+                    scope, defaultCountry: .some(change.lowercased() == "none" ? nil : change), channelGroupingJSON: nil)
+            }
+            print("default country: \(settings.defaultCountry ?? "none (phones read as US numbers, dates month first)")")
+            print("channel grouping: \(settings.channelGrouping.rules.count) rules, fallback \(settings.channelGrouping.fallbackChannel)")
+            print("custom fields: \(settings.customFields.count)")
+        }
+    }
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a workspace with an existing user as its owner.")
