@@ -64,6 +64,12 @@ struct ImportCommand: AsyncParsableCommand {
         }
         print(report.message)
         if let preset = report.preset { print("Recognized: \(preset)") }
+        // The whole mapping on a dry run (that is when it is checked); on an import, the columns it left out.
+        let columns = dryRun ? report.columns : report.columns.filter { $0.contains(": ignored (") }
+        if !columns.isEmpty {
+            print(dryRun ? "Columns:" : "Columns not imported:")
+            for column in columns { print("  \(column)") }
+        }
         for note in report.notes { print(note) }
         for problem in report.problems.prefix(showProblems) { print("  \(problem)") }
         if report.problems.count > showProblems || report.problemsTruncated {
