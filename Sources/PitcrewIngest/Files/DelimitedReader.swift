@@ -158,8 +158,10 @@ public struct DelimitedReader: RecordReader {
                 _ = try refill()
             case let .unterminatedQuote(column):
                 throw error(row: line, column: column, kind: .unterminatedQuote)
-            case let .characterAfterClosingQuote(byte, column):
-                throw error(row: line, column: column, kind: .characterAfterClosingQuote(byte))
+            case let .characterAfterClosingQuote(byte, column, innerLines):
+                throw error(
+                    row: line, column: column,
+                    kind: innerLines > 0 ? .quotedFieldRanOn(byte, closedOnRow: line + innerLines) : .characterAfterClosingQuote(byte))
             case let .record(next, innerLines):
                 let row = line
                 line += innerLines + 1
@@ -228,10 +230,13 @@ public struct DelimitedReader: RecordReader {
     // MARK: - Start of file
 
     private mutating func skipByteOrderMark() throws {
-        try ensure(3)
+        try ensure(4)
         let b = window.buffer
         let s = window.start
         let n = window.available
+        if n >= 4 && b[s] == 0x50 && b[s + 1] == 0x4B && b[s + 2] == 0x03 && b[s + 3] == 0x04 {
+            throw DelimitedReaderError(row: 1, kind: .spreadsheet)  // "PK\3\4": a zip file, as .xlsx and .ods are
+        }
         if n >= 3 && b[s] == 0xEF && b[s + 1] == 0xBB && b[s + 2] == 0xBF {
             window.start += 3
         } else if n >= 2 && ((b[s] == 0xFF && b[s + 1] == 0xFE) || (b[s] == 0xFE && b[s + 1] == 0xFF)) {

@@ -14,6 +14,11 @@ public struct DelimitedReaderError: Error, Sendable, Hashable, CustomStringConve
         case unterminatedQuote
         /// A character other than a delimiter, line end or space right after a closing quote (`"abc"x`).
         case characterAfterClosingQuote(UInt8)
+        /// The same, for a quoted field that ran over line breaks first: its opening quote is most likely the mistake
+        /// (a stray `"` in a value), and the record went on to the line `closedOnRow`.
+        case quotedFieldRanOn(UInt8, closedOnRow: Int)
+        /// A spreadsheet workbook (`.xlsx`, `.ods`: zip files), not text.
+        case spreadsheet
         /// A record with a different number of fields than the header.
         case fieldCountMismatch(expected: Int, found: Int)
         /// A single record longer than the reader's limit, almost always a quote that is
@@ -46,11 +51,16 @@ public struct DelimitedReaderError: Error, Sendable, Hashable, CustomStringConve
         case let .notUTF8(byte, offset, utf16):
             let hex = String(byte, radix: 16, uppercase: true)
             let base = "the file is not UTF-8 (invalid byte 0x\(hex.count < 2 ? "0" + hex : hex) at byte offset \(offset))"
-            return utf16 ? base + "; it starts with a UTF-16 byte-order mark, save or export it as UTF-8" : base
+            return base + (utf16 ? "; it starts with a UTF-16 byte-order mark" : "") + "; save or export it as UTF-8 (in Excel: Save As, CSV UTF-8)"
         case .unterminatedQuote:
             return "a quoted field is never closed (missing closing quote before the end of the file)"
         case let .characterAfterClosingQuote(byte):
             return "unexpected \(Self.describe(byte)) after a closing quote (a quote inside a quoted field must be doubled: \"\")"
+        case let .quotedFieldRanOn(byte, closedOnRow):
+            return "a quoted field opened on this row runs over line breaks to row \(closedOnRow), where \(Self.describe(byte)) follows "
+                + "its closing quote: a quote in a value is probably not doubled (\"\"), or one is missing"
+        case .spreadsheet:
+            return "this is a spreadsheet workbook (.xlsx or .ods), not a CSV file: export it as CSV (in Excel: Save As, CSV UTF-8)"
         case let .fieldCountMismatch(expected, found):
             return "expected \(expected) field\(expected == 1 ? "" : "s") like the header, found \(found)"
         case let .recordTooLong(limit):

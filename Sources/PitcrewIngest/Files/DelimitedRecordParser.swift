@@ -18,7 +18,7 @@ enum RecordParseOutcome {
     /// End of data inside a quoted field (1-based column).
     case unterminatedQuote(column: Int)
     /// A byte other than delimiter/line end/space after a closing quote (1-based column).
-    case characterAfterClosingQuote(byte: UInt8, column: Int)
+    case characterAfterClosingQuote(byte: UInt8, column: Int, innerLines: Int)
 }
 
 /// The RFC 4180 record scanner, a pure function over a byte range so it can be retried
@@ -96,7 +96,7 @@ enum DelimitedRecordParser {
                 }
                 if b == lineFeed { return .record(next: i + 1, innerLines: innerLines) }
                 if b == carriageReturn { return lineEndAfterCR(p, at: i, end: n, atEOF: eof, innerLines: innerLines) }
-                return .characterAfterClosingQuote(byte: b, column: spans.count)
+                return .characterAfterClosingQuote(byte: b, column: spans.count, innerLines: innerLines)
             } else {
                 let fieldStart = i
                 while i < n {

@@ -30,11 +30,25 @@ struct DelimitedReaderErrorTests {
     }
 
     @Test func strayQuoteAfterClosingQuoteOnLaterLine() {
-        // The record starts on line 2 and spans to line 3; the row is the record start.
+        // The record starts on line 2 and spans to line 3; the row is the record start, and the message says where it ended.
         let error = delimitedError { _ = try readDelimited("a,b\n\"multi\nline\"\"\" \"x,2\n") }
-        #expect(error?.kind == .characterAfterClosingQuote(UInt8(ascii: "\"")))
+        #expect(error?.kind == .quotedFieldRanOn(UInt8(ascii: "\""), closedOnRow: 3))
         #expect(error?.row == 2)
         #expect(error?.column == 1)
+    }
+
+    @Test func aStrayOpeningQuoteIsReportedWhereItOpensAndWhereItEnds() {
+        // `"Broken,Quote` on row 2 swallows rows 3 and 4 up to the next quote.
+        let error = delimitedError { _ = try readDelimited("email,name\nq1@x.example,\"Broken,Quote\nq2@x.example,Fine\nq3@x.example,\"Quoted\"R\n") }
+        #expect(error?.kind == .quotedFieldRanOn(UInt8(ascii: "Q"), closedOnRow: 4))
+        #expect(error?.row == 2)
+        #expect(error?.description.contains("opened on this row runs over line breaks to row 4") == true)
+    }
+
+    @Test func aSpreadsheetIsNotACSVFile() {
+        let error = delimitedError { _ = try readDelimited("PK\u{3}\u{4}\u{14}\u{0}rest of a zip") }
+        #expect(error?.kind == .spreadsheet)
+        #expect(error?.description.contains("export it as CSV") == true)
     }
 
     @Test func tooFewFields() {
@@ -58,7 +72,7 @@ struct DelimitedReaderErrorTests {
         #expect(error?.row == 2)
         #expect(error?.column == 2)
         #expect(error?.columnName == "city")
-        #expect(error?.description == "row 2, column 2 (\"city\"): the file is not UTF-8 (invalid byte 0xFC at byte offset 13)")
+        #expect(error?.description == "row 2, column 2 (\"city\"): the file is not UTF-8 (invalid byte 0xFC at byte offset 13); save or export it as UTF-8 (in Excel: Save As, CSV UTF-8)")
     }
 
     @Test func invalidUTF8OffsetCountsBOMAndEarlierChunks() {
