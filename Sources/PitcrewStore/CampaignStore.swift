@@ -68,6 +68,18 @@ public enum CampaignStore {
         ).run()
     }
 
+    /// Spend imported before the campaign existed (kept with the campaign's name as the file wrote it) becomes the
+    /// campaign's once a campaign of that name or UTM campaign exists, as an import after it would have linked it.
+    static func linkSpend(_ db: any SQLDatabase, _ campaign: Campaign) async throws {
+        try await db.raw(
+            """
+            UPDATE spend SET campaign_id = \(bind: campaign.id)
+            WHERE workspace_id = \(bind: campaign.workspaceID) AND campaign_id IS NULL AND campaign IS NOT NULL
+                AND (lower(campaign) = lower(\(bind: campaign.name)) OR lower(campaign) = lower(\(bind: campaign.utmCampaign ?? campaign.name)))
+            """
+        ).run()
+    }
+
     public static func delete(_ db: any SQLDatabase, workspaceID: String, id: String) async throws {
         try await db.raw("DELETE FROM campaigns WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id)").run()
     }

@@ -43,6 +43,43 @@ import Testing
         }
     }
 
+    /// Spend imported before its campaign existed is linked when the campaign is made (by name or UTM campaign, in any
+    /// case), or renamed to match; spend of other campaigns and workspaces stays as it was.
+    @Test(arguments: TestBackend.available)
+    func spendImportedBeforeItsCampaignIsLinkedToIt(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let access = AccessService.forTests(database)
+            let service = CampaignService(database: database)
+            let acme = try await SeededWorkspace.make(access, slug: "acme")
+            let other = try await SeededWorkspace.make(access, slug: "other")
+            try await database.transaction { db in
+                for (id, workspace, campaign) in [
+                    ("s1", acme.workspace.id, "Spring Search"), ("s2", acme.workspace.id, "q2_brand"), ("s3", acme.workspace.id, "Other"),
+                    ("s4", other.workspace.id, "Spring Search"),
+                ] {
+                    try await db.raw(
+                        """
+                        INSERT INTO spend (id, workspace_id, day, channel, campaign, cost_minor, currency)
+                        VALUES (\(bind: id), \(bind: workspace), '2026-03-01', 'Paid Search', \(bind: campaign), 100, 'USD')
+                        """
+                    ).run()
+                }
+            }
+            func linked() async throws -> [String: String] {
+                try await database.read { db in
+                    try await db.raw("SELECT id, campaign_id FROM spend WHERE campaign_id IS NOT NULL").all().reduce(into: [:]) {
+                        $0[try $1.decode(column: "id", as: String.self)] = try $1.decode(column: "campaign_id", as: String.self)
+                    }
+                }
+            }
+            let spring = try await service.createCampaign(acme.scope, Self.input("spring search"))
+            let brand = try await service.createCampaign(acme.scope, Self.input("Q2 Brand") { $0.utmCampaign = .set("Q2_Brand") })
+            #expect(try await linked() == ["s1": spring.id, "s2": brand.id])
+            let renamed = try await service.updateCampaign(acme.scope, id: brand.id, Self.input("Other"))
+            #expect(try await linked() == ["s1": spring.id, "s2": brand.id, "s3": renamed.id])
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func validationNamesEveryFieldAndWritesNothing(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { database in

@@ -38,6 +38,7 @@ public struct CampaignService: Sendable {
         return try await database.transaction { db in
             let campaign = try await apply(input, to: blank, db: db, scope: scope)
             try await CampaignStore.insert(db, campaign)
+            try await CampaignStore.linkSpend(db, campaign)
             try await AuditLog.record(
                 db, workspaceID: scope.workspace.id, actor: scope.actor, action: "campaign.create", entity: "campaign", entityID: campaign.id,
                 after: campaign)
@@ -54,6 +55,7 @@ public struct CampaignService: Sendable {
             var updated = try await apply(input, to: current, db: db, scope: scope)
             updated.updatedAt = Timestamp.now()
             try await CampaignStore.update(db, updated)
+            if updated.name != current.name || updated.utmCampaign != current.utmCampaign { try await CampaignStore.linkSpend(db, updated) }
             try await AuditLog.record(
                 db, workspaceID: scope.workspace.id, actor: scope.actor, action: "campaign.update", entity: "campaign", entityID: id,
                 before: current, after: updated)
