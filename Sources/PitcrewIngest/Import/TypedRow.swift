@@ -46,8 +46,9 @@ struct RowNormalizer {
         self.types = types
     }
 
-    /// How exports and people write "no value" in a typed column (compared case-insensitively).
-    static let placeholders: Set<String> = ["n/a", "na", "#n/a", "-", "–", "—", "none", "null", "nil", "unknown", "not set", "(not set)"]
+    /// How exports and people write "no value" in a typed column (compared case-insensitively). Not "NA": it is
+    /// Namibia's country code.
+    static let placeholders: Set<String> = ["n/a", "#n/a", "-", "–", "—", "none", "null", "nil", "unknown", "not set", "(not set)"]
 
     static func isPlaceholder(_ raw: String) -> Bool {
         raw.utf8.count <= 9 && placeholders.contains(raw.lowercased())
