@@ -427,6 +427,18 @@ import Testing
             let moved = try await run(database, acme.scope, deals.replacingOccurrences(of: "Proposal", with: "Negotiation"), kind: .opportunities)
             #expect(moved.updated == 1 && moved.unchanged == 1)
             #expect(try await rows(database, "SELECT stage FROM opportunities WHERE external_id = 'O2'") == [[.text("Negotiation")]])
+            // A file with fewer columns changes only what it says: the amount, the account and the close date stay.
+            let kept = try await rows(database, "SELECT amount_minor, account_id, closed_at FROM opportunities WHERE external_id = 'O1'")
+            let partial = try await run(
+                database, acme.scope, "Opportunity ID,Opportunity Name,Stage,Close Date,Created Date\nO1,Big renamed,Closed Won,,2024-01-15\n",
+                kind: .opportunities)
+            #expect(partial.updated == 1, "\(partial.message)")
+            #expect(try await rows(database, "SELECT amount_minor, account_id, closed_at FROM opportunities WHERE external_id = 'O1'") == kept)
+            #expect(try await rows(database, "SELECT name FROM opportunities WHERE external_id = 'O1'") == [[.text("Big renamed")]])
+            // A closed deal that never had a close date is said so.
+            let undated = try await run(
+                database, acme.scope, "Opportunity ID,Opportunity Name,Stage,Created Date\nO3,No date,Closed Won,2024-01-15\n", kind: .opportunities)
+            #expect(undated.notes.contains { $0.hasPrefix("1 deal is closed without a close date (first: \"O3\")") }, "\(undated.notes)")
         }
     }
 

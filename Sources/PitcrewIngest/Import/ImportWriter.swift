@@ -16,15 +16,30 @@ final class ImportWriter {
     /// Rows that matched a stored record and changed nothing (a file imported again).
     private(set) var unchanged = 0
     /// References to records Pitcrew does not have (an opportunity's account), by what was missing: rows and the first value.
-    private var unresolved: [(what: String, rows: Int, first: String)] = []
+    private var unresolved: [(what: String, phrase: NotePhrase, rows: Int, first: String)] = []
 
-    /// What the report says of references the import could not follow (written without the link).
+    enum NotePhrase { case unknown, closedWithoutDate }
+
+    /// What the report says of references the import could not follow (written without the link), and of rows it wrote
+    /// that lack something they need.
     var notes: [String] {
-        unresolved.map { "\($0.rows) \($0.rows == 1 ? "row names" : "rows name") \($0.what) Pitcrew does not have (first: \"\($0.first)\"); imported without it." }
+        unresolved.map { note in
+            switch note.phrase {
+            case .unknown:
+                "\(note.rows) \(note.rows == 1 ? "row names" : "rows name") \(note.what) Pitcrew does not have (first: \"\(note.first)\"); imported without it."
+            case .closedWithoutDate:
+                "\(note.rows) \(note.rows == 1 ? "deal is" : "deals are") closed without a close date (first: \"\(note.first)\"); "
+                    + "a deal counts as a won conversion once it has one."
+            }
+        }
     }
 
-    private func unresolved(_ what: String, _ value: String) {
-        if let index = unresolved.firstIndex(where: { $0.what == what }) { unresolved[index].rows += 1 } else { unresolved.append((what, 1, value)) }
+    private func unresolved(_ what: String, _ value: String, phrase: NotePhrase = .unknown) {
+        if let index = unresolved.firstIndex(where: { $0.what == what }) {
+            unresolved[index].rows += 1
+        } else {
+            unresolved.append((what, phrase, 1, value))
+        }
     }
     /// Spend rows this import wrote, by key (`spendKey`): later rows of a key add to them.
     private var spendWritten: [String: String] = [:]
@@ -375,7 +390,7 @@ final class ImportWriter {
         let accountsByExternal = try await ids("accounts", "external_id", Set(rows.compactMap { $0.text("account_external_id") }))
         let accountsByDomain = try await ids("accounts", "domain", Set(rows.compactMap { $0.text("account_domain") }))
         let accountsByName = try await ids("accounts", "name", Set(rows.compactMap { $0.text("account_name") }))
-        let contacts = try await ids("contacts", "email", Set(rows.compactMap { $0.text("contact_email") }))
+        let contacts = try await contactIDs(.email, Set(rows.compactMap { $0.text("contact_email") }))
         var stored = try await storedValues("opportunities", Self.opportunityColumns, Set(existing.values))
         var inserts: [[SQLValue]] = []
         var seen: [String: String] = [:]
@@ -394,6 +409,9 @@ final class ImportWriter {
             let won = row.bool("won") ?? (stage == .won)
             let closed = row.bool("is_closed") ?? (won || stage == .lost)
             let closedAt: SQLValue = closed ? (row.values["closed_at"] ?? .null) : .null
+            if closed, row.values["closed_at"] == nil, stored[existing[external] ?? ""]?["closed_at"].map({ $0 == .null }) ?? true {
+                unresolved("closed without a close date", external, phrase: .closedWithoutDate)
+            }
             let values: [(String, SQLValue)] = [
                 ("name", row.values["name"] ?? .text(external)), ("stage", row.values["stage"] ?? .text("unknown")),
                 ("amount_minor", row.values["amount"] ?? .integer(0)), ("currency", row.values["currency"] ?? .text("USD")),
@@ -406,13 +424,29 @@ final class ImportWriter {
                 continue
             }
             if let id = seen[external] ?? existing[external] {
-                if values.allSatisfy({ Self.same($0.1, stored[id]?[$0.0]) }) {
+                // A stored deal changes only in what the row says: a column the file does not have, or a blank cell,
+                // keeps the stored value (a stage-only update keeps the amount, the account and the close date).
+                var says: [(String, SQLValue)] = []
+                for (field, column) in [("name", "name"), ("stage", "stage"), ("created_at", "created_at")] {
+                    if let value = row.values[field] { says.append((column, value)) }
+                }
+                if let amount = row.values["amount"] { says += [("amount_minor", amount), ("currency", row.values["currency"] ?? .text("USD"))] }
+                if row.bool("won") != nil || row.bool("is_closed") != nil || row.text("stage") != nil {
+                    says.append(("won", .bool(won)))
+                    says.append(("closed_at", closed ? (row.values["closed_at"] ?? stored[id]?["closed_at"] ?? .null) : .null))
+                } else if let closedAt = row.values["closed_at"] {
+                    says.append(("closed_at", closedAt))
+                }
+                if let account { says.append(("account_id", .text(account))) }
+                if let contact { says.append(("contact_id", .text(contact))) }
+                let changes = says.filter { !Self.same($0.1, stored[id]?[$0.0]) }
+                if changes.isEmpty {
                     unchanged += 1
                     continue
                 }
                 try await raw.run(
-                    "UPDATE opportunities SET \(values.map { "\($0.0) = ?" }.joined(separator: ", ")) WHERE id = ?", values.map(\.1) + [.text(id)])
-                for (column, value) in values { stored[id, default: [:]][column] = value }
+                    "UPDATE opportunities SET \(changes.map { "\($0.0) = ?" }.joined(separator: ", ")) WHERE id = ?", changes.map(\.1) + [.text(id)])
+                for (column, value) in changes { stored[id, default: [:]][column] = value }
                 updated += 1
                 continue
             }
