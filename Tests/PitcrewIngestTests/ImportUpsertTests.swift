@@ -335,16 +335,23 @@ import Testing
             // The old email finds the record it belonged to.
             let oldEmail = try await run(database, acme.scope, "Email,Title\nold@globex.example,CMO\n", kind: .contacts)
             #expect(oldEmail.inserted == 0 && oldEmail.updated == 1)
-            #expect(try await rows(database, "SELECT title FROM contacts WHERE external_id = '402'") == [[.text("CMO")]])
+            #expect(try await rows(database, "SELECT title, email FROM contacts WHERE external_id = '402'") == [[.text("CMO"), .text("new@globex.example")]])
+            // One record's id with another's email: the email stays with its contact, and the report says so.
+            let clash = try await run(database, acme.scope, "Record ID,Email,First Name\n401,new@globex.example,Clash\n", kind: .contacts)
+            #expect(clash.updated == 1 && clash.notes.contains { $0.hasPrefix("1 row gives a contact an email another contact has") }, "\(clash.notes)")
+            #expect(try await rows(database, "SELECT external_id, email FROM contacts ORDER BY external_id") == [
+                [.text("401"), .text("new401@x.example")], [.text("402"), .text("new@globex.example")],
+            ])
 
             // The same person from another system (and two records sharing an email, within one file): one contact.
-            let hubspot = try await run(database, acme.scope, "Record ID,Email,First Name\nH-1,same@x.example,Sam\n", kind: .contacts)
+            let hubspot = try await run(database, acme.scope, "Record ID,Email,First Name,Create Date\nH-1,same@x.example,Sam,2024-01-02\n", kind: .contacts)
             #expect(hubspot.inserted == 1)
+            // Salesforce's record of the same person: its creation date is not the contact's.
             let salesforce = try await run(
-                database, acme.scope, "Lead ID,Email,First Name\nS-9,Same@X.example,Samuel\nS-10,same@x.example,\n", kind: .contacts)
+                database, acme.scope, "Lead ID,Email,First Name,Created Date\nS-9,Same@X.example,Samuel,2025-06-30\nS-10,same@x.example,,\n", kind: .contacts)
             #expect(salesforce.inserted == 0 && salesforce.updated == 1 && salesforce.unchanged == 1, "\(salesforce.message)")
-            #expect(try await rows(database, "SELECT external_id, first_name FROM contacts WHERE email = 'same@x.example'") == [
-                [.text("H-1"), .text("Samuel")],
+            #expect(try await rows(database, "SELECT external_id, first_name, created_at FROM contacts WHERE email = 'same@x.example'") == [
+                [.text("H-1"), .text("Samuel"), .integer(CalendarDate("2024-01-02")!.startMillis)],
             ])
             #expect(try await rows(database, "SELECT value FROM identities WHERE kind = 'external_id' ORDER BY value") == [[.text("S-10")], [.text("S-9")]])
             // A later row with only the other system's id updates that contact, not a new one.

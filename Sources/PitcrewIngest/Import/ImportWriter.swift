@@ -18,7 +18,7 @@ final class ImportWriter {
     /// References to records Pitcrew does not have (an opportunity's account), by what was missing: rows and the first value.
     private var unresolved: [(what: String, phrase: NotePhrase, rows: Int, first: String)] = []
 
-    enum NotePhrase { case unknown, closedWithoutDate }
+    enum NotePhrase { case unknown, closedWithoutDate, emailElsewhere }
 
     /// What the report says of references the import could not follow (written without the link), and of rows it wrote
     /// that lack something they need.
@@ -27,6 +27,9 @@ final class ImportWriter {
             switch note.phrase {
             case .unknown:
                 "\(note.rows) \(note.rows == 1 ? "row names" : "rows name") \(note.what) Pitcrew does not have (first: \"\(note.first)\"); imported without it."
+            case .emailElsewhere:
+                "\(note.rows) \(note.rows == 1 ? "row gives" : "rows give") a contact an email another contact has (first: \"\(note.first)\"); "
+                    + "the email was left with that contact."
             case .closedWithoutDate:
                 "\(note.rows) \(note.rows == 1 ? "deal is" : "deals are") closed without a close date (first: \"\(note.first)\"); "
                     + "a deal counts as a won conversion once it has one."
@@ -181,8 +184,9 @@ final class ImportWriter {
             writtenKeyHashes = []
         }
         let everyKey = firstLoad != true
+        var emailsOfOld = Set<String>()
         let existingByEmail = try await contactIDs(
-            .email, Set(rows.compactMap { row in row.contactColumns[emailColumn].text.flatMap { everyKey || writtenKeyHashes.contains($0.hashValue) ? $0 : nil } }))
+            .email, keptAs: &emailsOfOld, Set(rows.compactMap { row in row.contactColumns[emailColumn].text.flatMap { everyKey || writtenKeyHashes.contains($0.hashValue) ? $0 : nil } }))
         let existingByExternal = try await contactIDs(
             .externalID,
             Set(rows.compactMap { row in row.contactColumns[externalColumn].text.flatMap { everyKey || writtenKeyHashes.contains($0.hashValue) ? $0 : nil } }))
@@ -238,17 +242,38 @@ final class ImportWriter {
                     otherRecordIDs += [workspace, .text(IdentityKind.externalID.rawValue), .text(external), .text(existing), .integer(now)]
                 }
             }
+            // The email stays where it is when it belongs to another contact (this row's record id is one contact, its
+            // email another: reported, not copied, so one email stays one person) or when it is one this contact had
+            // before (an older file must not take back a newer email).
+            var keepEmail = false
+            if let existing, let email {
+                let owner = seenByEmail[email] ?? existingByEmail[email]
+                if let owner, owner != existing {
+                    keepEmail = true
+                    unresolved("an email that another contact has; it was left with that contact", email, phrase: .emailElsewhere)
+                } else if seenByEmail[email] == nil, emailsOfOld.contains(email) {
+                    keepEmail = true
+                }
+            }
             if let existing {
-                if let email, seenByEmail[email] == nil { seenByEmail[email] = existing }
+                if let email, !keepEmail, seenByEmail[email] == nil { seenByEmail[email] = existing }
                 if let external, seenByExternal[external] == nil { seenByExternal[external] = existing }
             }
+            // The source's creation date is the contact's when the row is that contact's own record (its record id, or
+            // no other one), not another system's record of the same person.
+            let created = otherRecordID ? nil : rows[index].integer("created_at")
+            let skipped: Set<Int> = [otherRecordID ? externalColumn : -1, keepEmail ? emailColumn : -1]
             let domain = rows[index].companyDomain
             let account = domain.flatMap { accounts[$0] } ?? (domain == nil ? rows[index].text("company").flatMap { accountsByName[$0] } : nil)
             if let existing, let start = pending[existing] {
-                for (position, value) in rows[index].contactColumns.enumerated() where value != .null && !(otherRecordID && position == externalColumn) {
+                for (position, value) in rows[index].contactColumns.enumerated() where value != .null && !skipped.contains(position) {
+                    // An email replaced before the contact is even stored is kept as an identity, as for a stored one.
+                    if position == emailColumn, let old = inserts[start + position].text, old != value.text {
+                        otherRecordIDs += [workspace, .text(IdentityKind.email.rawValue), .text(old), .text(existing), .integer(now)]
+                    }
                     inserts[start + position] = value
                 }
-                if let created = rows[index].integer("created_at") { inserts[start + createdColumn] = .integer(created) }
+                if let created { inserts[start + createdColumn] = .integer(created) }
                 if let account { inserts[start + accountColumn] = .text(account) }
                 if !rows[index].traits.isEmpty {
                     inserts[start + accountColumn + 1] = .optional(TraitMapping.merged(inserts[start + accountColumn + 1].text, with: rows[index].traits))
@@ -261,12 +286,12 @@ final class ImportWriter {
                 // Stored values of this chunk's contacts were read above; a contact found otherwise is read now.
                 if stored[existing] == nil { stored.merge(try await storedContacts([existing])) { first, _ in first } }
                 var current = stored[existing] ?? [:]
-                var assignments = zip(Self.contactFields, row.contactColumns).filter {
-                    $0.1 != .null && $0.1.text != current[$0.0] ?? nil && !(otherRecordID && $0.0 == "external_id")
-                }
+                var assignments = zip(Self.contactFields.indices, row.contactColumns).filter {
+                    $0.1 != .null && $0.1.text != current[Self.contactFields[$0.0]] ?? nil && !skipped.contains($0.0)
+                }.map { (Self.contactFields[$0.0], $0.1) }
                 if let account, account != current["account_id"] ?? nil { assignments.append(("account_id", .text(account))) }
                 // The source's creation date (a CRM's Create Date) is the contact's: a corrected file corrects it.
-                if let created = row.integer("created_at"), String(created) != current["created_at"] ?? nil {
+                if let created, String(created) != current["created_at"] ?? nil {
                     assignments.append(("created_at", .integer(created)))
                 }
                 if !row.traits.isEmpty {
@@ -298,6 +323,12 @@ final class ImportWriter {
     /// Contacts by email or record id: the contact whose column holds it, else the one that keeps it as an identity (an
     /// email or record id it had before, or another system's record id).
     private func contactIDs(_ kind: IdentityKind, _ keys: Set<String>) async throws -> [String: String] {
+        var keptAs = Set<String>()
+        return try await contactIDs(kind, keptAs: &keptAs, keys)
+    }
+
+    /// The same; `keptAs` gets the keys found as identities (values a contact had before, not its current one).
+    private func contactIDs(_ kind: IdentityKind, keptAs: inout Set<String>, _ keys: Set<String>) async throws -> [String: String] {
         let column = kind == .email ? "email" : "external_id"
         var found = try await ids("contacts", column, keys)
         guard found.count < keys.count else { return found }
@@ -305,7 +336,10 @@ final class ImportWriter {
         for row in try await raw.rows(in: rest, leading: [.text(workspaceID), .text(kind.rawValue)], {
             "SELECT value, contact_id FROM identities WHERE workspace_id = ? AND kind = ? AND value IN (\($0))"
         }) {
-            if let value = row[0].text, let contact = row[1].text { found[value] = contact }
+            if let value = row[0].text, let contact = row[1].text {
+                found[value] = contact
+                keptAs.insert(value)
+            }
         }
         return found
     }
