@@ -261,6 +261,20 @@ import Testing
             #expect(try await rows(database, "SELECT DISTINCT channel FROM spend WHERE day = '2024-05-01' ORDER BY channel") == [
                 [.text("Paid Search")], [.text("Podcasts")],
             ])
+            // A row stored with the file's old spelling of the channel is the same row.
+            try await database.rawTransaction { raw in
+                try await raw.run(
+                    "INSERT INTO spend (id, workspace_id, day, channel, campaign, cost_minor, currency) VALUES (?, ?, '2024-07-01', 'paid search', 'Legacy', 500, 'USD')",
+                    [.text(Identifier.make()), .text(acme.workspace.id)])
+            }
+            let respelled = try await run(database, acme.scope, "Day,Channel,Campaign,Cost\n2024-07-01,Paid Search,Legacy,5.00\n", kind: .spend)
+            #expect(respelled.inserted == 0 && respelled.unchanged == 1, "\(respelled.message)")
+            // Two currencies for one day and campaign (two ad accounts) stay two rows, never one sum.
+            let currencies = "Day,Channel,Campaign,Currency,Cost\n2024-08-02,Paid Search,Brand,USD,10.00\n2024-08-02,Paid Search,Brand,EUR,20.00\n"
+            #expect(try await run(database, acme.scope, currencies, kind: .spend).inserted == 2)
+            #expect(try await rows(database, "SELECT currency, cost_minor FROM spend WHERE day = '2024-08-02' ORDER BY currency") == [
+                [.text("EUR"), .integer(2_000)], [.text("USD"), .integer(1_000)],
+            ])
             let twice = "Day,Campaign,Cost,Impr.,Clicks\n2024-06-01,Dup Campaign,100.00,1000,10\n2024-06-01,Dup Campaign,100.00,1000,10\n"
             let doubled = try await run(database, acme.scope, twice, kind: .spend)
             #expect(doubled.status == .failed && doubled.problems.map(\.reason) == ["exact duplicate of row 2"])

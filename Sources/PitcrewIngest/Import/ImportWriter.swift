@@ -512,10 +512,11 @@ final class ImportWriter {
         return campaignsByUTM[campaign.lowercased()] ?? campaignsByName[campaign.lowercased()]
     }
 
-    /// A spend row's key: day, channel, campaign (Pitcrew's when the name matches one, else the name as given,
-    /// case-insensitively) and source.
-    static func spendKey(day: String?, channel: String?, campaignID: String?, campaign: String?, source: String?) -> String {
-        [day ?? "", channel ?? "", campaignID.map { "id:" + $0 } ?? "name:" + (campaign?.lowercased() ?? ""), source ?? ""].joined(separator: "\u{1F}")
+    /// A spend row's key: day, channel (in any case), campaign (Pitcrew's when the name matches one, else the name as
+    /// given, case-insensitively), source and currency (amounts in two currencies never add up).
+    static func spendKey(day: String?, channel: String?, campaignID: String?, campaign: String?, source: String?, currency: String?) -> String {
+        [day ?? "", channel?.lowercased() ?? "", campaignID.map { "id:" + $0 } ?? "name:" + (campaign?.lowercased() ?? ""), source ?? "", currency ?? ""]
+            .joined(separator: "\u{1F}")
     }
 
     func writeSpend(_ rows: [TypedRow]) async throws {
@@ -532,11 +533,11 @@ final class ImportWriter {
             guard let id = row[0].text else { continue }
             figures[id] = [row[6], row[7], row[8], row[9], row[4], row[3]]
             if row[3] == .null, row[4] == .null {
-                unnamed[[row[1].text ?? "", row[2].text ?? "", row[5].text ?? ""].joined(separator: "\u{1F}")] = id
+                unnamed[[row[1].text ?? "", row[2].text?.lowercased() ?? "", row[5].text ?? ""].joined(separator: "\u{1F}")] = id
             }
             // A campaign Pitcrew learned since the row was stored is matched by its name.
             let campaign = row[3].text ?? campaignID(row[4].text)
-            existing[Self.spendKey(day: row[1].text, channel: row[2].text, campaignID: campaign, campaign: row[4].text, source: row[5].text)] = id
+            existing[Self.spendKey(day: row[1].text, channel: row[2].text, campaignID: campaign, campaign: row[4].text, source: row[5].text, currency: row[7].text)] = id
         }
         // Rows of this chunk waiting to be inserted, by key.
         var pending: [String: Int] = [:]
@@ -545,7 +546,9 @@ final class ImportWriter {
             // "paid search" in a file is the grouping's "Paid Search": spend meets the touches of its channel.
             if let channel = row.text("channel") { row.values["channel"] = .text(classifier.canonical(channel)) }
             let campaign = campaignID(row.text("campaign"))
-            let key = Self.spendKey(day: row.text("day"), channel: row.text("channel"), campaignID: campaign, campaign: row.text("campaign"), source: row.text("source"))
+            let key = Self.spendKey(
+                day: row.text("day"), channel: row.text("channel"), campaignID: campaign, campaign: row.text("campaign"), source: row.text("source"),
+                currency: row.text("currency"))
             let cost = row.values["cost"] ?? .integer(0), impressions = row.values["impressions"] ?? .integer(0), clicks = row.values["clicks"] ?? .integer(0)
             let values: [SQLValue] = [cost, row.values["currency"] ?? .text("USD"), impressions, clicks]
             let record = [
@@ -588,7 +591,7 @@ final class ImportWriter {
     }
 
     static func legacyKey(_ row: TypedRow) -> String {
-        [row.text("day") ?? "", row.text("channel") ?? "", row.text("source") ?? ""].joined(separator: "\u{1F}")
+        [row.text("day") ?? "", row.text("channel")?.lowercased() ?? "", row.text("source") ?? ""].joined(separator: "\u{1F}")
     }
 
     /// Where an offline touch came from: the values given, else the landing URL's UTMs or ad click id (a gclid is Google
@@ -632,7 +635,10 @@ final class ImportWriter {
             WHERE workspace_id = ? AND offline = ? AND contact_id IN (\($0))
             """
         }
-        for row in storedRows { stored.insert(row.map { $0.text ?? "" }.joined(separator: "\u{1F}")) }
+        // (The channel in any case: touches stored before channel names took the grouping's spelling still match.)
+        for row in storedRows {
+            stored.insert(row.enumerated().map { $0.offset == 2 ? ($0.element.text ?? "").lowercased() : $0.element.text ?? "" }.joined(separator: "\u{1F}"))
+        }
         var inserts: [SQLValue] = []
         for row in rows {
             let contact = row.text("contact_email").flatMap { byEmail[$0] } ?? row.text("contact_external_id").flatMap { byExternal[$0] }
@@ -647,7 +653,7 @@ final class ImportWriter {
             let content = row.text("content") ?? signal.content
             let term = row.text("term") ?? signal.term
             if let contact {
-                let key = [contact, occurredAt.text ?? "", channel, source ?? "", medium ?? "", campaign ?? "", content ?? "", term ?? "",
+                let key = [contact, occurredAt.text ?? "", channel.lowercased(), source ?? "", medium ?? "", campaign ?? "", content ?? "", term ?? "",
                            row.text("landing_url") ?? ""].joined(separator: "\u{1F}")
                 // Stored already: the file was imported before. (A touch repeated within one file is a bad row:
                 // `DuplicateRowDetector`.)
