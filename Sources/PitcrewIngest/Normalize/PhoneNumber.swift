@@ -18,14 +18,22 @@ public enum PhoneNumber {
     ///   letters make the value a problem, as does a total length outside 8–15
     ///   digits.
     /// `e164` for a contact whose own country is known: a number in national form that starts with a trunk `0` (as
-    /// numbers are written in most countries outside North America) is read in `country`; any other in `defaultCountry`
-    /// (so a US-style number of someone living in Germany stays a US number).
+    /// numbers are written in most countries outside North America) is read in `country`, and so is any national
+    /// number of a contact in a North American Numbering Plan country (which has no trunk 0: "415-555-0100" of a US
+    /// contact in a German workspace is +1); any other in `defaultCountry` (so a US-style number of someone living in
+    /// Germany stays a US number in a US workspace).
     public static func e164(_ raw: String, country: String?, defaultCountry: String) -> Result<String, FieldProblem> {
         guard let country, country != defaultCountry else { return e164(raw, defaultCountry: defaultCountry) }
         let leading = raw.unicodeScalars.filter { ("0"..."9").contains($0) || $0 == "+" }.prefix(2).map(Character.init)
         let trunk = leading.first == "0" && leading.dropFirst().first != "0"
-        return e164(raw, defaultCountry: trunk ? country : defaultCountry)
+        return e164(raw, defaultCountry: trunk || northAmerican.contains(country) ? country : defaultCountry)
     }
+
+    /// Countries of the North American Numbering Plan (+1).
+    static let northAmerican: Set<String> = [
+        "US", "CA", "PR", "VI", "GU", "MP", "AS", "DO", "JM", "TT", "BS", "BB", "AG", "DM", "GD", "KN", "LC", "VC", "BM", "KY", "VG",
+        "AI", "MS", "TC", "SX",
+    ]
 
     public static func e164(_ raw: String, defaultCountry: String) -> Result<String, FieldProblem> {
         func fail(_ why: String) -> Result<String, FieldProblem> {

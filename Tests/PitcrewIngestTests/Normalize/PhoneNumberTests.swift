@@ -67,6 +67,16 @@ struct PhoneNumberTests {
         #expect(!PhoneNumber.trunkZeroCodes.contains("39"))
     }
 
+    /// A contact's own country reads national numbers written as there: with a trunk 0 anywhere, and always in North
+    /// America (no trunk 0); other numbers follow the workspace's default country.
+    @Test func theContactsCountryReadsItsNationalNumbers() {
+        #expect(PhoneNumber.e164("415-555-0100", country: "US", defaultCountry: "DE") == .success("+14155550100"))
+        #expect(PhoneNumber.e164("(416) 555-0100", country: "CA", defaultCountry: "DE") == .success("+14165550100"))
+        #expect(PhoneNumber.e164("020 7946 0958", country: "GB", defaultCountry: "US") == .success("+442079460958"))
+        #expect(PhoneNumber.e164("030 1234567", country: nil, defaultCountry: "DE") == .success("+49301234567"))
+        #expect(PhoneNumber.e164("415-555-0100", country: "DE", defaultCountry: "US") == .success("+14155550100"))
+    }
+
     @Test func callingCodesArePrefixFree() {
         for a in PhoneNumber.callingCodes {
             for b in PhoneNumber.callingCodes where a != b {
