@@ -497,15 +497,23 @@ final class ImportWriter {
 
     enum StageOutcome { case open, won, lost }
 
-    /// What a stage name says of a deal: "Closed Won", "Won" and "Closed - Won" are won; "Closed Lost", "Lost",
-    /// "Closed/Lost" are lost; anything else ("Negotiation", "Closed" alone) is left to the file's Won/Closed columns.
+    /// What a stage name says of a deal, read as a whole: "Closed Won", "Won", "Closed - Won", HubSpot's "closedwon" and
+    /// the same in German, French, Spanish and Italian are won; the same with "lost" are lost. Anything else
+    /// ("Negotiation", "Closed" alone, "Won't buy", "Lost contact - reengage") is left to the file's Won/Closed columns.
     static func stageOutcome(_ stage: String?) -> StageOutcome {
         guard let stage else { return .open }
-        let words = stage.lowercased().split { !$0.isLetter }
-        if words.contains("won") { return .won }
-        if words.contains("lost") { return .lost }
+        var words = stage.lowercased().split { !$0.isLetter && $0 != "'" && $0 != "’" }.map(String.init)
+        if words.count == 1, let word = words.first, word.hasPrefix("closed"), word.count > 6 { words = [String(word.dropFirst(6))] }
+        if words.count == 2, let first = words.first, closedWords.contains(first) { words.removeFirst() }
+        guard words.count == 1, let word = words.first else { return .open }
+        if wonWords.contains(word) { return .won }
+        if lostWords.contains(word) { return .lost }
         return .open
     }
+
+    static let closedWords: Set<String> = ["closed", "close", "deal", "abgeschlossen", "fermé", "ferme", "cerrado", "cerrada", "chiuso", "chiusa"]
+    static let wonWords: Set<String> = ["won", "gewonnen", "gagné", "gagne", "ganado", "ganada", "vinto", "vinta"]
+    static let lostWords: Set<String> = ["lost", "verloren", "perdu", "perdido", "perdida", "perso", "persa"]
 
     func campaignID(_ campaign: String?) -> String? {
         guard let campaign else { return nil }
