@@ -416,6 +416,10 @@ import Testing
             let stored = try await rows(database, "SELECT email, external_id, phone, country, title FROM contacts ORDER BY title")
             // "NA" is Namibia, not a placeholder.
             #expect(stored == [[.null, .text("77"), .null, .text("NA"), .text("CMO")], [.text("ann@initech.example"), .null, .null, .null, .text("N/A")]], "\(stored)")
+            // Nor in a key or a reference: touches whose record id is "n/a" do not make one contact of them all.
+            let touches = "contact_external_id,contact_email,occurred_at,channel\nn/a,t1@x.example,2024-05-01,Events\n-,t2@x.example,2024-05-02,Events\n"
+            #expect(try await run(database, acme.scope, touches, kind: .touchpoints).inserted == 2)
+            #expect(try await rows(database, "SELECT COUNT(*) FROM contacts WHERE external_id IN ('n/a', '-')") == [[.integer(0)]])
             let spend = try await run(database, acme.scope, "Day,Channel,Campaign,Cost\nn/a,Paid Search,Brand,1.00\n", kind: .spend)
             #expect(spend.status == .failed && spend.problems.map(\.reason) == ["required field day is empty"], "\(spend.problems)")
         }

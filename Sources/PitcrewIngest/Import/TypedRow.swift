@@ -50,6 +50,12 @@ struct RowNormalizer {
     /// Namibia's country code.
     static let placeholders: Set<String> = ["n/a", "#n/a", "-", "–", "—", "none", "null", "nil", "unknown", "not set", "(not set)"]
 
+    /// Text fields that are keys or name other records: "n/a" there must not become a record id, a company or a
+    /// campaign that every such row shares. (Free text, such as a title, stays as written.)
+    static let referenceFields: Set<String> = [
+        "external_id", "contact_external_id", "account_external_id", "company", "account_name", "account_domain", "campaign",
+    ]
+
     static func isPlaceholder(_ raw: String) -> Bool {
         raw.utf8.count <= 9 && placeholders.contains(raw.lowercased())
     }
@@ -77,7 +83,7 @@ struct RowNormalizer {
             let field = definition.name
             let type = types[field] ?? .text
             // "n/a", "-", "Unknown" in a typed column mean no value: the row keeps its other fields (text stays as written).
-            if type != .text, Self.isPlaceholder(raw) {
+            if type != .text || Self.referenceFields.contains(field), Self.isPlaceholder(raw) {
                 sawPlaceholder = true
                 if definition.required { typed.problems.append(problem(mapped, field, raw, "required field \(field) is empty")) }
                 continue
