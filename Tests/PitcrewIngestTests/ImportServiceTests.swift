@@ -124,6 +124,12 @@ import Foundation
 
             let noneGood = try await run(service, acme.scope, "email\nbad\n", kind: .contacts)
             #expect(noneGood.message == "1 of 1 rows have problems; nothing was imported.")
+            let noneGoodSkipping = try await run(service, acme.scope, "email\nbad\n", kind: .contacts, skip: true)
+            #expect(noneGoodSkipping.status == .failed && noneGoodSkipping.message.hasSuffix("none is good; nothing was imported."))
+            // Summary rows are not good rows to offer.
+            let report = "Day,Channel,Campaign,Cost\n2024-01-01,Paid Search,A,1.00\n2024-01-01,Paid Search,A,1.00\nTotal: Account,,,2.00\n"
+            let offered = try await run(service, acme.scope, report, kind: .spend)
+            #expect(offered.message.hasSuffix("(use skip bad rows to import the good row)."), "\(offered.message)")
             let unmapped = try await run(service, acme.scope, "Day,Campaign,Cost\n2024-01-01,X,1\n", kind: .spend)
             #expect(unmapped.message == "The file could not be imported; nothing was written." && unmapped.problems.count == 1)
         }

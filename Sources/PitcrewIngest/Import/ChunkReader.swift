@@ -25,7 +25,8 @@ final class ChunkReader: @unchecked Sendable {
     private var rowsBad = 0
     private var problems: [ImportProblem] = []
     private var problemsTruncated = false
-    private var summaryRows = 0
+    /// Summary rows of ad reports skipped (neither good nor bad rows).
+    private(set) var summaryRows = 0
     /// Whether a date could be read either way round (then the report says which day order it was read in).
     private(set) var readAmbiguousDate = false
     private let stillWriting = Atomic(true)
@@ -121,6 +122,6 @@ final class ChunkReader: @unchecked Sendable {
         report.rowsBad = rowsBad
         report.problems = problems
         report.problemsTruncated = problemsTruncated
-        if summaryRows > 0 { report.notes.append("Skipped \(summaryRows) summary row(s) (Total: …); they are not days.") }
+        if summaryRows > 0 { report.notes.append("Skipped \(summaryRows) summary row(s) (totals, or rows with no day and no campaign); they are not days.") }
     }
 }

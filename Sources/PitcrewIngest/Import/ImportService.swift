@@ -266,9 +266,9 @@ public final class ImportService: Sendable {
                 report.inserted = 0
                 report.updated = 0
                 report.unchanged = 0
-                let good = report.rowsRead - report.rowsBad
+                let good = report.rowsRead - report.rowsBad - chunks.summaryRows
                 report.message = "\(report.rowsBad) of \(report.rowsRead) rows have problems; nothing was imported"
-                    + (good > 0 ? " (use skip bad rows to import the \(good) good rows)." : ".")
+                    + (good > 0 ? " (use skip bad rows to import \(good == 1 ? "the good row" : "the \(good) good rows"))." : ".")
                 throw Rollback(report: report)
             }
             if dryRun {
@@ -276,6 +276,12 @@ public final class ImportService: Sendable {
                 report.message = "Dry run: \(report.rowsRead) rows read, \(report.rowsBad) with problems; it would insert \(report.inserted) and update \(report.updated)"
                     + (report.unchanged > 0 ? " (\(report.unchanged) unchanged)" : "") + ". Nothing was written."
                 throw Rollback(report: report)
+            }
+            if report.rowsBad > 0, report.inserted + report.updated + report.unchanged == 0 {
+                // Skipping bad rows when every row is bad imports nothing: that is a failed import, not a partial one.
+                report.status = .failed
+                report.message = "\(report.rowsBad) of \(report.rowsRead) rows have problems and none is good; nothing was imported."
+                return report
             }
             report.status = report.rowsBad > 0 ? .partial : .succeeded
             report.message = "\(report.rowsRead) rows read: \(report.inserted) inserted, \(report.updated) updated"
