@@ -275,6 +275,13 @@ import Testing
             #expect(try await rows(database, "SELECT currency, cost_minor FROM spend WHERE day = '2024-08-02' ORDER BY currency") == [
                 [.text("EUR"), .integer(2_000)], [.text("USD"), .integer(1_000)],
             ])
+            // A "$" in the currency column of a euro import is US dollars, not euros.
+            let euros = try ImportMapping.load(jsonData: Data(#"{"kind":"spend","currency":"EUR"}"#.utf8))
+            let dollars = try await ImportService(database: database).run(
+                acme.scope, .bytes(Array("Day,Channel,Campaign,Currency,Cost\n2024-08-03,Paid Search,Brand,$,10.00\n".utf8)),
+                ImportRequest(kind: .spend, mapping: euros, fileName: "s.csv"))
+            #expect(dollars.inserted == 1, "\(dollars.message) \(dollars.problems)")
+            #expect(try await rows(database, "SELECT currency FROM spend WHERE day = '2024-08-03'") == [[.text("USD")]])
             let twice = "Day,Campaign,Cost,Impr.,Clicks\n2024-06-01,Dup Campaign,100.00,1000,10\n2024-06-01,Dup Campaign,100.00,1000,10\n"
             let doubled = try await run(database, acme.scope, twice, kind: .spend)
             #expect(doubled.status == .failed && doubled.problems.map(\.reason) == ["exact duplicate of row 2"])

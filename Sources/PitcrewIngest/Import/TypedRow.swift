@@ -66,7 +66,8 @@ struct RowNormalizer {
         // The row's currency first: money fields are read in it.
         var rowCurrency = currency
         if let raw = mapped["currency"] {
-            if let code = Currency.code(from: raw, dollarDefault: currency) {
+            // A bare "$" is the workspace's currency only when that is written with one (else it is US dollars).
+            if let code = Currency.code(from: raw, dollarDefault: Currency.dollarSigns.contains(currency.uppercased()) ? currency : "USD") {
                 rowCurrency = code
                 typed.values["currency"] = .text(code)
             } else {
