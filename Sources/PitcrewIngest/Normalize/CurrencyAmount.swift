@@ -63,13 +63,22 @@ extension Currency {
             }
             if let named, named != code { return fail("written in \(named), expected \(code)") }
         }
-        guard let split = DecimalSplit(body, exponent: exponent) else {
+        // "2.000" alone is 2 where the currency is written with a decimal point (US dollars, pounds) and 2,000 where
+        // the point groups thousands (euros as written in most of the euro area).
+        guard let split = DecimalSplit(body, exponent: exponent, dotIsDecimal: dotDecimalCurrencies.contains(code)) else {
             return fail("digit grouping is inconsistent")
         }
         guard var units = split.minorUnits(exponent: exponent) else { return fail("too large") }
         if minusCount == 1 || parenthesized { units = -units }
         return .success(units)
     }
+
+    /// Currencies whose amounts are written with a decimal point and comma thousands ("1,234.56"), so a lone
+    /// "2.000" is two, not two thousand.
+    static let dotDecimalCurrencies: Set<String> = [
+        "USD", "GBP", "CAD", "AUD", "NZD", "CNY", "INR", "MXN", "SGD", "HKD", "TWD", "PHP", "THB", "MYR", "ILS", "NGN", "KES", "GHS", "PKR",
+        "LKR", "BDT", "EGP", "SAR", "AED", "QAR",
+    ]
 
     /// Currency markers that are fine next to an amount but name no single
     /// currency (krona/krone, rupee, franc, dollar variants).

@@ -6,7 +6,7 @@ struct DecimalSplit: Sendable {
 
     /// Splits `body` (digits, `,`, `.`, and spaces standing for any grouping
     /// mark); nil when separators or grouping are inconsistent.
-    init?(_ body: String, exponent: Int) {
+    init?(_ body: String, exponent: Int, dotIsDecimal: Bool = false) {
         let chars = Array(body)
         let commas = chars.indices.filter { chars[$0] == "," }
         let dots = chars.indices.filter { chars[$0] == "." }
@@ -19,7 +19,7 @@ struct DecimalSplit: Sendable {
             let after = chars[(only + 1)...].filter(\.isNumber).count
             let before = chars[..<only].filter(\.isNumber)
             let zeroInteger = before.allSatisfy { $0 == "0" }
-            if after != 3 || zeroInteger || spaced || (chars[only] == "." && exponent >= 3) {
+            if after != 3 || zeroInteger || spaced || (chars[only] == "." && (exponent >= 3 || dotIsDecimal)) {
                 decimal = only
             }
         }
