@@ -100,7 +100,7 @@ import Foundation
             let service = ImportService(database: database)
             let wrong = try await run(service, acme.scope, Self.hubspot, kind: .accounts)
             #expect(wrong.status == .failed && wrong.inserted == 0)
-            #expect(wrong.problems.first?.reason.hasPrefix("this file is a HubSpot") == true, "\(wrong.problems)")
+            #expect(wrong.problems.first?.reason.hasPrefix("this file looks like this known export: HubSpot contacts export") == true, "\(wrong.problems)")
             #expect(wrong.problems.first?.reason.contains("import it as contacts") == true)
             #expect(try await count(database, "accounts") == 0)
 

@@ -131,8 +131,6 @@ extension ImportMapping {
         preset.columns.filter { pattern in keys.contains { ImportPreset.matches(pattern.header, $0) } }.count
     }
 
-    /// The kind whose fields the header covers best; required fields (and one-of groups)
-    /// count three times. Ties go to the earlier kind in ``ImportKind/allCases``.
     /// A known export of another kind than `kind` that this header is (a HubSpot contacts export given as accounts),
     /// when no export of `kind` matches it.
     public static func exportOfAnotherKind(than kind: ImportKind, header: [String]) -> ImportPreset? {
@@ -141,6 +139,8 @@ extension ImportMapping {
         return ImportPreset.all.filter { $0.kind != kind && $0.matches(keys: keys) }.max { score($0, keys) < score($1, keys) }
     }
 
+    /// The kind whose fields the header covers best; required fields (and one-of groups)
+    /// count three times. Ties go to the earlier kind in ``ImportKind/allCases``.
     static func detectKind(_ header: [String]) -> ImportKind {
         var best = ImportKind.contacts
         var bestScore = 0

@@ -165,7 +165,7 @@ public final class ImportService: Sendable {
             if let kind = request.kind ?? request.mapping?.kind, let other = ImportMapping.exportOfAnotherKind(than: kind, header: reader.header) {
                 throw FileFailure(problem: ImportProblem(
                     row: 1, column: "columns",
-                    reason: "this file is a \(other.title), which holds \(other.kind.rawValue), not \(kind.rawValue): import it as "
+                    reason: "this file looks like this known export: \(other.title), which holds \(other.kind.rawValue), not \(kind.rawValue): import it as "
                         + "\(other.kind.rawValue), or give a mapping that says which columns are which"))
             }
             let detected = ImportMapping.detect(kind: request.kind ?? request.mapping?.kind, header: reader.header)

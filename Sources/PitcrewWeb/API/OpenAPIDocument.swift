@@ -74,7 +74,7 @@ enum OpenAPIDocument {
             method: "post", path: "/api/v1/imports",
             summary: "Import a CSV or JSON Lines file sent as the request body (marketer); all or nothing unless skip_bad_rows. "
                 + "The import is recorded whatever its outcome: 201 with `status` succeeded, partial (bad rows skipped) or failed (nothing "
-                + "written, every problem listed); a dry run answers 200 with status validated. Bad parameters are 400 problem+json. "
+                + "written, every problem listed); a dry run answers 200 with status validated (or failed when rows have problems and skip_bad_rows is not set). Bad parameters are 400 problem+json. "
                 + "A JSON Lines body may say so by its content type (application/x-ndjson) instead of format=jsonl.", tag: "data",
             response: "ImportReport", status: 201, parameters: ["kind", "format", "file_name", "dry_run", "skip_bad_rows", "mapping", "day_order"]),
         Operation(method: "get", path: "/api/v1/imports", summary: "Imports of the workspace, newest first", tag: "data", response: "ImportReport", list: true, parameters: ["limit", "cursor"]),
