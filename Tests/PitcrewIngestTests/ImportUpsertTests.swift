@@ -474,6 +474,20 @@ import Testing
         }
     }
 
+    /// A touch with only a referrer is classified by it (a social network is Organic Social), and the referrer is kept.
+    @Test(arguments: TestBackend.available)
+    func touchesAreClassifiedByTheirReferrer(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let acme = try await SeededWorkspace.make(AccessService.forTests(database), slug: "acme")
+            let file = "contact_email,occurred_at,Referrer URL\nref@x.example,2024-05-01,https://www.linkedin.com/feed/\n"
+            let report = try await run(database, acme.scope, file, kind: .touchpoints)
+            #expect(report.inserted == 1, "\(report.message) \(report.problems)")
+            #expect(try await rows(database, "SELECT channel, source, referrer FROM touchpoints") == [
+                [.text("Organic Social"), .text("linkedin.com"), .text("https://www.linkedin.com/feed/")],
+            ])
+        }
+    }
+
     /// The source's creation date is the contact's: importing it again with the other day order corrects it.
     @Test(arguments: TestBackend.available)
     func aCorrectedCreateDateIsWritten(backend: TestBackend) async throws {

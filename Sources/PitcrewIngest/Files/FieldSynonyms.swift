@@ -69,6 +69,7 @@ enum FieldSynonyms {
                 ("content", ["content", "utmcontent"]),
                 ("term", ["term", "utmterm", "keyword"]),
                 ("landing_url", ["landingurl", "landingpage", "pageurl", "url"]),
+                ("referrer", ["referrer", "referer", "referrerurl", "referringurl", "referringsite"]),
             ]
         }
         return table.map { field, keys in (field, [HeaderName.key(field)] + keys) }

@@ -75,6 +75,7 @@ public enum ImportKind: String, Sendable, Hashable, Codable, CaseIterable, Custo
                 ImportField(name: "content", type: .text, description: "utm_content."),
                 ImportField(name: "term", type: .text, description: "utm_term."),
                 ImportField(name: "landing_url", type: .text, description: "Landing page URL."),
+                ImportField(name: "referrer", type: .text, description: "The page the visitor came from (classifies the touch when there is no source)."),
             ]
         }
     }

@@ -603,17 +603,17 @@ final class ImportWriter {
     }
 
     /// Where an offline touch came from: the values given, else the landing URL's UTMs or ad click id (a gclid is Google
-    /// Ads), else "(offline)" / "offline".
+    /// Ads) or the referrer (a search engine, a social network), else "(offline)" / "offline".
     static func offlineSignal(_ row: TypedRow) -> TouchSignal {
         let given = TouchSignal(
             source: row.text("source")?.lowercased() ?? "(offline)", medium: row.text("medium")?.lowercased() ?? "offline",
             campaign: row.text("campaign"), term: row.text("term"), content: row.text("content"), landingURL: row.text("landing_url"))
-        guard row.text("source") == nil, let url = row.text("landing_url") else { return given }
+        guard row.text("source") == nil, row.text("landing_url") != nil || row.text("referrer") != nil else { return given }
         var campaign: [String: String] = [:]
         for (key, field) in [("name", "campaign"), ("medium", "medium"), ("term", "term"), ("content", "content")] {
             if let value = row.text(field) { campaign[key] = value }
         }
-        let signal = TouchSignal.from(url: url, referrer: nil, campaign: campaign)
+        let signal = TouchSignal.from(url: row.text("landing_url"), referrer: row.text("referrer"), campaign: campaign)
         return signal.source == "(direct)" ? given : signal
     }
 
@@ -673,12 +673,12 @@ final class ImportWriter {
             inserts += [
                 .text(Identifier.make()), .text(workspaceID), .optional(contact), .optional(contact.flatMap { accounts[$0] }), occurredAt, .text(channel),
                 .optional(source), .optional(medium), .optional(campaign), .optional(content), .optional(term), .optional(row.text("landing_url")),
-                .optional(campaignID(campaign)), .bool(true),
+                .optional(campaignID(campaign)), .bool(true), .optional(row.text("referrer")),
             ]
             inserted += 1
         }
         try await insert(
             "touchpoints", ["id", "workspace_id", "contact_id", "account_id", "occurred_at", "channel", "source", "medium", "campaign", "content", "term",
-                            "landing_url", "campaign_id", "offline"], inserts)
+                            "landing_url", "campaign_id", "offline", "referrer"], inserts)
     }
 }
