@@ -104,6 +104,15 @@ import Foundation
             #expect(wrong.problems.first?.reason.contains("import it as contacts") == true)
             #expect(try await count(database, "accounts") == 0)
 
+            // A HubSpot companies export is recognized as accounts, and refused as contacts.
+            let companies = "Record ID,Company name,Company Domain Name,Industry,Number of Employees,Country/Region\n9001,Initech,initech.example,Software,120,Germany\n"
+            let asContacts = try await run(service, acme.scope, companies, kind: .contacts)
+            #expect(asContacts.status == .failed && asContacts.problems.first?.reason.contains("import it as accounts") == true, "\(asContacts.problems)")
+            let asAccounts = try await run(service, acme.scope, companies, kind: nil)
+            #expect(asAccounts.kind == .accounts && asAccounts.preset == "hubspot_companies" && asAccounts.inserted == 1, "\(asAccounts.message)")
+            let account = try await database.rawRead { raw in try await raw.rows("SELECT name, domain, employees, country, external_id FROM accounts") }
+            #expect(account == [[.text("Initech"), .text("initech.example"), .integer(120), .text("DE"), .text("9001")]])
+
             let mapping = try ImportMapping.load(jsonData: Data(#"{"kind":"contacts","columns":{"E-mail":"email","Kampagne":"traits.campaign"}}"#.utf8))
             let report = try await run(service, acme.scope, "E-mail,Name\nann@acme.example,Ann\n", kind: .contacts, mapping: mapping)
             #expect(report.inserted == 1 && report.notes.contains("The mapping names columns this file does not have, ignored: \"Kampagne\"."))

@@ -11,18 +11,21 @@ public struct ImportPreset: Sendable, Hashable {
     /// Header signature: every group must have one header present (normalized with
     /// ``HeaderName/key(_:)``; an entry ending in `*` matches by prefix).
     var signature: [[String]]
+    /// Headers the export never has (a companies export has no email): a file with one is not this export.
+    var excluded: [String]
     /// Header patterns → targets, in order of preference: when two present headers map to
     /// the same field the earlier entry wins (Meta "Day" over "Reporting starts").
     var columns: [(header: String, target: String)]
     public var channel: String?
     public var source: String?
 
-    init(name: String, title: String, kind: ImportKind, signature: [[String]],
+    init(name: String, title: String, kind: ImportKind, signature: [[String]], excluded: [String] = [],
          columns: [(String, String)], channel: String? = nil, source: String? = nil) {
         self.name = name
         self.title = title
         self.kind = kind
         self.signature = signature
+        self.excluded = excluded
         self.columns = columns.map { (HeaderName.key($0.0) + ($0.0.hasSuffix("*") ? "*" : ""), $0.1) }
         self.channel = channel
         self.source = source
@@ -41,7 +44,7 @@ public struct ImportPreset: Sendable, Hashable {
     func matches(keys: [String]) -> Bool {
         signature.allSatisfy { group in
             group.contains { pattern in keys.contains { Self.matches(pattern, $0) } }
-        }
+        } && !excluded.contains { pattern in keys.contains { Self.matches(pattern, $0) } }
     }
 
     /// All presets, most specific first.
@@ -55,6 +58,15 @@ public struct ImportPreset: Sendable, Hashable {
                 ("Associated Company", "company"), ("Job Title", "title"), ("Lifecycle Stage", "lifecycle_stage"),
                 ("Country/Region", "country"), ("Country", "country"), ("Create Date", "created_at"),
                 ("Website URL", "website"), ("Company Domain Name", "company_domain"),
+            ]),
+        ImportPreset(
+            name: "hubspot_companies", title: "HubSpot companies export", kind: .accounts,
+            signature: [["recordid"], ["companyname", "name"], ["companydomainname", "numberofemployees", "industry"]],
+            excluded: ["email", "firstname", "lastname"],
+            columns: [
+                ("Record ID", "external_id"), ("Company name", "name"), ("Name", "name"), ("Company Domain Name", "domain"),
+                ("Website URL", "website"), ("Industry", "industry"), ("Number of Employees", "employees"),
+                ("Country/Region", "country"), ("Country", "country"),
             ]),
         ImportPreset(
             name: "salesforce_leads", title: "Salesforce leads", kind: .contacts,
