@@ -282,6 +282,13 @@ import Testing
                 ImportRequest(kind: .spend, mapping: euros, fileName: "s.csv"))
             #expect(dollars.inserted == 1, "\(dollars.message) \(dollars.problems)")
             #expect(try await rows(database, "SELECT currency FROM spend WHERE day = '2024-08-03'") == [[.text("USD")]])
+            // A Meta report without a daily breakdown gives a month per row: refused, not stored as its first day. With a
+            // Day column (a daily export also carries the report's range) the range is not the row's.
+            let monthly = "Reporting starts,Reporting ends,Campaign name,Amount spent (USD),Impressions\n2024-01-01,2024-01-31,Meta Month,3100.00,1000\n"
+            let refused = try await run(database, acme.scope, monthly, kind: .spend)
+            #expect(refused.status == .failed && refused.problems.first?.reason.hasPrefix("the row covers 2024-01-01 to 2024-01-31") == true, "\(refused.problems)")
+            let daily = "Campaign name,Day,Amount spent (USD),Reporting starts,Reporting ends\nMeta Daily,2024-01-05,10.00,2024-01-01,2024-01-31\n"
+            #expect(try await run(database, acme.scope, daily, kind: .spend).inserted == 1)
             let twice = "Day,Campaign,Cost,Impr.,Clicks\n2024-06-01,Dup Campaign,100.00,1000,10\n2024-06-01,Dup Campaign,100.00,1000,10\n"
             let doubled = try await run(database, acme.scope, twice, kind: .spend)
             #expect(doubled.status == .failed && doubled.problems.map(\.reason) == ["exact duplicate of row 2"])

@@ -55,6 +55,9 @@ public enum ImportKind: String, Sendable, Hashable, Codable, CaseIterable, Custo
         case .spend:
             return [
                 ImportField(name: "day", type: .date, required: true, description: "Day the spend is for."),
+                ImportField(
+                    name: "day_end", type: .date,
+                    description: "Last day a row covers, in reports that give a range per row (Meta's Reporting ends): a row of more than one day is refused, as spend is kept by day."),
                 ImportField(name: "channel", type: .text, required: true, description: "Marketing channel (Paid Search, Paid Social…); ad-report presets set it."),
                 ImportField(name: "campaign", type: .text, description: "Campaign name or utm_campaign."),
                 ImportField(name: "cost", type: .money, required: true, description: "Amount spent."),

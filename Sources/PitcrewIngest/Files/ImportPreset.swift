@@ -109,7 +109,7 @@ public struct ImportPreset: Sendable, Hashable {
             name: "meta_ads", title: "Meta Ads report", kind: .spend,
             signature: [["campaignname"], ["amountspent*"], ["day", "reportingstarts"]],
             columns: [
-                ("Day", "day"), ("Reporting starts", "day"), ("Campaign name", "campaign"),
+                ("Day", "day"), ("Reporting starts", "day"), ("Reporting ends", "day_end"), ("Campaign name", "campaign"),
                 ("Amount spent*", "cost"), ("Impressions", "impressions"), ("Link clicks", "clicks"),
                 ("Clicks (all)", "clicks"), ("Currency", "currency"),
             ],
@@ -118,7 +118,7 @@ public struct ImportPreset: Sendable, Hashable {
             name: "linkedin_ads", title: "LinkedIn Ads campaign performance", kind: .spend,
             signature: [["startdateinutc"], ["campaignname"], ["totalspent"]],
             columns: [
-                ("Start Date (in UTC)", "day"), ("Campaign Name", "campaign"), ("Total Spent", "cost"),
+                ("Start Date (in UTC)", "day"), ("End Date (in UTC)", "day_end"), ("Campaign Name", "campaign"), ("Total Spent", "cost"),
                 ("Currency", "currency"), ("Impressions", "impressions"), ("Clicks", "clicks"),
             ],
             channel: "Paid Social", source: "linkedin_ads"),

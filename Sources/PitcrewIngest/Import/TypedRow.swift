@@ -34,6 +34,8 @@ struct RowNormalizer {
     let currency: String
     private let types: [String: ImportFieldType]
     private let memo = NormalizerMemo()
+    /// Spend: the day is the start of a range the row gives (no column of its own named Day).
+    private let rangeStartsTheDay: Bool
 
     init(kind: ImportKind, mapper: RowMapper, dayOrder: DayOrder, defaultCountry: String, currency: String) {
         self.kind = kind
@@ -43,6 +45,7 @@ struct RowNormalizer {
         self.currency = currency
         var types: [String: ImportFieldType] = [:]
         for field in kind.fields { types[field.name] = field.type }
+        rangeStartsTheDay = mapper.column(of: "day_end") != nil && mapper.column(of: "day").map(HeaderName.key) != "day"
         self.types = types
     }
 
@@ -154,6 +157,13 @@ struct RowNormalizer {
                 default: typed.problems.append(problem(mapped, field, raw, "is not true/false or yes/no"))
                 }
             }
+        }
+        // A report row covering a range of days (Meta without a daily breakdown) is not one day's spend. (Only when the
+        // day itself comes from the range's start: a daily Meta export also carries the whole report's range.)
+        if kind == .spend, rangeStartsTheDay, let first = typed.text("day"), let last = typed.text("day_end"), last != first {
+            typed.problems.append(problem(
+                mapped, "day_end", mapped.values["day_end"] ?? last,
+                "the row covers \(first) to \(last), not one day: export the report with a daily breakdown (by day)"))
         }
         // A key column that only said "n/a" leaves the row without a key, as an empty one would.
         for group in sawPlaceholder ? kind.requiredAlternatives : []

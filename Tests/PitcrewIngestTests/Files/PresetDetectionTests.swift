@@ -88,7 +88,7 @@ struct PresetDetectionTests {
         #expect(detected.mapping.source == "meta_ads")
         #expect(detected.mapping.currency == "EUR")
         #expect(detected.mapping.columns == [
-            "Reporting starts": "", "Reporting ends": "", "Campaign name": "campaign", "Clicks (all)": "",
+            "Reporting starts": "", "Reporting ends": "day_end", "Campaign name": "campaign", "Clicks (all)": "",
             "Impressions": "impressions", "Amount spent (EUR)": "cost", "Link clicks": "clicks", "Day": "day",
         ])
         #expect(detected.notes[3].outcome == .ignored(reason: "field clicks is already mapped from column \"Link clicks\""))
