@@ -108,9 +108,12 @@ public struct DelimitedReader: RecordReader {
         self.delimiter = delimiter ?? .comma
         self.shortRows = shortRows
         try skipByteOrderMark()
+        // Excel's "sep=;" first line names the delimiter.
+        let declared = delimiter == nil ? try skipSeparatorLine() : nil
+        if let declared { self.delimiter = declared }
         try skipLeadingLines(skipLines)
         if skipLines == 0 { try skipTitleLines() }
-        if delimiter == nil {
+        if delimiter == nil, declared == nil {
             self.delimiter = try detectDelimiter()
         }
         guard let first = try nextRawRecord() else {
@@ -274,6 +277,22 @@ public struct DelimitedReader: RecordReader {
 
     /// Skips report titles above the table (Google Ads downloads start with "Campaign report" and a quoted date range):
     /// up to five leading lines without any candidate delimiter outside quotes, when a line with delimiters follows.
+    /// Consumes a first line `sep=X` (written by Excel so that it opens the file with delimiter X) and returns X.
+    private mutating func skipSeparatorLine() throws -> Delimiter? {
+        try ensure(7)
+        let b = window.buffer
+        let s = window.start
+        guard window.available >= 5, [b[s], b[s + 1], b[s + 2]].map({ $0 | 0x20 }) == Array("sep".utf8), b[s + 3] == UInt8(ascii: "="),
+            let declared = Delimiter.allCases.first(where: { $0.byte == b[s + 4] })
+        else { return nil }
+        var end = s + 5
+        if end < window.end, b[end] == DelimitedRecordParser.carriageReturn { end += 1 }
+        guard end < window.end, b[end] == DelimitedRecordParser.lineFeed else { return nil }
+        window.start = end + 1
+        line += 1
+        return declared
+    }
+
     private mutating func skipTitleLines() throws {
         if window.available == 0, try !refill() { return }
         let candidates = Set(Delimiter.allCases.map(\.byte))

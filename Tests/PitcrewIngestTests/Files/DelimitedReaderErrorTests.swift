@@ -123,3 +123,15 @@ struct DelimitedReaderErrorTests {
         #expect(error?.row == 2)
     }
 }
+
+@Suite struct ExcelSeparatorLineTests {
+    /// Excel writes "sep=;" as the first line so that it opens the file with that delimiter: the line names the
+    /// delimiter and is not the header; rows keep their line numbers.
+    @Test func theSeparatorLineNamesTheDelimiter() throws {
+        let read = try readDelimited("sep=;\r\nemail;name,with comma\r\na@b.example;A, B\r\n")
+        #expect(read.delimiter == .semicolon && read.header == ["email", "name,with comma"])
+        #expect(read.records.first?.fields == ["a@b.example", "A, B"] && read.records.first?.row == 3)
+        let plain = try readDelimited("sepal,width\n1,2\n")
+        #expect(plain.header == ["sepal", "width"])
+    }
+}
