@@ -474,6 +474,11 @@ import Testing
             #expect(partial.updated == 1, "\(partial.message)")
             #expect(try await rows(database, "SELECT amount_minor, account_id, closed_at FROM opportunities WHERE external_id = 'O1'") == kept)
             #expect(try await rows(database, "SELECT name FROM opportunities WHERE external_id = 'O1'") == [[.text("Big renamed")]])
+            // An account named in another case is the same account.
+            let lowerName = try await run(
+                database, acme.scope, "Opportunity ID,Opportunity Name,Account Name,Stage,Created Date\nO4,Lower,initech,Proposal,2024-02-01\n", kind: .opportunities)
+            #expect(lowerName.notes.isEmpty, "\(lowerName.notes)")
+            #expect(try await rows(database, "SELECT a.name FROM opportunities o JOIN accounts a ON a.id = o.account_id WHERE o.external_id = 'O4'") == [[.text("Initech")]])
             // A closed deal that never had a close date is said so.
             let undated = try await run(
                 database, acme.scope, "Opportunity ID,Opportunity Name,Stage,Created Date\nO3,No date,Closed Won,2024-01-15\n", kind: .opportunities)

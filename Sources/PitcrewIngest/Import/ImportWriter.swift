@@ -423,7 +423,13 @@ final class ImportWriter {
         let existing = try await ids("opportunities", "external_id", Set(rows.compactMap { $0.text("external_id") }))
         let accountsByExternal = try await ids("accounts", "external_id", Set(rows.compactMap { $0.text("account_external_id") }))
         let accountsByDomain = try await ids("accounts", "domain", Set(rows.compactMap { $0.text("account_domain") }))
-        let accountsByName = try await ids("accounts", "name", Set(rows.compactMap { $0.text("account_name") }))
+        var accountsByName = try await ids("accounts", "name", Set(rows.compactMap { $0.text("account_name") }))
+        // A name written in another case ("globex corp" for "Globex Corp") is the same account.
+        let otherCase = Set(rows.compactMap { $0.text("account_name") }.filter { accountsByName[$0] == nil })
+        if !otherCase.isEmpty {
+            let byLower = try await raw.oldestIDs("accounts", "lower(name)", Set(otherCase.map { $0.lowercased() }), workspaceID: workspaceID)
+            for name in otherCase { if let id = byLower[name.lowercased()] { accountsByName[name] = id } }
+        }
         let contacts = try await contactIDs(.email, Set(rows.compactMap { $0.text("contact_email") }))
         var stored = try await storedValues("opportunities", Self.opportunityColumns, Set(existing.values))
         var inserts: [[SQLValue]] = []
