@@ -382,6 +382,11 @@ import Testing
                 [.text("H-1"), .text("Samuel"), .integer(CalendarDate("2024-01-02")!.startMillis)],
             ])
             #expect(try await rows(database, "SELECT value FROM identities WHERE kind = 'external_id' ORDER BY value") == [[.text("S-10")], [.text("S-9")]])
+            // Both ids find the contact in a search.
+            let search = ContactService(database: database)
+            for id in ["H-1", "S-9"] {
+                #expect(try await search.contacts(acme.scope, search: id, after: nil).items.map(\.email) == ["same@x.example"], "\(id)")
+            }
             // A later row with only the other system's id updates that contact, not a new one.
             let byOtherID = try await run(database, acme.scope, "Lead ID,Title\nS-9,VP Sales\n", kind: .contacts)
             #expect(byOtherID.inserted == 0 && byOtherID.updated == 1)

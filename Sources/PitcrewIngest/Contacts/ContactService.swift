@@ -110,7 +110,8 @@ public struct ContactService: Sendable {
     }
 
     /// Newest first (by id); `after` is the last id of the previous page, `nextCursor` the id to pass for the next one.
-    /// `search` matches part of the email, first name, last name or full name, case-insensitively.
+    /// `search` matches part of the email, first name, last name or full name, case-insensitively, or a record id
+    /// exactly (the contact's own, or another system's it keeps as an identity).
     public func contacts(
         _ scope: AccessScope, search: String?, limit: Int = 50, after: String?
     ) async throws -> (items: [ContactSummary], nextCursor: String?) {
@@ -125,8 +126,10 @@ public struct ContactService: Sendable {
         if let pattern = Self.likePattern(search) {
             conditions.append(
                 "(LOWER(c.email) LIKE ? ESCAPE '\\' OR LOWER(c.first_name) LIKE ? ESCAPE '\\' OR LOWER(c.last_name) LIKE ? ESCAPE '\\'"
-                    + " OR LOWER(COALESCE(c.first_name, '') || ' ' || COALESCE(c.last_name, '')) LIKE ? ESCAPE '\\')")
-            binds += Array(repeating: .text(pattern), count: 4)
+                    + " OR LOWER(COALESCE(c.first_name, '') || ' ' || COALESCE(c.last_name, '')) LIKE ? ESCAPE '\\'"
+                    + " OR c.external_id = ? OR c.id IN (SELECT contact_id FROM identities WHERE workspace_id = ? AND kind = 'external_id' AND value = ?))")
+            let id = SQLValue.text(search?.trimmingASCIIWhitespace() ?? "")
+            binds += Array(repeating: .text(pattern), count: 4) + [id, .text(scope.workspace.id), id]
         }
         let sql = """
             SELECT \(Self.summaryColumns) FROM contacts c
