@@ -80,7 +80,7 @@ enum OpenAPIDocument {
         Operation(method: "get", path: "/api/v1/imports", summary: "Imports of the workspace, newest first", tag: "data", response: "ImportReport", list: true, parameters: ["limit", "cursor"]),
         Operation(method: "get", path: "/api/v1/imports/{id}", summary: "One import's report, with every problem (row, column, value, reason)", tag: "data", response: "ImportReport"),
         Operation(
-            method: "get", path: "/api/v1/contacts", summary: "Contacts, newest first; q matches part of the email or name", tag: "data",
+            method: "get", path: "/api/v1/contacts", summary: "Contacts, newest first; q matches part of the email or name, or a record id exactly (the contact's own or another system's it keeps)", tag: "data",
             response: "ContactSummary", list: true, parameters: ["limit", "cursor", "q"]),
         Operation(
             method: "get", path: "/api/v1/contacts/{id}",
