@@ -505,6 +505,19 @@ import Testing
         }
     }
 
+    /// A JSON Lines `traits` object gives one trait per member (numbers and booleans as written), not one string.
+    @Test(arguments: TestBackend.available)
+    func jsonLinesTraitObjectsAreFlattened(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let acme = try await SeededWorkspace.make(AccessService.forTests(database), slug: "acme")
+            let lines = #"{"email":"nd1@x.example","plan":"team","traits":{"Plan":"pro","seats":5,"trial":true,"tags":["a","b"]}}"# + "\n"
+            let report = try await run(database, acme.scope, lines, kind: .contacts, file: "c.jsonl")
+            #expect(report.inserted == 1, "\(report.message) \(report.problems)")
+            let traits = try #require(try await rows(database, "SELECT traits FROM contacts").first?.first?.text)
+            #expect(traits == #"{"plan":"team","seats":"5","tags":"[\"a\",\"b\"]","trial":"true"}"#, "\(traits)")
+        }
+    }
+
     /// The source's creation date is the contact's: importing it again with the other day order corrects it.
     @Test(arguments: TestBackend.available)
     func aCorrectedCreateDateIsWritten(backend: TestBackend) async throws {

@@ -1,3 +1,4 @@
+import Foundation
 import PitcrewCore
 import PitcrewStore
 
@@ -177,12 +178,31 @@ struct RowNormalizer {
             typed.companyDomain = typed.text("company_domain") ?? typed.text("website").flatMap(CompanyDomain.fromWebsite)
                 ?? typed.text("email").flatMap(CompanyDomain.fromNormalizedEmail)
             typed.contactColumns = ImportWriter.contactFields.map { typed.values[$0] ?? .null }
+            if let nested = typed.traits["traits"], nested.hasPrefix("{") { Self.flattenTraits(nested, into: &typed.traits) }
             if !typed.traits.isEmpty {
                 typed.traitsJSON = "{" + typed.traits.sorted { $0.key < $1.key }.map { JSONText.string($0.key) + ":" + JSONText.string($0.value) }
                     .joined(separator: ",") + "}"
             }
         }
         return typed
+    }
+
+    /// A JSON Lines `"traits": {…}` object (as Segment and CRM APIs write them) gives one trait per member, named as a
+    /// column would be; members a column already gave stay as the column gave them. Not an object: kept as it is.
+    static func flattenTraits(_ json: String, into traits: inout [String: String]) {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any] else { return }
+        traits.removeValue(forKey: "traits")
+        for (key, value) in object {
+            let name = HeaderName.traitName(key)
+            guard !name.isEmpty, traits[name] == nil, !(value is NSNull) else { continue }
+            switch value {
+            case let text as String: traits[name] = text
+            case let number as NSNumber:
+                traits[name] = String(cString: number.objCType) == "c" ? (number.boolValue ? "true" : "false") : number.stringValue
+            default:
+                traits[name] = (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) }
+            }
+        }
     }
 
     func problem(_ mapped: MappedRow, _ field: String, _ value: String, _ reason: String) -> ImportProblem {
