@@ -107,7 +107,10 @@ import Testing
             }
             #expect(location.hasPrefix("/data/imports/") && !location.contains("staged"))
             let report = try await browser.get(client, location)
-            #expect(report.status == .ok && report.text.contains(">partial<") && report.text.contains("3 rows read: 2 inserted, 0 updated, 1 skipped"))
+            let recorded = try await fixture.services.imports.imports(fixture.a.scope).first
+            #expect(
+                report.status == .ok && report.text.contains(">partial<") && report.text.contains("3 rows read: 2 inserted, 0 updated, 1 skipped"),
+                "at \(location): \(report.status), recorded \(recorded.map { "\($0.status) \($0.message)" } ?? "nothing")")
             #expect(report.text.contains("is not an email address") && report.text.contains("&lt;i&gt;nope&lt;/i&gt;") && !report.text.contains("<i>nope"))
             #expect(report.text.contains("&lt;img src=x onerror=alert(1)&gt;.csv") && !report.text.contains("<img src=x"))
             #expect(report.text.contains("\(location)/problems.csv") && !report.text.contains("http-equiv=\"refresh\""))
