@@ -1,6 +1,5 @@
 public import PitcrewCore
 public import PitcrewStore
-import PitcrewStack
 import Foundation
 import SQLKit
 
@@ -152,7 +151,7 @@ public struct DemoGenerator: Sendable {
                 id, workspace.id, name, vendor, "https://www.\(vendor.lowercased().filter { $0.isLetter || $0.isNumber }).com", category, subcategory,
                 status, "\(rng.pick(DemoCatalog.firstNames)) \(rng.pick(DemoCatalog.lastNames))",
                 "\(extra.pick(DemoCatalog.firstNames)) \(extra.pick(DemoCatalog.lastNames))",
-                "[" + capabilities.map { "\"\($0)\"" }.joined(separator: ",") + "]", "[\"\(team)\"]", now, now, Tool.nameKey(name),
+                "[" + capabilities.map { "\"\($0)\"" }.joined(separator: ",") + "]", "[\"\(team)\"]", now, now, NameKey.of(name),
             ])
             if annualCost > 0 {
                 // Spread end dates so some renew within 30, 90 and 120 days.

@@ -19,9 +19,6 @@ public struct Tool: Sendable, Codable, Equatable {
     public var playbookLinks: [String]
     public var createdAt: Int64
     public var updatedAt: Int64
-
-    /// The name as the database compares it (`tools.name_key`, unique per workspace; see `NameKey`).
-    public static func nameKey(_ name: String) -> String { NameKey.of(name) }
 }
 
 public enum BillingPeriod: String, Sendable, Codable, CaseIterable {

@@ -82,7 +82,7 @@ public enum StackStore {
     /// The tool of this name in any case ("HubSpot" is "hubspot": usage files and people write both), the exact one first.
     /// (A tool whose name differed only in case from an older one's before migration 0007 has its key and `#id`.)
     public static func tool(_ db: any SQLDatabase, workspaceID: String, name: String) async throws -> Tool? {
-        let key = Tool.nameKey(name)
+        let key = NameKey.of(name)
         let twin = key + "#"
         return try await db.raw(
             """
@@ -101,7 +101,7 @@ public enum StackStore {
             VALUES (\(bind: t.id), \(bind: t.workspaceID), \(bind: t.name), \(bind: t.vendor), \(bind: t.website), \(bind: t.category),
                     \(bind: t.subcategory), \(bind: t.status.rawValue), \(bind: t.businessOwner), \(bind: t.technicalOwner),
                     \(bind: json(t.capabilities)), \(bind: json(t.teams)), \(bind: t.notes), \(bind: json(t.playbookLinks)),
-                    \(bind: t.createdAt), \(bind: t.updatedAt), \(bind: Tool.nameKey(t.name)))
+                    \(bind: t.createdAt), \(bind: t.updatedAt), \(bind: NameKey.of(t.name)))
             """
         ).run()
     }
@@ -109,7 +109,7 @@ public enum StackStore {
     static func update(_ db: any SQLDatabase, _ t: Tool) async throws {
         try await db.raw(
             """
-            UPDATE tools SET name_key = CASE WHEN name = \(bind: t.name) THEN name_key ELSE \(bind: Tool.nameKey(t.name)) END, name = \(bind: t.name), vendor = \(bind: t.vendor), website = \(bind: t.website), category = \(bind: t.category),
+            UPDATE tools SET name_key = CASE WHEN name = \(bind: t.name) THEN name_key ELSE \(bind: NameKey.of(t.name)) END, name = \(bind: t.name), vendor = \(bind: t.vendor), website = \(bind: t.website), category = \(bind: t.category),
                 subcategory = \(bind: t.subcategory), status = \(bind: t.status.rawValue), business_owner = \(bind: t.businessOwner),
                 technical_owner = \(bind: t.technicalOwner), capabilities = \(bind: json(t.capabilities)), teams = \(bind: json(t.teams)),
                 notes = \(bind: t.notes), playbook_links = \(bind: json(t.playbookLinks)), updated_at = \(bind: t.updatedAt)

@@ -233,9 +233,12 @@ final class ImportWriter {
             if existing == nil, let email { existing = seenByEmail[email] ?? existingByEmail[email] }
             // A contact keeps the record id it has; another one (found by email, or by an id it keeps as an identity) is
             // kept as an identity, never written over it.
+            // (Stored values of this chunk's contacts were read above; one found otherwise, earlier in the chunk, is read now.)
+            if let existing, pending[existing] == nil, stored[existing] == nil {
+                stored.merge(try await storedContacts([existing])) { first, _ in first }
+            }
             var otherRecordID = false
             if let existing, let external {
-                if stored[existing] == nil, pending[existing] == nil { stored.merge(try await storedContacts([existing])) { first, _ in first } }
                 let current = pending[existing].map { inserts[$0 + externalColumn].text } ?? stored[existing]?["external_id"] ?? nil
                 if let current, current != external {
                     otherRecordID = true
@@ -262,11 +265,12 @@ final class ImportWriter {
             // The source's creation date is the contact's when the row is that contact's own record (its record id, or
             // no other one), not another system's record of the same person.
             let created = otherRecordID ? nil : rows[index].integer("created_at")
-            let skipped: Set<Int> = [otherRecordID ? externalColumn : -1, keepEmail ? emailColumn : -1]
+            // Columns this row does not write: another system's record id, an email that stays where it is.
+            func writes(_ position: Int) -> Bool { !(otherRecordID && position == externalColumn) && !(keepEmail && position == emailColumn) }
             let domain = rows[index].companyDomain
             let account = domain.flatMap { accounts[$0] } ?? (domain == nil ? rows[index].text("company").flatMap { accountsByName[$0] } : nil)
             if let existing, let start = pending[existing] {
-                for (position, value) in rows[index].contactColumns.enumerated() where value != .null && !skipped.contains(position) {
+                for (position, value) in rows[index].contactColumns.enumerated() where value != .null && writes(position) {
                     // An email replaced before the contact is even stored is kept as an identity, as for a stored one.
                     if position == emailColumn, let old = inserts[start + position].text, old != value.text {
                         otherRecordIDs += [workspace, .text(IdentityKind.email.rawValue), .text(old), .text(existing), .integer(now)]
@@ -283,11 +287,9 @@ final class ImportWriter {
             }
             if let existing {
                 let row = rows[index]
-                // Stored values of this chunk's contacts were read above; a contact found otherwise is read now.
-                if stored[existing] == nil { stored.merge(try await storedContacts([existing])) { first, _ in first } }
                 var current = stored[existing] ?? [:]
                 var assignments = zip(Self.contactFields.indices, row.contactColumns).filter {
-                    $0.1 != .null && $0.1.text != current[Self.contactFields[$0.0]] ?? nil && !skipped.contains($0.0)
+                    $0.1 != .null && $0.1.text != current[Self.contactFields[$0.0]] ?? nil && writes($0.0)
                 }.map { (Self.contactFields[$0.0], $0.1) }
                 if let account, account != current["account_id"] ?? nil { assignments.append(("account_id", .text(account))) }
                 // The source's creation date (a CRM's Create Date) is the contact's: a corrected file corrects it.
@@ -346,15 +348,7 @@ final class ImportWriter {
 
     /// Column → value of the stored contacts (`contactFields`, account and traits), by id.
     private func storedContacts(_ ids: Set<String>) async throws -> [String: [String: String?]] {
-        let columns = Self.contactFields + ["account_id", "traits", "created_at"]
-        var found: [String: [String: String?]] = [:]
-        for row in try await raw.rows(in: ids, leading: [.text(workspaceID)], {
-            "SELECT id, \(columns.joined(separator: ", ")) FROM contacts WHERE workspace_id = ? AND id IN (\($0))"
-        }) {
-            guard let id = row[0].text else { continue }
-            found[id] = Dictionary(uniqueKeysWithValues: zip(columns, row.dropFirst().map(\.text)))
-        }
-        return found
+        try await storedValues("contacts", Self.contactFields + ["account_id", "traits", "created_at"], ids, as: \.text)
     }
 
     static let accountFields = ["name", "domain", "industry", "employees", "country", "external_id"]
@@ -397,14 +391,16 @@ final class ImportWriter {
         try await insert("accounts", Self.accountFields + ["id", "workspace_id", "created_at", "updated_at"], inserts)
     }
 
-    /// Stored values of `columns` of rows of `table`, by id (what an update compares with).
-    private func storedValues(_ table: String, _ columns: [String], _ ids: Set<String>) async throws -> [String: [String: SQLValue]] {
-        var found: [String: [String: SQLValue]] = [:]
+    /// Stored values of `columns` of rows of `table`, by id (what an update compares with), each read by `value`.
+    private func storedValues<Value>(
+        _ table: String, _ columns: [String], _ ids: Set<String>, as value: (SQLValue) -> Value = { $0 }
+    ) async throws -> [String: [String: Value]] {
+        var found: [String: [String: Value]] = [:]
         for row in try await raw.rows(in: ids, leading: [.text(workspaceID)], {
             "SELECT id, \(columns.joined(separator: ", ")) FROM \(table) WHERE workspace_id = ? AND id IN (\($0))"
         }) {
             guard let id = row[0].text else { continue }
-            found[id] = Dictionary(uniqueKeysWithValues: zip(columns, row.dropFirst()))
+            found[id] = Dictionary(uniqueKeysWithValues: zip(columns, row.dropFirst().map(value)))
         }
         return found
     }

@@ -37,6 +37,8 @@ struct RowNormalizer {
     private let memo = NormalizerMemo()
     /// Spend: the day is the start of a range the row gives (no column of its own named Day).
     private let rangeStartsTheDay: Bool
+    /// What a bare "$" in a currency column means: the import's currency when that is written with one, else US dollars.
+    private let dollar: String
 
     init(kind: ImportKind, mapper: RowMapper, dayOrder: DayOrder, defaultCountry: String, currency: String) {
         self.kind = kind
@@ -46,6 +48,7 @@ struct RowNormalizer {
         self.currency = currency
         var types: [String: ImportFieldType] = [:]
         for field in kind.fields { types[field.name] = field.type }
+        dollar = Currency.dollarSigns.contains(currency.uppercased()) ? currency : "USD"
         rangeStartsTheDay = mapper.column(of: "day_end") != nil && mapper.column(of: "day").map(HeaderName.key) != "day"
         self.types = types
     }
@@ -70,8 +73,7 @@ struct RowNormalizer {
         // The row's currency first: money fields are read in it.
         var rowCurrency = currency
         if let raw = mapped["currency"] {
-            // A bare "$" is the workspace's currency only when that is written with one (else it is US dollars).
-            if let code = Currency.code(from: raw, dollarDefault: Currency.dollarSigns.contains(currency.uppercased()) ? currency : "USD") {
+            if let code = Currency.code(from: raw, dollarDefault: dollar) {
                 rowCurrency = code
                 typed.values["currency"] = .text(code)
             } else {
