@@ -54,6 +54,8 @@ int main(int argc, char **argv) {
     if (strstr(variant, "partext")) run(db, "DROP INDEX contacts_external; CREATE INDEX contacts_external ON contacts (workspace_id, external_id) WHERE external_id IS NOT NULL");
     // "intkey": only the contacts' own key an integer (the row id); workspace and account ids stay text.
     int intkey = strstr(variant, "intkey") != 0;
+    // "shortid": contact and account ids of 16 characters instead of a 36-character UUID.
+    int shortid = strstr(variant, "shortid") != 0;
     if (intkey)
         run(db, "DROP TABLE contacts; CREATE TABLE contacts (id INTEGER PRIMARY KEY, workspace_id TEXT NOT NULL, email TEXT,"
                 " first_name TEXT, last_name TEXT, title TEXT, phone TEXT, country TEXT, account_id TEXT, lifecycle_stage TEXT,"
@@ -74,7 +76,8 @@ int main(int argc, char **argv) {
     if (!lean) {
         sqlite3_prepare_v2(db, "INSERT INTO accounts (id, workspace_id, name, domain, created_at, updated_at) VALUES (?, ?, ?, ?, 0, 0)", -1, &account, 0);
         for (int a = 0; a < 50000; a++) {
-            snprintf(accountID, sizeof accountID, "019%05x-0000-7000-8000-%012x", 1, 10000000 + a);
+            if (shortid) snprintf(accountID, sizeof accountID, "0a%06xk%07x", 1, 10000000 + a);
+            else snprintf(accountID, sizeof accountID, "019%05x-0000-7000-8000-%012x", 1, 10000000 + a);
             snprintf(name, sizeof name, "Company%d", a);
             snprintf(domain, sizeof domain, "company%d.example", a);
             sqlite3_bind_text(account, 1, accountID, -1, SQLITE_TRANSIENT);
@@ -99,8 +102,13 @@ int main(int argc, char **argv) {
         int company = rand() % 50000;
         snprintf(email, sizeof email, "person%d@company%d.example", i, company);
         snprintf(external, sizeof external, "%d", 100000 + i);
-        snprintf(id, sizeof id, "019%05x-0000-7000-8000-%012x", i >> 20, i);
-        snprintf(accountID, sizeof accountID, "019%05x-0000-7000-8000-%012x", 1, 10000000 + company);
+        if (shortid) {
+            snprintf(id, sizeof id, "0c%06xk%07x", i >> 20, i);
+            snprintf(accountID, sizeof accountID, "0a%06xk%07x", 1, 10000000 + company);
+        } else {
+            snprintf(id, sizeof id, "019%05x-0000-7000-8000-%012x", i >> 20, i);
+            snprintf(accountID, sizeof accountID, "019%05x-0000-7000-8000-%012x", 1, 10000000 + company);
+        }
         if (lookup) {
             if (lean) { sqlite3_bind_text(find, 1, email, -1, SQLITE_STATIC); }
             else { sqlite3_bind_text(find, 1, ws, -1, SQLITE_STATIC); sqlite3_bind_text(find, 2, email, -1, SQLITE_STATIC); }

@@ -68,14 +68,25 @@ public enum CampaignStore {
         ).run()
     }
 
-    /// Spend imported before the campaign existed (kept with the campaign's name as the file wrote it) becomes the
-    /// campaign's once a campaign of that name or UTM campaign exists, as an import after it would have linked it.
-    static func linkSpend(_ db: any SQLDatabase, _ campaign: Campaign) async throws {
+    /// Spend and touchpoints that arrived before the campaign existed (kept with the campaign as the file or the UTM
+    /// wrote it) become the campaign's once a campaign of that name or UTM campaign exists, as if they had arrived after
+    /// it: spend and imported (offline) touches by name or UTM campaign, tracked touches by UTM campaign only (as
+    /// collection links them). Rows another campaign has keep it. Each is a lookup in an index of the unlinked rows.
+    static func linkUnlinked(_ db: any SQLDatabase, _ campaign: Campaign) async throws {
+        let name = campaign.name.lowercased()
+        let utm = campaign.utmCampaign?.lowercased()
+        let names = [name, utm ?? name]
         try await db.raw(
             """
             UPDATE spend SET campaign_id = \(bind: campaign.id)
-            WHERE workspace_id = \(bind: campaign.workspaceID) AND campaign_id IS NULL AND campaign IS NOT NULL
-                AND (lower(campaign) = lower(\(bind: campaign.name)) OR lower(campaign) = lower(\(bind: campaign.utmCampaign ?? campaign.name)))
+            WHERE workspace_id = \(bind: campaign.workspaceID) AND campaign_id IS NULL AND campaign IS NOT NULL AND lower(campaign) IN \(SQLBind.group(names))
+            """
+        ).run()
+        try await db.raw(
+            """
+            UPDATE touchpoints SET campaign_id = \(bind: campaign.id)
+            WHERE workspace_id = \(bind: campaign.workspaceID) AND campaign_id IS NULL AND campaign IS NOT NULL AND lower(campaign) IN \(SQLBind.group(names))
+                AND (offline = TRUE OR lower(campaign) = \(bind: utm ?? ""))
             """
         ).run()
     }

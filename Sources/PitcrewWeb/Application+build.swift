@@ -34,7 +34,7 @@ public struct AppServices: Sendable {
         self.imports = ImportService(database: database)
         self.contacts = ContactService(database: database)
         self.stack = StackServices(database: database)
-        self.jobs = JobRunner(database: database, handlers: stack.jobHandlers(database: database, smtp: smtp), periodic: StackServices.periodicJobs)
+        self.jobs = JobRunner(database: database, handlers: stack.jobHandlers(database: database, smtp: smtp).merging(campaigns.jobHandlers()) { first, _ in first }, periodic: StackServices.periodicJobs)
     }
 }
 

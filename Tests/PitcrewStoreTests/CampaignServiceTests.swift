@@ -80,6 +80,59 @@ import Testing
         }
     }
 
+    /// Touchpoints recorded before their campaign existed are linked when it is made or renamed: tracked touches by
+    /// UTM campaign (as collection links them), imported offline touches by UTM campaign or name. Touches another
+    /// campaign has, and other workspaces', stay as they were. Touches written just after (by a collector whose copy of
+    /// the campaigns is a few seconds old) are linked by the job that runs once more after `relinkDelay`.
+    @Test(arguments: TestBackend.available)
+    func touchpointsRecordedBeforeTheirCampaignAreLinkedToIt(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let access = AccessService.forTests(database)
+            let service = CampaignService(database: database)
+            let acme = try await SeededWorkspace.make(access, slug: "acme")
+            let other = try await SeededWorkspace.make(access, slug: "other")
+            let older = try await service.createCampaign(acme.scope, Self.input("Older") { $0.utmCampaign = .set("older") })
+            func touch(_ id: String, _ workspace: String, _ campaign: String, offline: Bool = false, linkedTo: String? = nil) async throws {
+                try await database.transaction { db in
+                    try await db.raw(
+                        """
+                        INSERT INTO touchpoints (id, workspace_id, occurred_at, channel, campaign, campaign_id, offline)
+                        VALUES (\(bind: id), \(bind: workspace), 1700000000000, 'Paid Search', \(bind: campaign), \(bind: linkedTo), \(bind: offline))
+                        """
+                    ).run()
+                }
+            }
+            try await touch("t1", acme.workspace.id, "spring_search")
+            try await touch("t2", acme.workspace.id, "Spring_Search")
+            try await touch("t3", acme.workspace.id, "Spring Search")  // the name, on a tracked touch: not linked
+            try await touch("t4", acme.workspace.id, "Spring Search", offline: true)
+            try await touch("t5", acme.workspace.id, "spring_search", linkedTo: older.id)
+            try await touch("t6", other.workspace.id, "spring_search")
+            try await touch("t7", acme.workspace.id, "webinar")
+            func linked() async throws -> [String: String] {
+                try await database.read { db in
+                    try await db.raw("SELECT id, campaign_id FROM touchpoints WHERE campaign_id IS NOT NULL").all().reduce(into: [:]) {
+                        $0[try $1.decode(column: "id", as: String.self)] = try $1.decode(column: "campaign_id", as: String.self)
+                    }
+                }
+            }
+            let spring = try await service.createCampaign(acme.scope, Self.input("Spring Search") { $0.utmCampaign = .set("spring_search") })
+            #expect(try await linked() == ["t1": spring.id, "t2": spring.id, "t4": spring.id, "t5": older.id])
+            let webinar = try await service.createCampaign(acme.scope, Self.input("Webinar"))
+            #expect(try await linked()["t7"] == nil)
+            _ = try await service.updateCampaign(acme.scope, id: webinar.id, Self.input("Webinar") { $0.utmCampaign = .set("Webinar") })
+            #expect(try await linked()["t7"] == webinar.id)
+
+            // A touch a collector wrote just after, without the campaign: the job linking once more catches it.
+            try await touch("t8", acme.workspace.id, "spring_search")
+            let runner = JobRunner(database: database, handlers: service.jobHandlers())
+            #expect(try await runner.runDue() == 0)
+            #expect(try await linked()["t8"] == nil)
+            #expect(try await runner.runDue(now: Timestamp.now() + CampaignService.relinkDelay + 1_000) == 3)
+            #expect(try await linked()["t8"] == spring.id)
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func validationNamesEveryFieldAndWritesNothing(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { database in

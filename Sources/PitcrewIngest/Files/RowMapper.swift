@@ -16,6 +16,7 @@ public struct RowMapper: Sendable {
     private let defaults: [(field: String, value: String)]
     private let requiredFields: [String]
     private let alternatives: [[String]]
+    private let keyRule: RecordKeyRule
     private let columnOfField: [String: Int]
 
     /// Resolves the mapping against a header.
@@ -84,6 +85,7 @@ public struct RowMapper: Sendable {
         defaults = kind.fields.compactMap { field in mapping.defaultValue(for: field.name).map { (field.name, $0) } }
         requiredFields = kind.fields.filter(\.required).map(\.name)
         alternatives = kind.requiredAlternatives
+        keyRule = kind.keyRule
     }
 
     /// The header name of the column a field is mapped from.
@@ -123,7 +125,7 @@ public struct RowMapper: Sendable {
     }
 
     private func key(_ values: [String: String]) -> RowKey? {
-        switch mapping.kind.keyRule {
+        switch keyRule {
         case let .firstPresent(fields):
             for field in fields {
                 if let value = values[field], !value.isEmpty { return RowKey(fields: [field], values: [value]) }

@@ -126,7 +126,7 @@ final class ImportWriter {
             }
         }
         var values: [SQLValue] = []
-        for (domain, name) in wanted.sorted(by: { $0.key < $1.key }) where found[domain] == nil {
+        for (domain, name) in wanted.filter({ found[$0.key] == nil }).sorted(by: { $0.key < $1.key }) {
             let id = Identifier.make()
             found[domain] = id
             values += [.text(id), .text(workspaceID), .text(name), .text(domain), .integer(now), .integer(now)]
@@ -153,19 +153,22 @@ final class ImportWriter {
     }
 
     /// Accounts by `column` (domain or name): those this import has seen, then the database for the rest.
-    private func accountIDs(_ column: String, _ keys: some Sequence<String>, seen: [String: String]) async throws -> [String: String] {
+    private func accountIDs(_ column: String, _ keys: some Collection<String>, seen: [String: String]) async throws -> [String: String] {
         var found: [String: String] = [:]
+        found.reserveCapacity(keys.count)
         var unknown = Set<String>()
         for key in keys {
             if let id = seen[key] { found[key] = id } else { unknown.insert(key) }
         }
-        return found.merging(try await ids("accounts", column, unknown)) { first, _ in first }
+        for (key, id) in try await ids("accounts", column, unknown) where found[key] == nil { found[key] = id }
+        return found
     }
 
-    /// Adds accounts found or made to what this import has seen, within `accountsSeenLimit`.
+    /// Adds accounts found or made to what this import has seen, within `accountsSeenLimit` (only those it had not seen:
+    /// most of a chunk's companies were met in earlier chunks).
     private static func remember(_ found: [String: String], in seen: inout [String: String]) {
         if seen.count + found.count > accountsSeenLimit { seen.removeAll(keepingCapacity: true) }
-        seen.merge(found) { first, _ in first }
+        for (key, id) in found where seen[key] == nil { seen[key] = id }
     }
 
     // MARK: Kinds
@@ -218,13 +221,12 @@ final class ImportWriter {
         // Record ids of another system for contacts met by email (see below), kept as identities once the contacts exist.
         var otherRecordIDs: [SQLValue] = []
         for index in rows.indices {
-            if !everyKey {
-                for column in [emailColumn, externalColumn] {
-                    if let key = rows[index].contactColumns[column].text { writtenKeyHashes.insert(key.hashValue) }
-                }
-            }
             let email = rows[index].contactColumns[emailColumn].text
             let external = rows[index].contactColumns[externalColumn].text
+            if !everyKey {
+                if let email { writtenKeyHashes.insert(email.hashValue) }
+                if let external { writtenKeyHashes.insert(external.hashValue) }
+            }
             // The record id is the surest key (the contact's own, or one kept as an identity); then the email: one person is one
             // contact, as in HubSpot or Mautic. A contact met by email that already has another record id (the same person
             // in HubSpot and in Salesforce, or two CRM records sharing an email) keeps its id, and this row's id becomes an
@@ -313,7 +315,13 @@ final class ImportWriter {
             if let external { seenByExternal[external] = id }
             pending[id] = inserts.count
             inserts.append(contentsOf: rows[index].contactColumns)
-            inserts += [.text(id), workspace, .optional(account), .optional(rows[index].traitsJSON), .integer(rows[index].integer("created_at") ?? now), .integer(now)]
+            // One value at a time: an array literal here would be allocated and freed for every row.
+            inserts.append(.text(id))
+            inserts.append(workspace)
+            inserts.append(.optional(account))
+            inserts.append(.optional(rows[index].traitsJSON))
+            inserts.append(.integer(created ?? now))
+            inserts.append(.integer(now))
             inserted += 1
         }
         try await insert("contacts", columns, inserts)

@@ -33,7 +33,9 @@ struct RowNormalizer {
     let dayOrder: DayOrder
     let defaultCountry: String
     let currency: String
-    private let types: [String: ImportFieldType]
+    /// The kind's fields (other than currency, read first), each with whether "n/a" there means no value; worked out once,
+    /// not per row.
+    private let plan: [(field: ImportField, placeholderMeansEmpty: Bool)]
     private let memo = NormalizerMemo()
     /// Spend: the day is the start of a range the row gives (no column of its own named Day).
     private let rangeStartsTheDay: Bool
@@ -46,11 +48,9 @@ struct RowNormalizer {
         self.dayOrder = dayOrder
         self.defaultCountry = defaultCountry
         self.currency = currency
-        var types: [String: ImportFieldType] = [:]
-        for field in kind.fields { types[field.name] = field.type }
+        plan = kind.fields.filter { $0.name != "currency" }.map { ($0, $0.type != .text || Self.referenceFields.contains($0.name)) }
         dollar = Currency.dollarSigns.contains(currency.uppercased()) ? currency : "USD"
         rangeStartsTheDay = mapper.column(of: "day_end") != nil && mapper.column(of: "day").map(HeaderName.key) != "day"
-        self.types = types
     }
 
     /// How exports and people write "no value" in a typed column (compared case-insensitively). Not "NA": it is
@@ -69,7 +69,7 @@ struct RowNormalizer {
 
     func normalize(_ mapped: MappedRow) -> TypedRow {
         var typed = TypedRow(row: mapped.row, traits: mapped.traits, problems: mapped.problems)
-        typed.values.reserveCapacity(kind.fields.count)
+        typed.values.reserveCapacity(plan.count + 1)
         // The row's currency first: money fields are read in it.
         var rowCurrency = currency
         if let raw = mapped["currency"] {
@@ -84,13 +84,13 @@ struct RowNormalizer {
         let rowCountry = mapped["country"].flatMap(memo.country)
         var sawPlaceholder = false
         // Fields in the kind's order, so a row's problems are always reported in the same order.
-        for definition in kind.fields where definition.name != "currency" {
+        for (definition, placeholderMeansEmpty) in plan {
             // `--` is how ad reports write "no value".
             guard let raw = mapped.values[definition.name], !raw.isEmpty, raw != "--" else { continue }
             let field = definition.name
-            let type = types[field] ?? .text
+            let type = definition.type
             // "n/a", "-", "Unknown" in a typed column mean no value: the row keeps its other fields (text stays as written).
-            if type != .text || Self.referenceFields.contains(field), Self.isPlaceholder(raw) {
+            if placeholderMeansEmpty, Self.isPlaceholder(raw) {
                 sawPlaceholder = true
                 if definition.required { typed.problems.append(problem(mapped, field, raw, "required field \(field) is empty")) }
                 continue

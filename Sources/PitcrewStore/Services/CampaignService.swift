@@ -1,3 +1,4 @@
+import Foundation
 public import PitcrewCore
 import SQLKit
 
@@ -38,7 +39,7 @@ public struct CampaignService: Sendable {
         return try await database.transaction { db in
             let campaign = try await apply(input, to: blank, db: db, scope: scope)
             try await CampaignStore.insert(db, campaign)
-            try await CampaignStore.linkSpend(db, campaign)
+            try await Self.link(db, campaign)
             try await AuditLog.record(
                 db, workspaceID: scope.workspace.id, actor: scope.actor, action: "campaign.create", entity: "campaign", entityID: campaign.id,
                 after: campaign)
@@ -55,12 +56,42 @@ public struct CampaignService: Sendable {
             var updated = try await apply(input, to: current, db: db, scope: scope)
             updated.updatedAt = Timestamp.now()
             try await CampaignStore.update(db, updated)
-            if updated.name != current.name || updated.utmCampaign != current.utmCampaign { try await CampaignStore.linkSpend(db, updated) }
+            if updated.name != current.name || updated.utmCampaign != current.utmCampaign { try await Self.link(db, updated) }
             try await AuditLog.record(
                 db, workspaceID: scope.workspace.id, actor: scope.actor, action: "campaign.update", entity: "campaign", entityID: id,
                 before: current, after: updated)
             return updated
         }
+    }
+
+    /// Links the spend and touchpoints that name the campaign (`CampaignStore.linkUnlinked`), now and once more after
+    /// `relinkDelay`: collectors read the campaigns every few seconds (`WorkspaceSettingsCache`), so touches they write
+    /// just after a campaign is made or renamed may not know it yet.
+    static func link(_ db: any SQLDatabase, _ campaign: Campaign) async throws {
+        try await CampaignStore.linkUnlinked(db, campaign)
+        try await JobQueue.enqueue(
+            db, workspaceID: campaign.workspaceID, kind: Self.relinkJob, payload: #"{"campaign_id":"\#(campaign.id)"}"#,
+            uniqueKey: "\(Self.relinkJob):\(campaign.id)", runAt: Timestamp.now() + Self.relinkDelay)
+    }
+
+    public static let relinkJob = "campaign.link"
+    public static let relinkDelay: Int64 = 15_000
+
+    /// The background work of campaigns, for the job runner.
+    public func jobHandlers() -> [String: JobRunner.Handler] {
+        let database = self.database
+        return [
+            Self.relinkJob: { job in
+                struct Payload: Decodable { var campaign_id: String }
+                let payload = try JSONDecoder().decode(Payload.self, from: Data(job.payload.utf8))
+                guard let workspaceID = job.workspaceID else { return }
+                try await database.transaction { db in
+                    // A campaign deleted since has nothing to link.
+                    guard let campaign = try await CampaignStore.campaign(db, workspaceID: workspaceID, id: payload.campaign_id) else { return }
+                    try await CampaignStore.linkUnlinked(db, campaign)
+                }
+            }
+        ]
     }
 
     public func deleteCampaign(_ scope: AccessScope, id: String) async throws {

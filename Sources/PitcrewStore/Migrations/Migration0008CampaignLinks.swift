@@ -1,0 +1,24 @@
+import SQLKit
+
+/// Touchpoints and spend that arrived before their campaign existed are linked to it when it is made or renamed
+/// (`CampaignStore.linkUnlinked`): before, only spend was, by a scan of the workspace's spend, and touchpoints never were,
+/// so a campaign made after its traffic showed none of it in campaign reports.
+///
+/// The partial indexes hold only the rows still waiting for a campaign (a UTM campaign or a file's campaign name that
+/// no campaign had), so linking is a lookup, and rows with a campaign or none cost them nothing. The migration links
+/// what existing campaigns already name, oldest campaign first (the oldest wins, as when collecting).
+enum Migration0008CampaignLinks {
+    static let migration = Migration(
+        name: "0008_campaign_links",
+        statements: { _ in
+            [
+                "CREATE INDEX touchpoints_unlinked_campaign ON touchpoints (workspace_id, lower(campaign)) WHERE campaign_id IS NULL AND campaign IS NOT NULL",
+                "CREATE INDEX spend_unlinked_campaign ON spend (workspace_id, lower(campaign)) WHERE campaign_id IS NULL AND campaign IS NOT NULL",
+            ]
+        },
+        after: { db in
+            for row in try await db.raw("SELECT * FROM campaigns ORDER BY workspace_id, id").all() {
+                try await CampaignStore.linkUnlinked(db, try CampaignStore.campaign(from: row))
+            }
+        })
+}
