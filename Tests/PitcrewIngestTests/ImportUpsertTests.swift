@@ -400,18 +400,18 @@ import Testing
     }
 
     /// An offline touch of a record id Pitcrew has not met creates that contact (as an unknown email does), so the file
-    /// imported again adds nothing.
+    /// imported again adds nothing. The contact was created when the file first saw them: at its earliest touch.
     @Test(arguments: TestBackend.available)
     func touchesOfUnknownRecordIDsBelongToANewContact(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { database in
             let acme = try await SeededWorkspace.make(AccessService.forTests(database), slug: "acme")
-            let file = "contact_external_id,occurred_at,channel\nNOPE-1,2024-05-01,Events\nNOPE-1,2024-05-02,Events\n"
+            let file = "contact_external_id,occurred_at,channel\nNOPE-1,2024-05-02,Events\nNOPE-1,2024-05-01,Events\n"
             #expect(try await run(database, acme.scope, file, kind: .touchpoints).inserted == 2)
             let again = try await run(database, acme.scope, file, kind: .touchpoints)
             #expect(again.inserted == 0 && again.unchanged == 2)
             #expect(try await rows(database, "SELECT COUNT(*) FROM touchpoints WHERE contact_id IS NULL") == [[.integer(0)]])
             #expect(try await rows(database, "SELECT COUNT(*) FROM touchpoints") == [[.integer(2)]])
-            #expect(try await rows(database, "SELECT external_id FROM contacts") == [[.text("NOPE-1")]])
+            #expect(try await rows(database, "SELECT external_id, created_at FROM contacts") == [[.text("NOPE-1"), .integer(1_714_521_600_000)]])
         }
     }
 

@@ -633,14 +633,22 @@ final class ImportWriter {
         // Offline touches of people Pitcrew has not met yet create the contact (by email, else by record id), as a list
         // upload would, so the touch belongs to someone and importing the file again finds it stored.
         // (Their email and record id are their identity: an identify with them finds them, see `IdentityResolver.impliedColumns`.)
+        // Such a contact was created when the file first saw them: its earliest touch (not the time of the import, which
+        // would put a year of people into one day's cohort).
         var newContacts: [SQLValue] = []
+        var createdAtSlot: [String: Int] = [:]
         for row in rows {
             let email = row.text("contact_email"), external = row.text("contact_external_id")
-            guard email.flatMap({ byEmail[$0] }) == nil, external.flatMap({ byExternal[$0] }) == nil else { continue }
+            let touchedAt = row.integer("occurred_at") ?? now
+            if let id = email.flatMap({ byEmail[$0] }) ?? external.flatMap({ byExternal[$0] }) {
+                if let slot = createdAtSlot[id], touchedAt < newContacts[slot].integer ?? now { newContacts[slot] = .integer(touchedAt) }
+                continue
+            }
             let id = Identifier.make()
             if let email { byEmail[email] = id }
             if let external { byExternal[external] = id }
-            newContacts += [.text(id), .text(workspaceID), .optional(email), .optional(external), .integer(now), .integer(now)]
+            createdAtSlot[id] = newContacts.count + 4
+            newContacts += [.text(id), .text(workspaceID), .optional(email), .optional(external), .integer(touchedAt), .integer(now)]
         }
         try await insert("contacts", ["id", "workspace_id", "email", "external_id", "created_at", "updated_at"], newContacts)
         let touched = Set(rows.compactMap { row in row.text("contact_email").flatMap { byEmail[$0] } ?? row.text("contact_external_id").flatMap { byExternal[$0] } })
