@@ -22,11 +22,11 @@ import Testing
             // Ann browses anonymously, then identifies with her email: contact A.
             try await C.send(f, C.batch([
                 #"{"type": "page", "anonymousId": "anon-1", "messageId": "p1", "context": {"page": {"url": "https://acme.example/?utm_source=google&utm_medium=cpc"}}}"#,
-                #"{"type": "identify", "anonymousId": "anon-1", "traits": {"email": "ann@example.com", "firstName": "Ann"}, "messageId": "i1"}"#,
+                #"{"type": "identify", "anonymousId": "anon-1", "traits": {"email": "ann@example.com", "firstName": "Ann", "plan": "pro"}, "messageId": "i1"}"#,
             ]))
             // On another device a user id shows up with a title, a tracked page view and an opportunity: contact B.
             try await C.send(f, C.batch([
-                #"{"type": "identify", "userId": "user-9", "traits": {"title": "CMO"}, "messageId": "i2"}"#,
+                #"{"type": "identify", "userId": "user-9", "traits": {"title": "CMO", "plan": "free", "team_size": "12"}, "messageId": "i2"}"#,
                 #"{"type": "page", "userId": "user-9", "messageId": "p2", "context": {"page": {"url": "https://acme.example/?utm_source=linkedin&utm_medium=paid_social"}}}"#,
                 #"{"type": "track", "userId": "user-9", "event": "Trial Started", "messageId": "t2"}"#,
             ]))
@@ -44,6 +44,8 @@ import Testing
             try await C.send(f, C.batch([#"{"type": "identify", "userId": "user-9", "traits": {"email": "ann@example.com"}, "messageId": "i3"}"#]))
             #expect(try await rows(f.database, "SELECT COUNT(*) FROM contacts")[0][0].integer == 1)
             #expect(try await rows(f.database, "SELECT title FROM contacts WHERE id = ?", [a])[0][0] == .text("CMO"))
+            // Custom traits A lacks come from B; A's own stay.
+            #expect(try await rows(f.database, "SELECT traits FROM contacts WHERE id = ?", [a])[0][0] == .text(#"{"plan":"pro","team_size":"12"}"#))
             let detail = try await ContactService(database: f.database).contact(f.acme.scope, id: a.text ?? "")
             let merge = try #require(detail.merges.first)
             #expect(detail.merges.count == 1 && merge.mergedContactID == b.text && merge.reason == "identify" && merge.undoneAt == nil)
@@ -58,6 +60,8 @@ import Testing
             #expect(undone.undoneAt != nil)
             let restored = try await rows(f.database, "SELECT id, title, email FROM contacts WHERE id = ?", [b])
             #expect(restored.count == 1 && restored[0][1] == .text("CMO") && restored[0][2] == .null)
+            #expect(try await rows(f.database, "SELECT traits FROM contacts WHERE id = ?", [b])[0][0] == .text(#"{"plan":"free","team_size":"12"}"#))
+            #expect(try await rows(f.database, "SELECT traits FROM contacts WHERE id = ?", [a])[0][0] == .text(#"{"plan":"pro"}"#))
             // A's title came from B and goes back to empty; its own fields stay.
             #expect(try await rows(f.database, "SELECT title, first_name, email FROM contacts WHERE id = ?", [a])[0] == [.null, .text("Ann"), .text("ann@example.com")])
             #expect(try await rows(f.database, "SELECT contact_id FROM identities WHERE kind = 'user_id' AND value = 'user-9'")[0][0] == b)

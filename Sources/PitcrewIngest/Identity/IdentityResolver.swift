@@ -449,9 +449,23 @@ final class IdentityResolver {
         let keptRow = try await raw.rows(
             "SELECT \(fillable.joined(separator: ", ")) FROM contacts WHERE id = ? AND workspace_id = ?", [.text(keep), .text(workspaceID)]
         ).first ?? []
-        let filled = fillable.enumerated().filter { index, column in
+        var filled = fillable.enumerated().filter { index, column in
             index < keptRow.count && keptRow[index] == .null && row[columns.firstIndex(of: column)!] != .null
         }.map(\.element)
+        // Custom traits the kept contact lacks come from the merged one too (its own values win), recorded as
+        // `traits.KEY` so an undo takes them back.
+        if let mergedTraits = row[columns.firstIndex(of: "traits")!].text.flatMap(TraitMapping.jsonObject), !mergedTraits.isEmpty {
+            let keptTraitsText = try await raw.rows(
+                "SELECT traits FROM contacts WHERE id = ? AND workspace_id = ?", [.text(keep), .text(workspaceID)]
+            ).first?[0].text
+            let keptTraits = keptTraitsText.flatMap(TraitMapping.jsonObject) ?? [:]
+            let added = mergedTraits.filter { keptTraits[$0.key] == nil }
+            if !added.isEmpty {
+                try await raw.run(
+                    "UPDATE contacts SET traits = ? WHERE id = ?", [.optional(TraitMapping.merged(keptTraitsText, with: added)), .text(keep)])
+                filled += added.keys.sorted().map { "traits." + $0 }
+            }
+        }
         for table in ["identities", "events", "touchpoints", "opportunities"] {
             try await raw.run(
                 "UPDATE \(table) SET contact_id = ? WHERE workspace_id = ? AND contact_id = ?", [.text(keep), .text(workspaceID), .text(merged)])

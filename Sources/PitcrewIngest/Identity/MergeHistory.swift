@@ -92,11 +92,27 @@ enum MergeHistory {
         }
         try await raw.insert("contacts", columns: IdentityResolver.contactColumns + ["workspace_id"], values: values + [ws])
         // The kept contact's fields the merge filled go back to empty, unless they were changed since.
-        let filled = (jsonObject(row[9].text) as? [String] ?? []).filter(IdentityResolver.fillableColumns.contains)
+        let filledFields = jsonObject(row[9].text) as? [String] ?? []
+        let filled = filledFields.filter(IdentityResolver.fillableColumns.contains)
         if !filled.isEmpty {
             let assignments = filled.map { "\($0) = CASE WHEN \($0) = ? THEN NULL ELSE \($0) END" }.joined(separator: ", ")
             let binds = filled.map { column in values[IdentityResolver.contactColumns.firstIndex(of: column)!] }
             try await raw.run("UPDATE contacts SET \(assignments), updated_at = ? WHERE workspace_id = ? AND id = ?", binds + [.integer(now), ws, kept])
+        }
+        // And the custom traits it filled, likewise.
+        let filledTraits = filledFields.filter { $0.hasPrefix("traits.") }.map { String($0.dropFirst("traits.".count)) }
+        let mergedTraits = (snapshot["traits"] as? String).flatMap(TraitMapping.jsonObject) ?? [:]
+        if !filledTraits.isEmpty, let keptTraitsText = try await raw.rows("SELECT traits FROM contacts WHERE id = ?", [kept]).first?[0].text,
+            var keptTraits = TraitMapping.jsonObject(keptTraitsText)
+        {
+            for key in filledTraits {
+                if let value = keptTraits[key], let original = mergedTraits[key], NSDictionary(dictionary: [key: value]).isEqual(to: [key: original]) {
+                    keptTraits.removeValue(forKey: key)
+                }
+            }
+            let text = keptTraits.isEmpty
+                ? nil : String(decoding: try JSONSerialization.data(withJSONObject: keptTraits, options: [.sortedKeys]), as: UTF8.self)
+            try await raw.run("UPDATE contacts SET traits = ?, updated_at = ? WHERE id = ?", [.optional(text), .integer(now), kept])
         }
         // Its identities, and the events they sent.
         for identity in merge.movedIdentities {
