@@ -36,7 +36,10 @@ def head(title, queued=""):
     return f'<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>{title}</title>\n{snippet}'
 
 
-LANDING = head("Acme Spring Launch", '\n  pitcrew.track("Landing Viewed", {plan: "pro"});') + """
+# The oversized track (over the 32 KB message limit) is queued with the page view and "Landing Viewed": the tracker drops
+# it instead of sending a batch the collector would refuse whole.
+LANDING = head("Acme Spring Launch", '\n  pitcrew.track("Landing Viewed", {plan: "pro"});'
+               '\n  pitcrew.track("Oversized", {blob: new Array(40001).join("x")});') + """
 </head><body><h1>Spring launch</h1>
 <form action="thanks.html" method="post">
   <label>Work email <input type="email" id="work-email" name="Email" required></label>

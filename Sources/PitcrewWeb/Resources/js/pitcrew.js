@@ -63,13 +63,27 @@
     return msg;
   }
 
-  // Transport: messages queued in the same tick leave as one batch.
+  // Transport: messages queued in the same tick leave as one batch, within the collector's limits (as Segment's
+  // libraries do): a message over 32 KB is dropped (the collector would refuse the whole batch), and a batch is cut
+  // before 500 KB.
   var queue = [], timer = null;
+  var MESSAGE_LIMIT = 32 * 1024, BATCH_LIMIT = 480 * 1024;
+  function bytes(text) { return window.TextEncoder ? new TextEncoder().encode(text).length : unescape(encodeURIComponent(text)).length; }
   function send(beacon) {
     clearTimeout(timer); timer = null;
     if (!queue.length) return;
     if (!writeKey || !endpoint) { debug('no data-write-key; dropped', queue.splice(0).length, 'messages'); return; }
-    var body = JSON.stringify({ writeKey: writeKey, sentAt: new Date().toISOString(), batch: queue.splice(0) });
+    var batch = [], size = 0, pending = queue.splice(0);
+    for (var i = 0; i < pending.length; i++) {
+      var one = bytes(JSON.stringify(pending[i]));
+      if (one > MESSAGE_LIMIT) { debug('dropped a', pending[i].type, 'message of', one, 'bytes: the limit is 32 KB'); continue; }
+      if (size + one > BATCH_LIMIT) { post(batch, beacon); batch = []; size = 0; }
+      batch.push(pending[i]); size += one + 1;
+    }
+    if (batch.length) post(batch, beacon);
+  }
+  function post(batch, beacon) {
+    var body = JSON.stringify({ writeKey: writeKey, sentAt: new Date().toISOString(), batch: batch });
     try { // a beacon survives navigation (form submits, unload)
       if (beacon && navigator.sendBeacon && navigator.sendBeacon(endpoint, new Blob([body], { type: 'text/plain;charset=UTF-8' }))) return;
       fetch(endpoint, { method: 'POST', body: body, mode: 'cors', credentials: 'omit', keepalive: body.length < 60000,
