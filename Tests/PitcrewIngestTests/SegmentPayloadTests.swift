@@ -40,6 +40,25 @@ import Testing
         #expect(parsed.messages.first?.occurredAt == Self.now - 60_000)
     }
 
+    /// A batch's own context applies to each message (Segment's batch API); a message's own context keys win.
+    @Test func aBatchsContextAppliesToItsMessages() throws {
+        let parsed = try parse(
+            """
+            {"context": {"campaign": {"source": "google", "medium": "cpc"}, "ip": "203.0.113.9", "library": {"name": "server"}},
+             "batch": [
+              {"type": "page", "anonymousId": "a", "properties": {"url": "https://acme.example/"}},
+              {"type": "page", "anonymousId": "b", "context": {"campaign": {"source": "newsletter", "medium": "email"}, "ip": "198.51.100.7"}}
+            ]}
+            """)
+        #expect(parsed.problems.isEmpty && parsed.messages.count == 2)
+        let first = try #require(parsed.messages.first)
+        #expect(first.campaign == ["source": "google", "medium": "cpc"] && first.ip == "203.0.113.9")
+        #expect(first.context == #"{"campaign": {"source": "google", "medium": "cpc"}, "ip": "203.0.113.9", "library": {"name": "server"}}"#)
+        let second = try #require(parsed.messages.last)
+        #expect(second.campaign == ["source": "newsletter", "medium": "email"] && second.ip == "198.51.100.7")
+        #expect(second.context == #"{"campaign":{"medium":"email","source":"newsletter"},"ip":"198.51.100.7","library":{"name":"server"}}"#)
+    }
+
     @Test func batchKeepsValidMessagesAndReportsTheOthers() throws {
         let parsed = try parse(
             """

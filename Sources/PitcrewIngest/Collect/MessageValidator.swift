@@ -1,3 +1,4 @@
+import Foundation
 import PitcrewCore
 
 /// Checks one message against the Segment spec and builds the `SegmentMessage`.
@@ -129,11 +130,12 @@ struct MessageValidator {
         var message = SegmentMessage(
             type: type, messageID: messageID, userID: userID, anonymousID: anonymousID, name: name, groupID: groupID, previousID: previousID,
             occurredAt: occurredAt, sentAt: sentAt, properties: propertiesRange.map(scanner.text), traits: traitsRange.map(scanner.text),
-            context: contextRange.map(scanner.text), size: 0)
+            context: try storedContext(contextRange, batch: fields.batchContext), size: 0)
         message.generatedID = givenID == nil
         if let traitsRange { try readTraits(traitsRange, prefix: "traits", into: &message) }
         let ownEmail = message.traitScalars["email"] != nil
         if let contextRange { try readContext(contextRange, into: &message) }
+        if let batchContext = fields.batchContext { try readContext(batchContext, into: &message, skipping: contextRange) }
         if (type == .page || type == .screen), let propertiesRange {
             let properties = try scanner.shallowObject(propertiesRange)
             if case .string(let url)? = properties["url"] { message.pageURL = message.pageURL ?? url }
@@ -163,8 +165,22 @@ struct MessageValidator {
         }
     }
 
-    func readContext(_ range: Range<Int>, into message: inout SegmentMessage) throws {
-        let context = try scanner.shallowObject(range)
+    /// The context stored with the message: its own, the batch's, or the batch's with the message's keys over it.
+    func storedContext(_ own: Range<Int>?, batch: Range<Int>?) throws -> String? {
+        guard let batch else { return own.map(scanner.text) }
+        guard let own else { return scanner.text(batch) }
+        guard var merged = TraitMapping.jsonObject(scanner.text(batch)), let ownObject = TraitMapping.jsonObject(scanner.text(own)) else {
+            return scanner.text(own)
+        }
+        merged.merge(ownObject) { _, mine in mine }
+        return String(decoding: try JSONSerialization.data(withJSONObject: merged, options: [.sortedKeys]), as: UTF8.self)
+    }
+
+    /// Reads what collection uses of a context. `skipping`: the message's own context, read before; keys it has are
+    /// not read from this one (the batch's).
+    func readContext(_ range: Range<Int>, into message: inout SegmentMessage, skipping own: Range<Int>? = nil) throws {
+        var context = try scanner.shallowObject(range)
+        if let own { for key in try scanner.shallowObject(own).keys { context.removeValue(forKey: key) } }
         if case .object(let inner)? = context["campaign"] {
             for (key, value) in try scanner.shallowObject(inner) {
                 if case .string(let text) = value, !text.isEmpty { message.campaign[key] = text }

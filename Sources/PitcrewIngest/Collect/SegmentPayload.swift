@@ -8,6 +8,7 @@ public import PitcrewCore
 /// - Within a batch, invalid messages (no `userId`/`anonymousId`, a track without `event`, …) are dropped and reported,
 ///   and the valid ones are accepted; a single-message endpoint refuses an invalid message with 400 naming the field.
 /// - Clock skew: when the sender says when it sent (`sentAt`), `timestamp = receivedAt − (sentAt − timestamp)`.
+/// - A batch's own `context` applies to each of its messages; a message's context keys win over it.
 /// - A missing `messageId` gets one (`api-…`), as Segment does.
 public enum SegmentPayload {
     public static let messageLimit = 32 * 1024
@@ -73,6 +74,7 @@ public enum SegmentPayload {
                 }
                 var batchRange: Range<Int>?
                 var batchSentAt: String?
+                var batchContext: Range<Int>?
                 try scanner.object { scanner, key in
                     switch key {
                     case "batch":
@@ -85,6 +87,8 @@ public enum SegmentPayload {
                         batchRange = start..<scanner.index
                     case "sentAt":
                         if case .string(let text) = try scanner.value() { batchSentAt = text }
+                    case "context":
+                        if case .object(let range) = try scanner.value() { batchContext = range }
                     case "writeKey":
                         scanner.skipWhitespace()
                         let start = scanner.index
@@ -114,7 +118,8 @@ public enum SegmentPayload {
                         parsed.problems.append(MessageProblem(index: position, field: "batch[\(position)]", message: "must be an object"))
                         return
                     }
-                    let read = try readMessage(&items, index: position, impliedType: nil, batchSentAt: sentAt, receivedAt: receivedAt)
+                    let read = try readMessage(
+                        &items, index: position, impliedType: nil, batchSentAt: sentAt, batchContext: batchContext, receivedAt: receivedAt)
                     parsed.secretRanges += read.secretRanges
                     let size = items.index - start
                     if size > messageLimit {
@@ -152,9 +157,11 @@ public enum SegmentPayload {
 
     /// Reads one message object; JSON syntax errors throw (the body is refused), spec violations are a problem.
     private static func readMessage(
-        _ scanner: inout JSONScanner, index: Int?, impliedType: MessageType?, batchSentAt: Int64?, receivedAt: Int64
+        _ scanner: inout JSONScanner, index: Int?, impliedType: MessageType?, batchSentAt: Int64?, batchContext: Range<Int>? = nil,
+        receivedAt: Int64
     ) throws -> Read {
         var fields = Fields()
+        fields.batchContext = batchContext
         var writeKey: String?
         var secretRanges: [Range<Int>] = []
         let buffer = scanner.bytes
@@ -192,5 +199,7 @@ public enum SegmentPayload {
     struct Fields {
         var type, messageID, userID, anonymousID, event, name, groupID, previousID: JSONScanner.Value?
         var timestamp, originalTimestamp, sentAt, properties, traits, context: JSONScanner.Value?
+        /// The batch's own `context` object, if it has one.
+        var batchContext: Range<Int>?
     }
 }
