@@ -102,7 +102,7 @@ enum OpenAPIDocument {
             Operation(
                 method: "post", path: "/v1/\(path)",
                 summary: "Segment-compatible collection: \(what); write key as HTTP Basic user or `writeKey` in the body; 200 once committed",
-                tag: "collect", auth: false, body: "SegmentMessage", response: "Collected"),
+                tag: "collect", auth: false, body: type == nil ? "SegmentBatch" : "SegmentMessage", response: "Collected"),
             Operation(method: "options", path: "/v1/\(path)", summary: "CORS preflight for browsers", tag: "collect", auth: false, status: 204),
         ]
     } + stackOperations
@@ -251,7 +251,16 @@ enum OpenAPIDocument {
         ]),
         "EventStats": object(["total": string("integer"), "waiting": string("integer"), "by_type": ["type": "object", "additionalProperties": string("integer")]]),
         "SegmentMessage": [
-            "type": "object", "description": "A message of the Segment spec (https://segment.com/docs/connections/spec/), or {batch: [...]}",
+            "type": "object", "description": "A message of the Segment spec (https://segment.com/docs/connections/spec/); at most 32 KB",
+        ],
+        "SegmentBatch": [
+            "type": "object", "required": ["batch"],
+            "description": "Messages of the Segment spec; at most 500 KB, each message at most 32 KB. The batch's own context and sentAt apply to "
+                + "each message (a message's own keys win).",
+            "properties": [
+                "batch": ["type": "array", "items": ref("SegmentMessage")], "sentAt": string(format: "date-time"), "context": ["type": "object"],
+                "writeKey": string(),
+            ] as [String: Any],
         ],
         "Collected": object([
             "success": string("boolean"),
