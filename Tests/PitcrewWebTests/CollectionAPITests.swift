@@ -61,6 +61,11 @@ import Testing
             let filtered = try await client.call(.get, "/api/v1/events?type=page", token: fixture.tokensA[.viewer])
             #expect(filtered.items.count == 1)
             #expect(try await client.call(.get, "/api/v1/events?type=teleport", token: fixture.tokensA[.viewer]).problemFields == ["type"])
+            // `to` is inclusive: a day's events are those from that day to that day.
+            let today = String(Timestamp.iso8601(Timestamp.now()).prefix(10))
+            let yesterday = String(Timestamp.iso8601(Timestamp.now() - 86_400_000).prefix(10))
+            #expect(try await client.call(.get, "/api/v1/events?from=\(today)&to=\(today)", token: fixture.tokensA[.viewer]).items.count == 3)
+            #expect(try await client.call(.get, "/api/v1/events?from=\(yesterday)&to=\(yesterday)", token: fixture.tokensA[.viewer]).items.isEmpty)
             let stats = try await client.call(.get, "/api/v1/events/stats", token: fixture.tokensA[.viewer])
             #expect(stats.object["total"] as? Int == 3 && (stats.object["by_type"] as? [String: Int]) == ["track": 1, "page": 1, "identify": 1])
             #expect(stats.object["waiting"] as? Int == 0)

@@ -26,6 +26,7 @@ public struct EventFilter: Sendable, Equatable {
     public var anonymousID: String?
     public var userID: String?
     public var from: Int64?
+    /// Events before this instant (exclusive; the API passes the end of its inclusive `to`).
     public var to: Int64?
 
     public init(

@@ -288,8 +288,8 @@ enum OpenAPIDocument {
         "unit": ["name": "unit", "in": "query", "schema": ["type": "string", "enum": ["contact", "account"]]],
         "dimension": ["name": "dimension", "in": "query", "schema": ["type": "string", "enum": ["channel", "campaign"]]],
         "lookback_days": ["name": "lookback_days", "in": "query", "schema": ["type": "integer", "minimum": 1, "maximum": 3650]],
-        "from": ["name": "from", "in": "query", "schema": ["type": "string", "format": "date"]],
-        "to": ["name": "to", "in": "query", "schema": ["type": "string", "format": "date"]],
+        "from": ["name": "from", "in": "query", "description": "First day (inclusive)", "schema": ["type": "string", "format": "date"]],
+        "to": ["name": "to", "in": "query", "description": "Last day (inclusive: the whole day)", "schema": ["type": "string", "format": "date"]],
         "order": ["name": "order", "in": "query", "schema": ["type": "integer", "minimum": 1, "maximum": 4]],
         "online_only": ["name": "online_only", "in": "query", "schema": ["type": "boolean"]],
         "bootstrap": [

@@ -147,11 +147,12 @@ struct IngestController {
         }
         filter.anonymousID = query["anonymous_id"].map(String.init)
         filter.userID = query["user_id"].map(String.init)
+        // Both ends are inclusive, as in reports: `to=2025-01-15` takes in that whole day, a date-time that instant.
         for key in ["from", "to"] {
             guard let text = query[Substring(key)] else { continue }
             let instant = Timestamp.parseISO8601(String(text))
             validator.check(instant != nil, key, "must be an ISO 8601 date or date-time")
-            if key == "from" { filter.from = instant } else { filter.to = instant }
+            if key == "from" { filter.from = instant } else { filter.to = instant.map { $0 + (text.count == 10 ? 86_400_000 : 1) } }
         }
         if let from = filter.from, let to = filter.to { validator.check(from <= to, "to", "is before from") }
         try validator.finish()
