@@ -137,7 +137,19 @@ enum EventWriter {
         var touches: [SQLValue] = []
         let touchContacts = Set(fresh.indices.compactMap { fresh[$0].message.touch == nil || !inserted[$0] ? nil : contacts[$0] })
         let accounts = touchContacts.isEmpty ? [:] : try await accountsOf(raw: raw, contacts: touchContacts)
-        for (position, entry) in fresh.enumerated() where inserted[position] {
+        // A page view repeating the visitor's touch (a reload, the next route of a single-page app) is the same visit.
+        let candidates = fresh.indices.compactMap { position -> RepeatTouches.Candidate? in
+            guard inserted[position], let touch = fresh[position].message.touch else { return nil }
+            let message = fresh[position].message, signal = touch.signal, contact = contacts[position]
+            return RepeatTouches.Candidate(
+                position: position, visitor: contact ?? message.anonymousID.map { "anonymous:" + $0 }, contact: contact, anonymousID: message.anonymousID,
+                at: message.occurredAt,
+                way: RepeatTouches.way(
+                    channel: touch.channel, source: signal.source, medium: signal.medium, campaign: signal.campaign, content: signal.content,
+                    term: signal.term))
+        }
+        let newTouches = try await RepeatTouches.newTouches(candidates, raw: raw, workspaceID: workspaceID)
+        for (position, entry) in fresh.enumerated() where newTouches.contains(position) {
             guard let touch = entry.message.touch else { continue }
             let message = entry.message
             let contact = contacts[position]
