@@ -56,6 +56,19 @@ import Testing
         }
     }
 
+    /// Custom traits keep the JSON types they were sent with (as Segment keeps them): numbers, booleans, arrays, objects.
+    @Test(arguments: TestBackend.available)
+    func customTraitsKeepTheirTypes(backend: TestBackend) async throws {
+        try await Self.with(backend) { f in
+            try await Self.send(f, Self.batch([
+                #"{"type": "identify", "userId": "u1", "traits": {"is_customer": true, "ltv": 1234.5, "seats": 12, "tags": ["a", "b"], "nested": {"a": [1, 2]}, "note": "7"}, "messageId": "i1"}"#,
+                #"{"type": "group", "userId": "u1", "groupId": "g1", "traits": {"name": "Initech", "paying": false, "tags": ["x"]}, "messageId": "g1"}"#,
+            ]))
+            #expect(try await rows(f.database, "SELECT traits FROM contacts") == [[.text(#"{"is_customer":true,"ltv":1234.5,"nested":{"a":[1,2]},"note":"7","seats":12,"tags":["a","b"]}"#)]])
+            #expect(try await rows(f.database, "SELECT traits FROM accounts") == [[.text(#"{"paying":false,"tags":["x"]}"#)]])
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func identifyStitchesAnonymousHistoryIntoOneContact(backend: TestBackend) async throws {
         try await Self.with(backend) { f in

@@ -157,8 +157,12 @@ struct MessageValidator {
         for (key, value) in try scanner.shallowObject(range) {
             switch value {
             case .string(let text): message.traitScalars[key] = text
-            case .number(let text): message.traitScalars[key] = text
-            case .bool(let flag): message.traitScalars[key] = flag ? "true" : "false"
+            case .number(let text):
+                message.traitScalars[key] = text
+                message.traitLiterals.insert(key)
+            case .bool(let flag):
+                message.traitScalars[key] = flag ? "true" : "false"
+                message.traitLiterals.insert(key)
             case .null: break
             case .object(let inner), .array(let inner): message.traitObjects[key] = scanner.text(inner)
             }
@@ -195,6 +199,7 @@ struct MessageValidator {
             // context.traits only adds what the message's own traits did not say.
             var extra = SegmentMessage(type: message.type, messageID: "", occurredAt: 0, size: 0)
             try readTraits(inner, prefix: "context.traits", into: &extra)
+            message.traitLiterals.formUnion(extra.traitLiterals.filter { message.traitScalars[$0] == nil })
             message.traitScalars.merge(extra.traitScalars) { own, _ in own }
             message.traitObjects.merge(extra.traitObjects) { own, _ in own }
         }

@@ -26,6 +26,8 @@ public struct SegmentMessage: Sendable, Equatable {
     public var traitScalars: [String: String] = [:]
     /// Nested objects of `traits` (e.g. `address`, `company`) as JSON text.
     public var traitObjects: [String: String] = [:]
+    /// Keys of `traitScalars` the sender wrote as a JSON number or boolean: custom traits keep that type.
+    public var traitLiterals: Set<String> = []
     public var campaign: [String: String] = [:]
     public var pageURL: String?
     public var referrer: String?

@@ -263,7 +263,7 @@ final class IdentityResolver {
     /// `group`: finds or creates the account by its group id, updates it from traits, links the sender's contact.
     func group(_ message: SegmentMessage) async throws {
         guard let groupID = message.groupID else { return }
-        let outcome = TraitMapping.account(scalars: message.traitScalars, objects: message.traitObjects)
+        let outcome = TraitMapping.account(scalars: message.traitScalars, objects: message.traitObjects, literals: message.traitLiterals)
         // The oldest account with this group id (chosen here: ORDER BY id would let SQLite walk every account by id).
         let existing = try await raw.rows(
             "SELECT id, traits FROM accounts WHERE workspace_id = ? AND external_id = ?", [.text(workspaceID), .text(groupID)])
@@ -316,7 +316,8 @@ final class IdentityResolver {
             })
         }
         let outcome = TraitMapping.contact(
-            scalars: message.traitScalars, objects: message.traitObjects, defaultCountry: defaultCountry, customFields: customFields ?? [:])
+            scalars: message.traitScalars, objects: message.traitObjects, literals: message.traitLiterals, defaultCountry: defaultCountry,
+            customFields: customFields ?? [:])
         record(message.messageID, outcome.warnings)
         var traits: String?
         if !outcome.traits.isEmpty {

@@ -24,9 +24,11 @@ enum TraitMapping {
         var warnings: [String] = []
     }
 
-    /// Maps a contact's traits to column values (normalized) and custom traits (typed by the workspace's definitions).
+    /// Maps a contact's traits to column values (normalized) and custom traits (typed by the workspace's definitions, else
+    /// as sent: `literals` are the keys sent as JSON numbers or booleans).
     static func contact(
-        scalars: [String: String], objects: [String: String], defaultCountry: String?, customFields: [String: CustomFieldType]
+        scalars: [String: String], objects: [String: String], literals: Set<String> = [], defaultCountry: String?,
+        customFields: [String: CustomFieldType]
     ) -> Outcome {
         var outcome = Outcome()
         var seen = Set<String>()
@@ -44,7 +46,8 @@ enum TraitMapping {
         let ownCountry = scalars["country"].flatMap(Country.alpha2)
         for (key, raw) in scalars.sorted(by: { $0.key < $1.key }) {
             guard let column = contactColumns[key] else {
-                outcome.traits[key] = typed(raw, key: key, customFields: customFields, warnings: &outcome.warnings)
+                outcome.traits[key] = customFields[key] == nil && literals.contains(key)
+                    ? literal(raw) : typed(raw, key: key, customFields: customFields, warnings: &outcome.warnings)
                 continue
             }
             guard !seen.contains(column) else { continue }
@@ -73,18 +76,18 @@ enum TraitMapping {
             }
         }
         for (key, json) in objects where key != "address" || scalars["country"] == nil {
-            outcome.traits[key] = jsonObject(json) ?? json
+            outcome.traits[key] = jsonValue(json) ?? json
         }
         return outcome
     }
 
     /// Maps a group's traits to account columns.
-    static func account(scalars: [String: String], objects: [String: String]) -> Outcome {
+    static func account(scalars: [String: String], objects: [String: String], literals: Set<String> = []) -> Outcome {
         var outcome = Outcome()
         var seen = Set<String>()
         for (key, raw) in scalars.sorted(by: { $0.key < $1.key }) {
             guard let column = accountColumns[key], !seen.contains(column) else {
-                outcome.traits[key] = raw
+                outcome.traits[key] = literals.contains(key) ? literal(raw) : raw
                 continue
             }
             seen.insert(column)
@@ -106,7 +109,7 @@ enum TraitMapping {
                 outcome.columns.append((column, .text(String(raw.prefix(500)))))
             }
         }
-        for (key, json) in objects { outcome.traits[key] = jsonObject(json) ?? json }
+        for (key, json) in objects { outcome.traits[key] = jsonValue(json) ?? json }
         return outcome
     }
 
@@ -128,6 +131,23 @@ enum TraitMapping {
         }
         warnings.append("traits.\(key): \"\(raw)\" is not a \(type.rawValue) (custom field); kept as text")
         return raw
+    }
+
+    /// A trait sent as a JSON number or boolean, as that (a number too large for JSON's doubles stays text).
+    static func literal(_ raw: String) -> Any {
+        switch raw {
+        case "true": return true
+        case "false": return false
+        default:
+            if let integer = Int64(raw) { return integer }
+            if let number = Double(raw), number.isFinite { return number }
+            return raw
+        }
+    }
+
+    /// A trait sent as a JSON object or array, as that.
+    static func jsonValue(_ text: String) -> Any? {
+        try? JSONSerialization.jsonObject(with: Data(text.utf8))
     }
 
     static func jsonObject(_ text: String) -> [String: Any]? {
