@@ -75,6 +75,13 @@ import Testing
             #expect(try await client.call(.get, "/api/v1/sources/\(sourceID)/debugger", token: fixture.tokenB).status == .notFound)
             let debugger = try await client.call(.get, "/api/v1/sources/\(sourceID)/debugger", token: fixture.tokensA[.viewer])
             #expect(debugger.items.contains { $0["accepted"] as? Bool == false })
+            // Refusals show what the sender sent: the endpoint's type, the ids, the size; a request refused whole too.
+            let refused = debugger.items.filter { $0["accepted"] as? Bool == false }
+            #expect(refused.contains { $0["type"] as? String == "track" && ($0["notes"] as? [String]) == ["userId: userId or anonymousId is required"] }, "\(refused)")
+            #expect(refused.contains { $0["user_id"] as? String == "u1" && ($0["size"] as? Int ?? 0) > 0 && $0["type"] as? String == "track" }, "\(refused)")
+            #expect(refused.contains {
+                $0["type"] as? String == "track" && ($0["notes"] as? [String])?.first?.hasPrefix("request refused: body: The request is over 32 KB") == true
+            }, "\(refused)")
 
             let revoked = try await client.call(.delete, "/api/v1/sources/\(sourceID)", token: fixture.tokensA[.admin])
             #expect(revoked.status == .ok && revoked.object["revoked_at"] as? String != nil)

@@ -47,6 +47,7 @@ public final class CollectionService: Sendable {
         do {
             parsed = try SegmentPayload.parse(body, type: type, receivedAt: receivedAt)
         } catch {
+            await refused(type: type, field: error.field, message: error.message, size: body.count, basicUser: basicUser)
             throw PitcrewError.invalid(error.field, error.message)
         }
         guard let key = (basicUser?.isEmpty == false ? basicUser : nil) ?? parsed.writeKey, !key.isEmpty else {
@@ -76,6 +77,13 @@ public final class CollectionService: Sendable {
             debugger.record(source: source.id, messages: messages.suffix(EventDebugger.capacity), warnings: [:], at: receivedAt)
         }
         return Result(accepted: parsed.messages.count, rejected: parsed.problems)
+    }
+
+    /// Shows a request refused whole in its source's debugger, when the request names the source (a Basic-auth write
+    /// key; one in a body that could not be read is unknown).
+    public func refused(type: MessageType?, field: String, message: String, size: Int, basicUser: String?) async {
+        guard let key = basicUser, !key.isEmpty, let source = try? await sources.authenticate(writeKey: key) else { return }
+        debugger.record(source: source.id, refusedRequest: type, field: field, message: message, size: size, at: Timestamp.now())
     }
 
     /// Messages of the workspace accepted (answered 200) but not yet turned into events: normally a moment's worth,

@@ -37,8 +37,15 @@ public final class EventDebugger: Sendable {
 
     func record(source: String, problem: MessageProblem, at: Int64) {
         append(source, DebuggerEntry(
-            at: at, type: problem.type ?? "unknown", name: nil, messageID: problem.messageID, userID: nil, anonymousID: nil, accepted: false,
-            notes: ["\(problem.field): \(problem.message)"], size: 0))
+            at: at, type: problem.type ?? "unknown", name: nil, messageID: problem.messageID, userID: problem.userID, anonymousID: problem.anonymousID,
+            accepted: false, notes: ["\(problem.field): \(problem.message)"], size: problem.size))
+    }
+
+    /// A request refused whole (not JSON, over a size limit): one entry, so the sender sees why nothing arrived.
+    func record(source: String, refusedRequest type: MessageType?, field: String, message: String, size: Int, at: Int64) {
+        append(source, DebuggerEntry(
+            at: at, type: type?.rawValue ?? "batch", name: nil, messageID: nil, userID: nil, anonymousID: nil, accepted: false,
+            notes: ["request refused: \(field): \(message)"], size: size))
     }
 
     /// Adds processing notes (values kept differently than sent) to the entries of these message ids.

@@ -9,21 +9,30 @@ struct MessageValidator {
 
     func field(_ name: String) -> String { index.map { "batch[\($0)].\(name)" } ?? name }
 
-    func problem(_ name: String, _ message: String, _ fields: SegmentPayload.Fields) -> MessageProblem {
-        var messageID: String?
-        if case .string(let text) = fields.messageID { messageID = text }
-        var type: String?
-        if case .string(let text) = fields.type { type = text }
-        return MessageProblem(index: index, field: field(name), message: message, messageID: messageID, type: type)
+    /// A refused message, with what the debugger can show of it (its type, the endpoint's when it says none; its ids).
+    func problem(_ name: String, _ message: String, _ fields: SegmentPayload.Fields, impliedType: MessageType?) -> MessageProblem {
+        func string(_ value: JSONScanner.Value?) -> String? {
+            switch value {
+            case .string(let text)?: text
+            case .number(let text)?: text
+            default: nil
+            }
+        }
+        var problem = MessageProblem(
+            index: index, field: field(name), message: message, messageID: string(fields.messageID),
+            type: string(fields.type) ?? impliedType?.rawValue)
+        problem.userID = string(fields.userID)
+        problem.anonymousID = string(fields.anonymousID)
+        return problem
     }
 
     func validate(_ fields: SegmentPayload.Fields, impliedType: MessageType?, batchSentAt: Int64?) -> Result<SegmentMessage, MessageProblem> {
         do {
             return .success(try build(fields, impliedType: impliedType, batchSentAt: batchSentAt))
         } catch let failure as Failure {
-            return .failure(problem(failure.field, failure.message, fields))
+            return .failure(problem(failure.field, failure.message, fields, impliedType: impliedType))
         } catch {
-            return .failure(problem("body", "could not be read", fields))
+            return .failure(problem("body", "could not be read", fields, impliedType: impliedType))
         }
     }
 

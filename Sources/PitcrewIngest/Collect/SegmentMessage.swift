@@ -54,6 +54,11 @@ public struct MessageProblem: Sendable, Equatable, Error {
     public var message: String
     public var messageID: String?
     public var type: String?
+    /// The message's ids as sent (for the debugger).
+    public var userID: String?
+    public var anonymousID: String?
+    /// The message's size in bytes (0 when unknown).
+    public var size = 0
 
     public init(index: Int?, field: String, message: String, messageID: String? = nil, type: String? = nil) {
         self.index = index

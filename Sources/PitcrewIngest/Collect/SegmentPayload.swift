@@ -67,7 +67,8 @@ public enum SegmentPayload {
                     case .success(var accepted):
                         accepted.size = scanner.index - start
                         parsed.messages.append(accepted)
-                    case .failure(let problem):
+                    case .failure(var problem):
+                        problem.size = scanner.index - start
                         parsed.problems.append(problem)
                     }
                     return parsed
@@ -129,7 +130,8 @@ public enum SegmentPayload {
                     case .success(var message):
                         message.size = size
                         parsed.messages.append(message)
-                    case .failure(let problem):
+                    case .failure(var problem):
+                        problem.size = size
                         parsed.problems.append(problem)
                     }
                 }

@@ -47,8 +47,11 @@ struct CollectionController {
             // One byte over the limit is enough to tell "too large" (SegmentPayload names the limit).
             buffer = try await request.collectBody(upTo: limit + 1)
         } catch {
-            throw PitcrewError.invalid(type == nil ? "batch" : "body", "The request is larger than \(limit / 1024) KB, the limit"
-                + (type == nil ? " per batch." : " per message."))
+            let field = type == nil ? "batch" : "body"
+            let message = "The request is over \(limit / 1024) KB, the limit" + (type == nil ? " per batch." : " per message.")
+            await collection.refused(
+                type: type, field: field, message: message, size: limit + 1, basicUser: Self.basicUser(request.headers[.authorization]))
+            throw PitcrewError.invalid(field, message)
         }
         var bytes = buffer.getBytes(at: buffer.readerIndex, length: buffer.readableBytes) ?? []
         switch request.headers[.contentEncoding]?.lowercased() {
