@@ -50,6 +50,12 @@ import Testing
             let merge = try #require(detail.merges.first)
             #expect(detail.merges.count == 1 && merge.mergedContactID == b.text && merge.reason == "identify" && merge.undoneAt == nil)
             #expect(merge.movedIdentities.contains { $0.kind == "user_id" && $0.value == "user-9" })
+            // The merged contact's id gives the contact it is now part of; search finds it by its user and anonymous ids.
+            let contacts = ContactService(database: f.database)
+            #expect(try await contacts.contact(f.acme.scope, id: b.text ?? "").id == a.text)
+            for id in ["user-9", "anon-1"] {
+                #expect(try await contacts.contacts(f.acme.scope, search: id, after: nil).items.map(\.id) == [a.text], "\(id)")
+            }
 
             // A viewer may not undo; an unknown merge is not found.
             let viewer = AccessScope(workspace: f.acme.workspace, actor: .user(id: f.acme.owner.id), role: .viewer)

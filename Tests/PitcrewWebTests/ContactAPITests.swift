@@ -53,7 +53,9 @@ import Testing
             let mergedID = try #require(merges[0]["merged_contact_id"] as? String)
             #expect(merges[0]["reason"] as? String == "identify" && merges[0]["undone_at"] == nil)
             #expect(try await client.call(.get, "/api/v1/contacts/\(contactID)", token: fixture.tokenB).status == .notFound)
-            #expect(try await client.call(.get, "/api/v1/contacts/\(mergedID)", token: viewer).status == .notFound)
+            // A merged contact's id gives the contact it went into (in this workspace only).
+            #expect(try await client.call(.get, "/api/v1/contacts/\(mergedID)", token: viewer).object["id"] as? String == contactID)
+            #expect(try await client.call(.get, "/api/v1/contacts/\(mergedID)", token: fixture.tokenB).status == .notFound)
 
             // Accounts.
             let accounts = try await client.call(.get, "/api/v1/accounts?q=globex", token: viewer)

@@ -110,8 +110,8 @@ public struct ContactService: Sendable {
     }
 
     /// Newest first (by id); `after` is the last id of the previous page, `nextCursor` the id to pass for the next one.
-    /// `search` matches part of the email, first name, last name or full name, case-insensitively, or a record id
-    /// exactly (the contact's own, or another system's it keeps as an identity).
+    /// `search` matches part of the email, first name, last name or full name, case-insensitively, or exactly a record id
+    /// (the contact's own, or another system's it keeps as an identity), a user id or an anonymous id it has.
     public func contacts(
         _ scope: AccessScope, search: String?, limit: Int = 50, after: String?
     ) async throws -> (items: [ContactSummary], nextCursor: String?) {
@@ -127,7 +127,7 @@ public struct ContactService: Sendable {
             conditions.append(
                 "(LOWER(c.email) LIKE ? ESCAPE '\\' OR LOWER(c.first_name) LIKE ? ESCAPE '\\' OR LOWER(c.last_name) LIKE ? ESCAPE '\\'"
                     + " OR LOWER(COALESCE(c.first_name, '') || ' ' || COALESCE(c.last_name, '')) LIKE ? ESCAPE '\\'"
-                    + " OR c.external_id = ? OR c.id IN (SELECT contact_id FROM identities WHERE workspace_id = ? AND kind = 'external_id' AND value = ?))")
+                    + " OR c.external_id = ? OR c.id IN (SELECT contact_id FROM identities WHERE workspace_id = ? AND kind IN ('external_id', 'user_id', 'anonymous_id') AND value = ?))")
             let id = SQLValue.text(search?.trimmingASCIIWhitespace() ?? "")
             binds += Array(repeating: .text(pattern), count: 4) + [id, .text(scope.workspace.id), id]
         }
@@ -141,11 +141,13 @@ public struct ContactService: Sendable {
         return Self.page(rows.map(Self.summary), limit: limit, id: \.id)
     }
 
-    /// One contact of the workspace; other workspaces' ids and unknown ids are `notFound`.
-    public func contact(_ scope: AccessScope, id: String) async throws -> ContactDetail {
+    /// One contact of the workspace; other workspaces' ids and unknown ids are `notFound`. The id of a contact merged into
+    /// another gives the contact it is now part of (as CRMs answer for a merged record), whose `merges` name it.
+    public func contact(_ scope: AccessScope, id requested: String) async throws -> ContactDetail {
         try scope.require(.read)
-        guard Identifier.isValid(id) else { throw PitcrewError.notFound("Contact") }
+        guard Identifier.isValid(requested) else { throw PitcrewError.notFound("Contact") }
         let workspaceID = scope.workspace.id
+        let id = try await database.rawRead { raw in try await MergeHistory.survivor(raw, workspaceID: workspaceID, of: requested) }
         let limit = Int64(Self.timelineLimit)
         let (row, identities, events, touches) = try await database.rawRead { raw -> Fetched in
             let row = try await raw.rows(

@@ -52,6 +52,23 @@ enum MergeHistory {
         ).map(merge)
     }
 
+    /// The contact that `id` is, or was merged into (through later merges); `id` itself when it was never merged away.
+    static func survivor(_ raw: RawSQL, workspaceID: String, of id: String) async throws -> String {
+        var current = id
+        for _ in 0..<20 {
+            guard try await raw.rows("SELECT 1 FROM contacts WHERE workspace_id = ? AND id = ?", [.text(workspaceID), .text(current)]).isEmpty,
+                let kept = try await raw.rows(
+                    """
+                    SELECT kept_contact_id FROM identity_merges WHERE workspace_id = ? AND merged_contact_id = ? AND undone_at IS NULL
+                    ORDER BY at DESC LIMIT 1
+                    """, [.text(workspaceID), .text(current)]
+                ).first?[0].text
+            else { return current }
+            current = kept
+        }
+        return current
+    }
+
     /// Undoes merge `id` of the workspace in the caller's write transaction; returns the merge as it now stands.
     static func undo(_ raw: RawSQL, workspaceID: String, id: String, now: Int64) async throws -> IdentityMerge {
         let ws = SQLValue.text(workspaceID)

@@ -80,11 +80,11 @@ enum OpenAPIDocument {
         Operation(method: "get", path: "/api/v1/imports", summary: "Imports of the workspace, newest first", tag: "data", response: "ImportReport", list: true, parameters: ["limit", "cursor"]),
         Operation(method: "get", path: "/api/v1/imports/{id}", summary: "One import's report, with every problem (row, column, value, reason)", tag: "data", response: "ImportReport"),
         Operation(
-            method: "get", path: "/api/v1/contacts", summary: "Contacts, newest first; q matches part of the email or name, or a record id exactly (the contact's own or another system's it keeps)", tag: "data",
+            method: "get", path: "/api/v1/contacts", summary: "Contacts, newest first; q matches part of the email or name, or exactly a record id (the contact's own or another system's it keeps), a user id or an anonymous id", tag: "data",
             response: "ContactSummary", list: true, parameters: ["limit", "cursor", "q"]),
         Operation(
             method: "get", path: "/api/v1/contacts/{id}",
-            summary: "One contact: every field, traits, identities, the contacts merged into it and its timeline (latest 200 events and touchpoints)",
+            summary: "One contact: every field, traits, identities, the contacts merged into it and its timeline (latest 200 events and touchpoints); the id of a contact merged away gives the contact it went into",
             tag: "data", response: "Contact"),
         Operation(
             method: "get", path: "/api/v1/accounts", summary: "Accounts, newest first, with their number of contacts; q matches part of the name or domain",
