@@ -51,4 +51,19 @@ import Testing
             #expect(try await f.events.stats(f.acme.scope).byType["page"] == 10)
         }
     }
+
+    /// A track that says which campaign brought it (a mobile deep link, a server-side conversion) is a touch; a track
+    /// without one, or an identify, is not.
+    @Test(arguments: TestBackend.available)
+    func aTrackWithItsCampaignIsATouch(backend: TestBackend) async throws {
+        try await C.with(backend) { f in
+            try await C.send(f, C.batch([
+                #"{"type": "track", "anonymousId": "m", "event": "App Opened", "messageId": "t1", "context": {"campaign": {"source": "newsletter", "medium": "email", "name": "nov"}}}"#,
+                #"{"type": "track", "anonymousId": "n", "event": "App Opened", "messageId": "t2"}"#,
+                #"{"type": "identify", "anonymousId": "o", "traits": {"plan": "pro"}, "messageId": "i1", "context": {"campaign": {"source": "google", "medium": "cpc"}}}"#,
+            ]))
+            let stored = try await f.database.rawRead { raw in try await raw.rows("SELECT anonymous_id, channel, campaign FROM touchpoints") }
+            #expect(stored == [[.text("m"), .text("Email"), .text("nov")]])
+        }
+    }
 }

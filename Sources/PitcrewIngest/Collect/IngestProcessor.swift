@@ -260,7 +260,11 @@ public final class IngestProcessor: Service, Sendable {
                 ])
             }
             let settings = try await settings.settings(for: workspaceID)
-            for index in messages.indices where messages[index].type == .page || messages[index].type == .screen {
+            // Page and screen views are touches; so is a track that says which campaign brought it (`context.campaign`: a
+            // mobile deep link, a server-side conversion with its UTMs).
+            for index in messages.indices
+            where messages[index].type == .page || messages[index].type == .screen
+                || (messages[index].type == .track && messages[index].campaign.values.contains { !$0.isEmpty }) {
                 let message = messages[index]
                 let signal = TouchSignal.from(
                     url: message.pageURL, referrer: message.referrer, campaign: message.campaign, siteHost: message.pageURL.flatMap(TouchSignal.host))
