@@ -41,7 +41,7 @@ import Testing
             #expect(invalid.status == .badRequest && invalid.isProblem && invalid.problemFields == ["userId"])
             #expect(invalid.headers[.accessControlAllowOrigin] == "*")
             let unauthenticated = try await client.call(.post, "/v1/track", json: #"{"userId": "u", "event": "E"}"#, headers: Self.basic("pcw_nope"))
-            #expect(unauthenticated.status == .unauthorized)
+            #expect(unauthenticated.status == .unauthorized && unauthenticated.headers[.wwwAuthenticate]?.hasPrefix("Basic ") == true)
             let oversized = try await client.call(
                 .post, "/v1/track", json: #"{"userId": "u", "event": "\#(String(repeating: "x", count: 40_000))"}"#, headers: Self.basic(key))
             #expect(oversized.status == .badRequest && oversized.problemFields == ["body"])

@@ -179,7 +179,7 @@ import Testing
             let browser = try await BrowserSession.signIn(client, email: "alpha-owner@example.com")
             let (_, key) = try await Self.createSource(client, browser, name: "Website")
             let messages = [
-                ("/v1/identify", #"{"userId":"u2","traits":{"email":"ann@example.com","firstName":"Ann","lastName":"Lee"},"messageId":"i-1"}"#),
+                ("/v1/identify", #"{"userId":"u2","traits":{"email":"ann@example.com","firstName":"Ann","lastName":"Lee","segment":"<b>vip</b>","seats":12},"messageId":"i-1"}"#),
                 ("/v1/page", #"{"userId":"u2","name":"Pricing","context":{"page":{"url":"https://acme.example/pricing?utm_source=newsletter&utm_medium=email&utm_campaign=Spring"}},"messageId":"p-1"}"#),
                 ("/v1/track", #"{"userId":"u2","event":"Demo Requested","properties":{"plan":"<pro>"},"messageId":"t-1"}"#),
                 ("/v1/group", #"{"userId":"u2","groupId":"org-7","traits":{"name":"Globex","website":"https://www.globex.example"},"messageId":"g-1"}"#),
@@ -205,6 +205,9 @@ import Testing
             #expect(contact.status == .ok && contact.text.contains("<h1>Ann Lee</h1>") && contact.text.contains("ann@example.com"))
             #expect(contact.text.contains("Demo Requested") && contact.text.contains("Page: Pricing") && contact.text.contains("Touch: Email"))
             #expect(contact.text.contains("&quot;plan&quot;:&quot;&lt;pro&gt;&quot;") && !contact.text.contains("<pro>"))
+            // Custom traits as rows (name, value as written, other JSON compact), escaped.
+            #expect(contact.text.contains(#"<th scope="row">segment</th><td>&lt;b&gt;vip&lt;/b&gt;</td>"#) && !contact.text.contains("<b>vip"))
+            #expect(contact.text.contains(#"<th scope="row">seats</th><td>12</td>"#))
             #expect(contact.text.contains("<code>u2</code>"))  // the user id identity
             #expect(contact.text.contains("/data/events?contact_id=\(contactID)"))
             // Newest first: the track came after the page view.

@@ -182,7 +182,7 @@ struct DataPages {
         var accountName: String
         var identities: [IdentityRow]
         var hasTraits: Bool
-        var traits: String
+        var traits: [FieldRow]
         var timeline: [TimelineRow]
         var timelineLimit: Int
         var merges: [MergeRow]
@@ -212,7 +212,7 @@ struct DataPages {
         var contacts: [ContactRow]
         var contactLimit: Int
         var hasTraits: Bool
-        var traits: String
+        var traits: [FieldRow]
         var timeline: [TimelineRow]
         var timelineLimit: Int
     }
@@ -421,7 +421,7 @@ struct DataPages {
             title: heading, shell: shell, contactID: contact.id, heading: heading, fields: fields, hasAccount: contact.accountID != nil,
             accountID: contact.accountID ?? "", accountName: contact.accountName ?? contact.accountID ?? "",
             identities: contact.identities.map { IdentityRow(kind: $0.kind, value: $0.value) }, hasTraits: Self.nonEmpty(contact.traits) != nil,
-            traits: Self.shorten(contact.traits ?? "", max: 4_000), timeline: contact.timeline.map { Self.timelineRow($0, labels: [:]) },
+            traits: Self.traitRows(contact.traits), timeline: contact.timeline.map { Self.timelineRow($0, labels: [:]) },
             timelineLimit: ContactService.timelineLimit,
             merges: contact.merges.map { merge in
                 MergeRow(
@@ -452,7 +452,7 @@ struct DataPages {
         let model = AccountModel(
             title: account.name, shell: shell, accountID: account.id, heading: account.name, fields: fields,
             contacts: account.contacts.map(Self.contactRow), contactLimit: ContactService.contactLimit,
-            hasTraits: Self.nonEmpty(account.traits) != nil, traits: Self.shorten(account.traits ?? "", max: 4_000),
+            hasTraits: Self.nonEmpty(account.traits) != nil, traits: Self.traitRows(account.traits),
             timeline: account.timeline.map { Self.timelineRow($0, labels: labels) }, timelineLimit: ContactService.timelineLimit)
         return web.pages.render("account", model)
     }
@@ -495,6 +495,26 @@ struct DataPages {
     static func nonEmpty(_ value: String?) -> String? {
         guard let value, !value.isEmpty else { return nil }
         return value
+    }
+
+    /// A record's custom traits as rows (name, value): text as written, other JSON values compact. Traits that are not a
+    /// JSON object are shown whole.
+    static func traitRows(_ json: String?) -> [FieldRow] {
+        guard let json, !json.isEmpty else { return [] }
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any] else {
+            return [FieldRow(label: "traits", value: shorten(json, max: 4_000))]
+        }
+        return object.keys.sorted().map { key in
+            let value: String
+            switch object[key] {
+            case let text as String: value = text
+            case let other?:
+                value = (try? JSONSerialization.data(withJSONObject: other, options: [.sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes]))
+                    .map { String(decoding: $0, as: UTF8.self) } ?? "\(other)"
+            case nil: value = ""
+            }
+            return FieldRow(label: key, value: shorten(value, max: 1_000))
+        }
     }
 
     static func shorten(_ text: String, max: Int) -> String {

@@ -122,7 +122,10 @@ struct Problem: Sendable {
         let data = (try? APIJSON.encoder.encode(body)) ?? Data("{}".utf8)
         var headers = HTTPFields()
         headers[.contentType] = "application/problem+json"
-        if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer realm=\"pitcrew\"" }
+        // The collection API takes the write key as HTTP Basic user (as Segment), the rest of the API a bearer token.
+        if status == .unauthorized {
+            headers[.wwwAuthenticate] = instance.hasPrefix("/v1/") ? "Basic realm=\"pitcrew collection\"" : "Bearer realm=\"pitcrew\""
+        }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
