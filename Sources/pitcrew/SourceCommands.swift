@@ -35,7 +35,7 @@ struct SourceCommand: AsyncParsableCommand {
             let (source, key) = try await db.withServices { services in
                 try await services.collection.sources.rotate(try await services.access.commandLineScope(slug: workspace), id: id)
             }
-            print("Rotated the write key of \(source.name); the old key no longer works. The new key is shown only now:")
+            print("Rotated the write key of \(source.name); a running server refuses the old key within 5 seconds. The new key is shown only now:")
             print(key)
         }
     }
@@ -51,7 +51,7 @@ struct SourceCommand: AsyncParsableCommand {
             let source = try await db.withServices { services in
                 try await services.collection.sources.revoke(try await services.access.commandLineScope(slug: workspace), id: id)
             }
-            print("Revoked the write key of \(source.name).")
+            print("Revoked the write key of \(source.name); a running server refuses it within 5 seconds.")
         }
     }
 

@@ -51,7 +51,7 @@ enum OpenAPIDocument {
             method: "post", path: "/api/v1/sources", summary: "Create a source; its write key is in this response only (admin)", tag: "data",
             body: "SourceInput", response: "Source", status: 201),
         Operation(
-            method: "post", path: "/api/v1/sources/{id}/rotate", summary: "Replace the write key; the old one stops working (admin)", tag: "data",
+            method: "post", path: "/api/v1/sources/{id}/rotate", summary: "Replace the write key; the old one stops working at once on this server, within 5 s on other servers of the database (admin)", tag: "data",
             response: "Source"),
         Operation(method: "delete", path: "/api/v1/sources/{id}", summary: "Revoke the write key; events stay (admin)", tag: "data", response: "Source"),
         Operation(
