@@ -117,6 +117,10 @@ import Testing
             ]))
             #expect(try await rows(f.database, "SELECT COUNT(*) FROM contacts")[0][0].integer == 2)
             #expect(try await rows(f.database, "SELECT COUNT(*) FROM identity_merges")[0][0].integer == 0)
+            // The debugger says why the second user did not get the device's anonymous id.
+            let source = try #require(try await f.collection.sources.sources(f.acme.scope).first)
+            let second = try #require(f.collection.debugger.entries(source: source.id).first { $0.messageID == "b" })
+            #expect(second.notes == ["anonymousId shared-laptop belongs to the contact of another user id (a shared device); it stays with it"])
         }
     }
 

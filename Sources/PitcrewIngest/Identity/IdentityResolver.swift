@@ -198,7 +198,12 @@ final class IdentityResolver {
             // A contact known by another user id is another person (a shared device or inbox): not this one.
             if let userID = message.userID, kind != .userID {
                 let users = try await userIDs(of: contact)
-                if !users.isEmpty, !users.contains(userID) { continue }
+                if !users.isEmpty, !users.contains(userID) {
+                    if kind == .anonymousID {
+                        record(message.messageID, ["anonymousId \(value) belongs to the contact of another user id (a shared device); it stays with it"])
+                    }
+                    continue
+                }
             }
             found.append(contact)
         }
