@@ -40,6 +40,11 @@ import Testing
         #expect(parsed.messages.first?.occurredAt == Self.now - 60_000)
     }
 
+    @Test func anEmailThatIsNotAStringSaysSo() throws {
+        let parsed = try parse(#"{"batch": [{"type": "identify", "userId": "u", "traits": {"email": 123}}]}"#)
+        #expect(parsed.problems.map(\.field) == ["batch[0].traits.email"] && parsed.problems.first?.message == "must be a string, not a number or boolean")
+    }
+
     /// A batch's own context applies to each message (Segment's batch API); a message's own context keys win.
     @Test func aBatchsContextAppliesToItsMessages() throws {
         let parsed = try parse(

@@ -152,6 +152,9 @@ struct MessageValidator {
         }
         // An empty email says nothing. A bad one in the message's own traits is refused (the sender can fix it); one in
         // `context.traits`, which SDKs attach from storage to every call, is left out so the event itself is kept.
+        if ownEmail, message.traitLiterals.contains("email") {
+            throw Failure(field: "traits.email", message: "must be a string, not a number or boolean")
+        }
         if let email = message.traitScalars["email"] {
             switch EmailAddress.normalize(email) {
             case .success(let normalized): message.traitScalars["email"] = normalized
