@@ -102,7 +102,7 @@ import Testing
         }
         let many = "{\"batch\": [" + Array(repeating: #"{"type": "track", "anonymousId": "a", "event": "\#(String(repeating: "y", count: 20_000))"}"#, count: 30)
             .joined(separator: ",") + "]}"
-        #expect(throws: SegmentPayload.Refusal(field: "batch", message: "The request is \(many.utf8.count) bytes; the limit is 500 KB per batch.")) {
+        #expect(throws: SegmentPayload.Refusal(field: "batch", message: "The request is \(many.utf8.count) bytes, over the limit of 500 KB per batch.")) {
             try parse(many)
         }
     }

@@ -80,7 +80,7 @@ import Testing
             #expect(refused.contains { $0["type"] as? String == "track" && ($0["notes"] as? [String]) == ["userId: userId or anonymousId is required"] }, "\(refused)")
             #expect(refused.contains { $0["user_id"] as? String == "u1" && ($0["size"] as? Int ?? 0) > 0 && $0["type"] as? String == "track" }, "\(refused)")
             #expect(refused.contains {
-                $0["type"] as? String == "track" && ($0["notes"] as? [String])?.first?.hasPrefix("request refused: body: The request is over 32 KB") == true
+                $0["type"] as? String == "track" && ($0["notes"] as? [String])?.first?.hasPrefix("request refused: body: The request is over the limit of 32 KB") == true
             }, "\(refused)")
 
             let revoked = try await client.call(.delete, "/api/v1/sources/\(sourceID)", token: fixture.tokensA[.admin])

@@ -46,7 +46,7 @@ public enum SegmentPayload {
     public static func parse(_ body: [UInt8], type: MessageType?, receivedAt: Int64) throws(Refusal) -> Parsed {
         let limit = type == nil ? batchLimit : messageLimit
         if body.count > limit {
-            throw Refusal(field: type == nil ? "batch" : "body", message: "The request is \(body.count) bytes; the limit is \(limit / 1024) KB"
+            throw Refusal(field: type == nil ? "batch" : "body", message: "The request is \(body.count) bytes, over the limit of \(limit / 1024) KB"
                 + (type == nil ? " per batch." : " per message."))
         }
         do {
@@ -124,7 +124,7 @@ public enum SegmentPayload {
                     parsed.secretRanges += read.secretRanges
                     let size = items.index - start
                     if size > messageLimit {
-                        throw Refusal(field: "batch[\(position)]", message: "Message \(position) is \(size) bytes; the limit is 32 KB per message.")
+                        throw Refusal(field: "batch[\(position)]", message: "Message \(position) is \(size) bytes, over the limit of 32 KB per message.")
                     }
                     switch read.result {
                     case .success(var message):

@@ -48,7 +48,7 @@ struct CollectionController {
             buffer = try await request.collectBody(upTo: limit + 1)
         } catch {
             let field = type == nil ? "batch" : "body"
-            let message = "The request is over \(limit / 1024) KB, the limit" + (type == nil ? " per batch." : " per message.")
+            let message = "The request is over the limit of \(limit / 1024) KB" + (type == nil ? " per batch." : " per message.")
             await collection.refused(
                 type: type, field: field, message: message, size: limit + 1, basicUser: Self.basicUser(request.headers[.authorization]))
             throw PitcrewError.invalid(field, message)
