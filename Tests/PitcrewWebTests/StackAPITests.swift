@@ -279,7 +279,7 @@ import Testing
                 let jobs = fixture.services.jobs
                 try await jobs.runDue()
                 #expect(vendor.webhooks.isEmpty)
-                let failed = try await fixture.database.read { db in try await JobQueue.counts(db) }
+                let failed = try await fixture.database.read { db in try await JobQueue.counts(db, kindPrefix: "notify.") }
                 #expect(failed["pending"] == 2)
                 #expect(try await client.call(.put, "/api/v1/stack/allowed-hosts", token: token, json: #"{"host":"127.0.0.1"}"#).status == .forbidden)
                 #expect(try await client.call(.put, "/api/v1/stack/allowed-hosts", token: admin, json: #"{"host":"127.0.0.1"}"#).status == .ok)
@@ -374,7 +374,7 @@ import Testing
                 #expect(commands.contains("AUTH PLAIN " + Data("\0alerts@northwind.example\0s3cret".utf8).base64EncodedString()))
                 // The same threshold is not raised twice; every job has finished.
                 #expect(try await fixture.services.stack.alerts.scanRenewals(today: CalendarDate("2026-11-25")!) == 0)
-                let counts = try await fixture.database.read { db in try await JobQueue.counts(db) }
+                let counts = try await fixture.database.read { db in try await JobQueue.counts(db, kindPrefix: "notify.") }
                 #expect(counts["dead"] == nil && counts["pending"] == nil)
             }
         }

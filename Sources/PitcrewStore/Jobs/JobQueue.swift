@@ -33,9 +33,13 @@ public enum JobQueue {
         return !rows.isEmpty
     }
 
-    /// Counts by status, for the UI's job status and tests.
-    public static func counts(_ db: any SQLDatabase, workspaceID: String? = nil) async throws -> [String: Int] {
-        let filter: SQLQueryString = workspaceID.map { "WHERE workspace_id = \(bind: $0)" } ?? ""
+    /// Counts by status, for the UI's job status and tests; of one workspace, and of the kinds that begin with
+    /// `kindPrefix` (`notify.`), when given.
+    public static func counts(_ db: any SQLDatabase, workspaceID: String? = nil, kindPrefix: String? = nil) async throws -> [String: Int] {
+        var filter: SQLQueryString = "WHERE 1 = 1"
+        if let workspaceID { filter = "\(filter) AND workspace_id = \(bind: workspaceID)" }
+        // (Kinds are `area.name` constants: the prefix has no LIKE wildcards.)
+        if let kindPrefix { filter = "\(filter) AND kind LIKE \(bind: kindPrefix + "%")" }
         let rows = try await db.raw("SELECT status, COUNT(*) AS n FROM jobs \(filter) GROUP BY status").all()
         var counts: [String: Int] = [:]
         for row in rows { counts[try row.string("status")] = try row.int("n") }
