@@ -62,6 +62,11 @@ import Testing
         let second = try #require(parsed.messages.last)
         #expect(second.campaign == ["source": "newsletter", "medium": "email"] && second.ip == "198.51.100.7")
         #expect(second.context == #"{"campaign":{"medium":"email","source":"newsletter"},"ip":"198.51.100.7","library":{"name":"server"}}"#)
+        // A large context with many tiny messages would be stored many times over: refused.
+        let context = #"{"blob": "\#(String(repeating: "x", count: 100_000))"}"#
+        func tiny(_ count: Int) -> String { Array(repeating: #"{"type": "track", "anonymousId": "a", "event": "E"}"#, count: count).joined(separator: ",") }
+        #expect(throws: SegmentPayload.Refusal.self) { try parse(#"{"context": \#(context), "batch": [\#(tiny(30))]}"#) }
+        #expect(try parse(#"{"context": \#(context), "batch": [\#(tiny(4))]}"#).messages.count == 4)
     }
 
     @Test func batchKeepsValidMessagesAndReportsTheOthers() throws {

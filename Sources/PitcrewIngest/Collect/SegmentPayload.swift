@@ -13,6 +13,9 @@ public import PitcrewCore
 public enum SegmentPayload {
     public static let messageLimit = 32 * 1024
     public static let batchLimit = 500 * 1024
+    /// A batch's `context` is stored with each of its messages: its size times their number stays under this, so a small
+    /// request cannot make gigabytes of events.
+    public static let batchContextBudget = 2 * 1024 * 1024
     /// Oldest instant accepted (2000-01-01) and how far ahead of the server's clock a corrected time may be.
     public static let earliest: Int64 = 946_684_800_000
     public static let futureAllowance: Int64 = 24 * 3_600_000
@@ -112,6 +115,12 @@ public enum SegmentPayload {
                 }
                 var items = JSONScanner(buffer, at: batchRange.lowerBound)
                 try items.array { items, position in
+                    if let batchContext, (position + 1) * batchContext.count > batchContextBudget {
+                        throw Refusal(
+                            field: "context",
+                            message: "The batch's context (\(batchContext.count) bytes) would be stored with each of its messages: send a smaller "
+                                + "context or fewer messages (at most \(batchContextBudget / 1024) KB of context in all).")
+                    }
                     items.skipWhitespace()
                     let start = items.index
                     guard !items.atEnd, buffer[start] == UInt8(ascii: "{") else {
