@@ -68,27 +68,48 @@ public enum CampaignStore {
         ).run()
     }
 
+    /// What a campaign claims unlinked rows by: its UTM campaign, its name, or either.
+    enum LinkMatch { case utm, name, either }
+
     /// Spend and touchpoints that arrived before the campaign existed (kept with the campaign as the file or the UTM
     /// wrote it) become the campaign's once a campaign of that name or UTM campaign exists, as if they had arrived after
     /// it: spend and imported (offline) touches by name or UTM campaign, tracked touches by UTM campaign only (as
     /// collection links them). Rows another campaign has keep it. Each is a lookup in an index of the unlinked rows.
-    static func linkUnlinked(_ db: any SQLDatabase, _ campaign: Campaign) async throws {
-        let name = campaign.name.lowercased()
-        let utm = campaign.utmCampaign?.lowercased()
-        let names = [name, utm ?? name]
+    /// (Compared with SQL's `lower()` on both sides: SQLite's folds ASCII only, so it must fold both.)
+    static func linkUnlinked(_ db: any SQLDatabase, _ campaign: Campaign, matching: LinkMatch = .either) async throws {
+        let values: [String] =
+            switch matching {
+            case .utm: campaign.utmCampaign.map { [$0] } ?? []
+            case .name: [campaign.name]
+            case .either: [campaign.name] + (campaign.utmCampaign.map { [$0] } ?? [])
+            }
+        guard let first = values.first else { return }
+        let second = values.last ?? first
+        let matches: SQLQueryString = "lower(campaign) IN (lower(\(bind: first)), lower(\(bind: second)))"
+        let tracked: SQLQueryString = campaign.utmCampaign.map { matching == .name ? "FALSE" : "lower(campaign) = lower(\(bind: $0))" } ?? "FALSE"
         try await db.raw(
             """
             UPDATE spend SET campaign_id = \(bind: campaign.id)
-            WHERE workspace_id = \(bind: campaign.workspaceID) AND campaign_id IS NULL AND campaign IS NOT NULL AND lower(campaign) IN \(SQLBind.group(names))
+            WHERE workspace_id = \(bind: campaign.workspaceID) AND campaign_id IS NULL AND campaign IS NOT NULL AND \(matches)
             """
         ).run()
         try await db.raw(
             """
             UPDATE touchpoints SET campaign_id = \(bind: campaign.id)
-            WHERE workspace_id = \(bind: campaign.workspaceID) AND campaign_id IS NULL AND campaign IS NOT NULL AND lower(campaign) IN \(SQLBind.group(names))
-                AND (offline = TRUE OR lower(campaign) = \(bind: utm ?? ""))
+            WHERE workspace_id = \(bind: campaign.workspaceID) AND campaign_id IS NULL AND campaign IS NOT NULL AND \(matches)
+                AND (offline = TRUE OR \(tracked))
             """
         ).run()
+    }
+
+    /// Links the unlinked rows of a workspace (or of every workspace) to its campaigns: by UTM campaign first, then by
+    /// name (as imports link rows), the oldest campaign first where several match.
+    public static func linkAllUnlinked(_ db: any SQLDatabase, workspaceID: String?) async throws {
+        let filter: SQLQueryString = workspaceID.map { "WHERE workspace_id = \(bind: $0)" } ?? ""
+        let campaigns = try await db.raw("SELECT * FROM campaigns \(filter) ORDER BY workspace_id, id").all().map(campaign(from:))
+        for matching in [LinkMatch.utm, .name] {
+            for campaign in campaigns { try await linkUnlinked(db, campaign, matching: matching) }
+        }
     }
 
     public static func delete(_ db: any SQLDatabase, workspaceID: String, id: String) async throws {

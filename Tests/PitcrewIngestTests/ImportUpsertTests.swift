@@ -399,6 +399,25 @@ import Testing
         }
     }
 
+    /// After a spend or touchpoint import, rows naming a campaign that exists are linked to it, as for a campaign made
+    /// while the import ran (on PostgreSQL it could not see the import's rows). Here: a campaign stored without linking.
+    @Test(arguments: TestBackend.available)
+    func rowsNamingACampaignAreLinkedAfterTheImport(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let acme = try await SeededWorkspace.make(AccessService.forTests(database), slug: "acme")
+            let file = "Day,Channel,Campaign,Cost\n2026-03-01,Paid Search,Late Launch,10.00\n"
+            #expect(try await run(database, acme.scope, file, kind: .spend).inserted == 1)
+            let campaign = Campaign(
+                id: Identifier.make(), workspaceID: acme.workspace.id, name: "Late Launch", channelID: nil, utmCampaign: nil, status: .active,
+                startDate: nil, endDate: nil, budget: nil, ownerUserID: nil, createdAt: 0, updatedAt: 0)
+            try await database.transaction { db in try await CampaignStore.insert(db, campaign) }
+            #expect(try await rows(database, "SELECT campaign_id FROM spend") == [[.null]])
+            _ = try await run(database, acme.scope, "contact_email,occurred_at,channel,campaign\nx@y.example,2026-03-02,Events,late launch\n", kind: .touchpoints)
+            #expect(try await rows(database, "SELECT campaign_id FROM spend") == [[.text(campaign.id)]])
+            #expect(try await rows(database, "SELECT campaign_id FROM touchpoints") == [[.text(campaign.id)]])
+        }
+    }
+
     /// An offline touch of a record id Pitcrew has not met creates that contact (as an unknown email does), so the file
     /// imported again adds nothing. The contact was created when the file first saw them: at its earliest touch.
     @Test(arguments: TestBackend.available)

@@ -133,6 +133,51 @@ import Testing
         }
     }
 
+    /// Names beyond ASCII link too; a deleted campaign's rows go to another campaign of that UTM campaign; a second change
+    /// within the delay puts the job linking once more after it.
+    @Test(arguments: TestBackend.available)
+    func linksFollowNamesDeletionsAndLaterChanges(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let access = AccessService.forTests(database)
+            let service = CampaignService(database: database)
+            let acme = try await SeededWorkspace.make(access, slug: "acme")
+            try await database.transaction { db in
+                for (id, campaign) in [("s1", "Été Promo"), ("s2", "spring")] {
+                    try await db.raw(
+                        """
+                        INSERT INTO spend (id, workspace_id, day, channel, campaign, cost_minor, currency)
+                        VALUES (\(bind: id), \(bind: acme.workspace.id), '2026-03-01', 'Paid Search', \(bind: campaign), 100, 'USD')
+                        """
+                    ).run()
+                }
+            }
+            func linked() async throws -> [String: String] {
+                try await database.read { db in
+                    try await db.raw("SELECT id, campaign_id FROM spend WHERE campaign_id IS NOT NULL").all().reduce(into: [:]) {
+                        $0[try $1.decode(column: "id", as: String.self)] = try $1.decode(column: "campaign_id", as: String.self)
+                    }
+                }
+            }
+            let ete = try await service.createCampaign(acme.scope, Self.input("Été Promo"))
+            #expect(try await linked()["s1"] == ete.id)
+            let first = try await service.createCampaign(acme.scope, Self.input("Spring A") { $0.utmCampaign = .set("spring") })
+            let second = try await service.createCampaign(acme.scope, Self.input("Spring B") { $0.utmCampaign = .set("spring") })
+            #expect(try await linked()["s2"] == first.id)
+            try await service.deleteCampaign(acme.scope, id: first.id)
+            #expect(try await linked()["s2"] == second.id)
+
+            // The job of `second` is due soon; a change now puts it `relinkDelay` after the change.
+            try await database.transaction { db in
+                try await db.raw("UPDATE jobs SET run_at = \(bind: Timestamp.now()) WHERE unique_key = \(bind: "campaign.link:" + second.id)").run()
+            }
+            _ = try await service.updateCampaign(acme.scope, id: second.id, Self.input("Spring B") { $0.utmCampaign = .set("spring_b") })
+            let runAt = try await database.read { db in
+                try await db.raw("SELECT run_at FROM jobs WHERE unique_key = \(bind: "campaign.link:" + second.id)").first()?.decode(column: "run_at", as: Int64.self)
+            }
+            #expect((runAt ?? 0) > Timestamp.now() + CampaignService.relinkDelay / 2)
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func validationNamesEveryFieldAndWritesNothing(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { database in

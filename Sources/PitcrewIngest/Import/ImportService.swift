@@ -106,6 +106,12 @@ public final class ImportService: Sendable {
             report.problems = [failure.problem]
             report.message = "The file could not be imported; nothing was written."
         }
+        // On PostgreSQL a campaign made while the import ran could not see its rows: spend and touchpoints it wrote
+        // that name a campaign are linked now (a lookup per campaign in the index of unlinked rows).
+        if !request.dryRun, [.spend, .touchpoints].contains(report.kind), [.succeeded, .partial].contains(report.status) {
+            let workspaceID = scope.workspace.id
+            try await database.transaction { db in try await CampaignStore.linkAllUnlinked(db, workspaceID: workspaceID) }
+        }
         report.finishedAt = Timestamp.now()
         if !request.dryRun { try await record(scope, report) }
         return report

@@ -6,7 +6,8 @@ import SQLKit
 ///
 /// The partial indexes hold only the rows still waiting for a campaign (a UTM campaign or a file's campaign name that
 /// no campaign had), so linking is a lookup, and rows with a campaign or none cost them nothing. The migration links
-/// what existing campaigns already name, oldest campaign first (the oldest wins, as when collecting).
+/// what existing campaigns already name: by UTM campaign first, then by name (as imports link rows), the oldest campaign
+/// first where several match.
 enum Migration0008CampaignLinks {
     static let migration = Migration(
         name: "0008_campaign_links",
@@ -16,9 +17,5 @@ enum Migration0008CampaignLinks {
                 "CREATE INDEX spend_unlinked_campaign ON spend (workspace_id, lower(campaign)) WHERE campaign_id IS NULL AND campaign IS NOT NULL",
             ]
         },
-        after: { db in
-            for row in try await db.raw("SELECT * FROM campaigns ORDER BY workspace_id, id").all() {
-                try await CampaignStore.linkUnlinked(db, try CampaignStore.campaign(from: row))
-            }
-        })
+        after: { db in try await CampaignStore.linkAllUnlinked(db, workspaceID: nil) })
 }

@@ -69,9 +69,14 @@ public struct CampaignService: Sendable {
     /// just after a campaign is made or renamed may not know it yet.
     static func link(_ db: any SQLDatabase, _ campaign: Campaign) async throws {
         try await CampaignStore.linkUnlinked(db, campaign)
-        try await JobQueue.enqueue(
-            db, workspaceID: campaign.workspaceID, kind: Self.relinkJob, payload: #"{"campaign_id":"\#(campaign.id)"}"#,
-            uniqueKey: "\(Self.relinkJob):\(campaign.id)", runAt: Timestamp.now() + Self.relinkDelay)
+        let key = "\(Self.relinkJob):\(campaign.id)"
+        let runAt = Timestamp.now() + Self.relinkDelay
+        let enqueued = try await JobQueue.enqueue(
+            db, workspaceID: campaign.workspaceID, kind: Self.relinkJob, payload: #"{"campaign_id":"\#(campaign.id)"}"#, uniqueKey: key, runAt: runAt)
+        // A second change within the delay: the waiting job runs `relinkDelay` after this one.
+        if !enqueued {
+            try await db.raw("UPDATE jobs SET run_at = \(bind: runAt) WHERE unique_key = \(bind: key) AND status = 'pending'").run()
+        }
     }
 
     public static let relinkJob = "campaign.link"
@@ -101,6 +106,8 @@ public struct CampaignService: Sendable {
                 throw PitcrewError.notFound("Campaign")
             }
             try await CampaignStore.delete(db, workspaceID: scope.workspace.id, id: id)
+            // Its rows are unlinked (ON DELETE SET NULL): another campaign of that name or UTM campaign takes them.
+            try await CampaignStore.linkAllUnlinked(db, workspaceID: scope.workspace.id)
             try await AuditLog.record(
                 db, workspaceID: scope.workspace.id, actor: scope.actor, action: "campaign.delete", entity: "campaign", entityID: id,
                 before: current)
