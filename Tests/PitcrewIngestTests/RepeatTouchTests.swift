@@ -52,14 +52,16 @@ import Testing
         }
     }
 
-    /// A track that says which campaign brought it (a mobile deep link, a server-side conversion) is a touch; a track
-    /// without one, or an identify, is not.
+    /// A track from outside a web page that says which campaign brought it (a mobile deep link, a server-side conversion)
+    /// is a touch; a track without one, a browser's track on a page, or an identify, is not.
     @Test(arguments: TestBackend.available)
     func aTrackWithItsCampaignIsATouch(backend: TestBackend) async throws {
         try await C.with(backend) { f in
             try await C.send(f, C.batch([
                 #"{"type": "track", "anonymousId": "m", "event": "App Opened", "messageId": "t1", "context": {"campaign": {"source": "newsletter", "medium": "email", "name": "nov"}}}"#,
                 #"{"type": "track", "anonymousId": "n", "event": "App Opened", "messageId": "t2"}"#,
+                // A browser's track on a page with UTMs carries them too: the page view is the touch, not each track.
+                #"{"type": "track", "anonymousId": "p", "event": "Clicked", "messageId": "t3", "context": {"campaign": {"source": "google", "medium": "cpc"}, "page": {"url": "https://acme.example/?utm_source=google&utm_medium=cpc"}}}"#,
                 #"{"type": "identify", "anonymousId": "o", "traits": {"plan": "pro"}, "messageId": "i1", "context": {"campaign": {"source": "google", "medium": "cpc"}}}"#,
             ]))
             let stored = try await f.database.rawRead { raw in try await raw.rows("SELECT anonymous_id, channel, campaign FROM touchpoints") }

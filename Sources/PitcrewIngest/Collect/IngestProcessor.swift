@@ -260,11 +260,12 @@ public final class IngestProcessor: Service, Sendable {
                 ])
             }
             let settings = try await settings.settings(for: workspaceID)
-            // Page and screen views are touches; so is a track that says which campaign brought it (`context.campaign`: a
-            // mobile deep link, a server-side conversion with its UTMs).
+            // Page and screen views are touches; so is a track from outside a web page that says which campaign brought it
+            // (`context.campaign`: a mobile deep link, a server-side conversion). A browser's tracks carry the page's
+            // campaign on every call: its page view is the touch.
             for index in messages.indices
             where messages[index].type == .page || messages[index].type == .screen
-                || (messages[index].type == .track && messages[index].campaign.values.contains { !$0.isEmpty }) {
+                || (messages[index].type == .track && messages[index].pageURL == nil && messages[index].campaign.values.contains { !$0.isEmpty }) {
                 let message = messages[index]
                 let signal = TouchSignal.from(
                     url: message.pageURL, referrer: message.referrer, campaign: message.campaign, siteHost: message.pageURL.flatMap(TouchSignal.host))

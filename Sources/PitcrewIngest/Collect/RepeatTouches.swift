@@ -41,12 +41,13 @@ struct RepeatTouches {
             if let visitor = row[0].text { known[visitor, default: []].append(Self.stored(row)) }
         }
         let anonymous = Set(candidates.compactMap { $0.contact == nil ? $0.anonymousID : nil })
-        for row in try await raw.rows(in: anonymous, leading: [.text(workspaceID)], {
-            "SELECT anonymous_id, \(columns) FROM touchpoints WHERE workspace_id = ? AND contact_id IS NULL AND anonymous_id IN (\($0))"
+        for row in try await raw.rows(in: anonymous, leading: [.text(workspaceID)] + range, {
+            """
+            SELECT anonymous_id, \(columns) FROM touchpoints WHERE workspace_id = ? AND occurred_at >= ? AND occurred_at <= ?
+            AND contact_id IS NULL AND anonymous_id IN (\($0))
+            """
         }) {
-            if let id = row[0].text, let at = row[1].integer, at >= first - window, at <= last + window {
-                known["anonymous:" + id, default: []].append(Self.stored(row))
-            }
+            if let id = row[0].text { known["anonymous:" + id, default: []].append(Self.stored(row)) }
         }
         var new = Set<Int>()
         for candidate in candidates.sorted(by: { ($0.at, $0.position) < ($1.at, $1.position) }) {
@@ -55,9 +56,10 @@ struct RepeatTouches {
                 continue
             }
             let nearest = known[visitor]?.filter { abs($0.at - candidate.at) <= window }.min { abs($0.at - candidate.at) < abs($1.at - candidate.at) }
+            // A repeat is remembered too: the visit goes on while it does (within what is processed together).
+            known[visitor, default: []].append((candidate.at, candidate.way))
             if nearest?.way == candidate.way { continue }
             new.insert(candidate.position)
-            known[visitor, default: []].append((candidate.at, candidate.way))
         }
         return new
     }
