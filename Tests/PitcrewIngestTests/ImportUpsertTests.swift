@@ -431,6 +431,11 @@ import Testing
             #expect(try await rows(database, "SELECT COUNT(*) FROM touchpoints WHERE contact_id IS NULL") == [[.integer(0)]])
             #expect(try await rows(database, "SELECT COUNT(*) FROM touchpoints") == [[.integer(2)]])
             #expect(try await rows(database, "SELECT external_id, created_at FROM contacts") == [[.text("NOPE-1"), .integer(1_714_521_600_000)]])
+            // An earlier touch in a later chunk of the file moves it back too.
+            let filler = (0..<ImportService.chunkRows).map { "FILL-\($0),2024-06-01,Events" }.joined(separator: "\n")
+            let long = "contact_external_id,occurred_at,channel\nLATE-1,2024-05-02,Events\n\(filler)\nLATE-1,2024-04-20,Events\n"
+            #expect(try await run(database, acme.scope, long, kind: .touchpoints).inserted == ImportService.chunkRows + 2)
+            #expect(try await rows(database, "SELECT created_at FROM contacts WHERE external_id = 'LATE-1'") == [[.integer(1_713_571_200_000)]])
         }
     }
 

@@ -75,7 +75,7 @@ public struct ImportReport: Sendable, Codable, Equatable {
 /// A dry run does the same work and always rolls back, so its counts of inserts and updates are exact.
 public final class ImportService: Sendable {
     public static let problemLimit = 1_000
-    static let chunkRows = 2_000
+    public static let chunkRows = 2_000
     public let database: Database
     private let progress = Mutex<[String: Int]>([:])
 

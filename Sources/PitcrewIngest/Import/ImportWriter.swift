@@ -44,6 +44,9 @@ final class ImportWriter {
             unresolved.append((what, phrase, 1, value))
         }
     }
+    /// Contacts this import created for offline touches, with the creation time given them (their earliest touch so far):
+    /// a later chunk with an earlier touch moves it back. Bounded like `accountsSeenLimit`.
+    private var touchContactsCreated: [String: Int64] = [:]
     /// Spend rows this import wrote, by key (`spendKey`): later rows of a key add to them.
     private var spendWritten: [String: String] = [:]
     /// Accounts of contacts' companies already found or made by this import (domain → id, name → id): a file names the
@@ -637,11 +640,17 @@ final class ImportWriter {
         // would put a year of people into one day's cohort).
         var newContacts: [SQLValue] = []
         var createdAtSlot: [String: Int] = [:]
+        var earlier: [String: Int64] = [:]
         for row in rows {
             let email = row.text("contact_email"), external = row.text("contact_external_id")
-            let touchedAt = row.integer("occurred_at") ?? now
+            // (Never in the future: a touch dated ahead does not make the contact newer than the import.)
+            let touchedAt = min(row.integer("occurred_at") ?? now, now)
             if let id = email.flatMap({ byEmail[$0] }) ?? external.flatMap({ byExternal[$0] }) {
-                if let slot = createdAtSlot[id], touchedAt < newContacts[slot].integer ?? now { newContacts[slot] = .integer(touchedAt) }
+                if let slot = createdAtSlot[id], touchedAt < newContacts[slot].integer ?? now {
+                    newContacts[slot] = .integer(touchedAt)
+                } else if let created = touchContactsCreated[id], touchedAt < created {
+                    earlier[id] = min(earlier[id] ?? created, touchedAt)
+                }
                 continue
             }
             let id = Identifier.make()
@@ -651,6 +660,12 @@ final class ImportWriter {
             newContacts += [.text(id), .text(workspaceID), .optional(email), .optional(external), .integer(touchedAt), .integer(now)]
         }
         try await insert("contacts", ["id", "workspace_id", "email", "external_id", "created_at", "updated_at"], newContacts)
+        for (id, created) in earlier.sorted(by: { $0.key < $1.key }) {
+            try await raw.run("UPDATE contacts SET created_at = ? WHERE workspace_id = ? AND id = ?", [.integer(created), .text(workspaceID), .text(id)])
+            touchContactsCreated[id] = created
+        }
+        if touchContactsCreated.count + createdAtSlot.count > Self.accountsSeenLimit { touchContactsCreated.removeAll(keepingCapacity: true) }
+        for (id, slot) in createdAtSlot { touchContactsCreated[id] = newContacts[slot].integer ?? now }
         let touched = Set(rows.compactMap { row in row.text("contact_email").flatMap { byEmail[$0] } ?? row.text("contact_external_id").flatMap { byExternal[$0] } })
         let accounts = try await EventWriter.accountsOf(raw: raw, contacts: touched)
         // Offline touches already stored for these contacts: importing a file again adds nothing.
