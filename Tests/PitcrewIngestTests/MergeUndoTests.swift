@@ -62,12 +62,15 @@ import Testing
             await #expect(throws: PitcrewError.self) { try await f.collection.undoMerge(viewer, id: merge.id) }
             await #expect(throws: PitcrewError.notFound("Merge")) { try await f.collection.undoMerge(f.acme.scope, id: Identifier.make()) }
 
+            // The team size A got from B changes after the merge: the new value stays with A when the merge is undone.
+            try await C.send(f, C.batch([#"{"type": "identify", "anonymousId": "anon-1", "traits": {"team_size": "15"}, "messageId": "i2b"}"#]))
+
             let undone = try await f.collection.undoMerge(f.acme.scope, id: merge.id)
             #expect(undone.undoneAt != nil)
             let restored = try await rows(f.database, "SELECT id, title, email FROM contacts WHERE id = ?", [b])
             #expect(restored.count == 1 && restored[0][1] == .text("CMO") && restored[0][2] == .null)
             #expect(try await rows(f.database, "SELECT traits FROM contacts WHERE id = ?", [b])[0][0] == .text(#"{"plan":"free","team_size":"12"}"#))
-            #expect(try await rows(f.database, "SELECT traits FROM contacts WHERE id = ?", [a])[0][0] == .text(#"{"plan":"pro"}"#))
+            #expect(try await rows(f.database, "SELECT traits FROM contacts WHERE id = ?", [a])[0][0] == .text(#"{"plan":"pro","team_size":"15"}"#))
             // A's title came from B and goes back to empty; its own fields stay.
             #expect(try await rows(f.database, "SELECT title, first_name, email FROM contacts WHERE id = ?", [a])[0] == [.null, .text("Ann"), .text("ann@example.com")])
             #expect(try await rows(f.database, "SELECT contact_id FROM identities WHERE kind = 'user_id' AND value = 'user-9'")[0][0] == b)

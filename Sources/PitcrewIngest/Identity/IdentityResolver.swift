@@ -468,7 +468,8 @@ final class IdentityResolver {
             let added = mergedTraits.filter { keptTraits[$0.key] == nil }
             if !added.isEmpty {
                 try await raw.run(
-                    "UPDATE contacts SET traits = ? WHERE id = ?", [.optional(TraitMapping.merged(keptTraitsText, with: added)), .text(keep)])
+                    "UPDATE contacts SET traits = ? WHERE id = ? AND workspace_id = ?",
+                    [.optional(TraitMapping.merged(keptTraitsText, with: added)), .text(keep), .text(workspaceID)])
                 filled += added.keys.sorted().map { "traits." + $0 }
             }
         }

@@ -119,17 +119,21 @@ enum MergeHistory {
         // And the custom traits it filled, likewise.
         let filledTraits = filledFields.filter { $0.hasPrefix("traits.") }.map { String($0.dropFirst("traits.".count)) }
         let mergedTraits = (snapshot["traits"] as? String).flatMap(TraitMapping.jsonObject) ?? [:]
-        if !filledTraits.isEmpty, let keptTraitsText = try await raw.rows("SELECT traits FROM contacts WHERE id = ?", [kept]).first?[0].text,
+        if !filledTraits.isEmpty,
+            let keptTraitsText = try await raw.rows("SELECT traits FROM contacts WHERE workspace_id = ? AND id = ?", [ws, kept]).first?[0].text,
             var keptTraits = TraitMapping.jsonObject(keptTraitsText)
         {
+            let before = keptTraits.count
             for key in filledTraits {
                 if let value = keptTraits[key], let original = mergedTraits[key], NSDictionary(dictionary: [key: value]).isEqual(to: [key: original]) {
                     keptTraits.removeValue(forKey: key)
                 }
             }
-            let text = keptTraits.isEmpty
-                ? nil : String(decoding: try JSONSerialization.data(withJSONObject: keptTraits, options: [.sortedKeys]), as: UTF8.self)
-            try await raw.run("UPDATE contacts SET traits = ?, updated_at = ? WHERE id = ?", [.optional(text), .integer(now), kept])
+            if keptTraits.count < before {
+                let text = keptTraits.isEmpty
+                    ? nil : String(decoding: try JSONSerialization.data(withJSONObject: keptTraits, options: [.sortedKeys]), as: UTF8.self)
+                try await raw.run("UPDATE contacts SET traits = ?, updated_at = ? WHERE workspace_id = ? AND id = ?", [.optional(text), .integer(now), ws, kept])
+            }
         }
         // Its identities, and the events they sent.
         for identity in merge.movedIdentities {

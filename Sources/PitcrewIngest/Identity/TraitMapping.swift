@@ -140,6 +140,8 @@ enum TraitMapping {
         case "false": return false
         default:
             if let integer = Int64(raw) { return integer }
+            // A whole number beyond 64 bits (an id sent as a number) stays text rather than be rounded.
+            if raw.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-") }) { return raw }
             if let number = Double(raw), number.isFinite { return number }
             return raw
         }

@@ -420,7 +420,7 @@ struct DataPages {
         let model = ContactModel(
             title: heading, shell: shell, contactID: contact.id, heading: heading, fields: fields, hasAccount: contact.accountID != nil,
             accountID: contact.accountID ?? "", accountName: contact.accountName ?? contact.accountID ?? "",
-            identities: contact.identities.map { IdentityRow(kind: $0.kind, value: $0.value) }, hasTraits: Self.nonEmpty(contact.traits) != nil,
+            identities: contact.identities.map { IdentityRow(kind: $0.kind, value: $0.value) }, hasTraits: !Self.traitRows(contact.traits).isEmpty,
             traits: Self.traitRows(contact.traits), timeline: contact.timeline.map { Self.timelineRow($0, labels: [:]) },
             timelineLimit: ContactService.timelineLimit,
             merges: contact.merges.map { merge in
@@ -452,7 +452,7 @@ struct DataPages {
         let model = AccountModel(
             title: account.name, shell: shell, accountID: account.id, heading: account.name, fields: fields,
             contacts: account.contacts.map(Self.contactRow), contactLimit: ContactService.contactLimit,
-            hasTraits: Self.nonEmpty(account.traits) != nil, traits: Self.traitRows(account.traits),
+            hasTraits: !Self.traitRows(account.traits).isEmpty, traits: Self.traitRows(account.traits),
             timeline: account.timeline.map { Self.timelineRow($0, labels: labels) }, timelineLimit: ContactService.timelineLimit)
         return web.pages.render("account", model)
     }
@@ -504,7 +504,7 @@ struct DataPages {
         guard let object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any] else {
             return [FieldRow(label: "traits", value: shorten(json, max: 4_000))]
         }
-        return object.keys.sorted().map { key in
+        return object.keys.sorted().prefix(200).map { key in
             let value: String
             switch object[key] {
             case let text as String: value = text
