@@ -193,6 +193,19 @@ import Foundation
             #expect(rows[0] == [.text("2026-03-01"), .text("Paid Search"), .integer(123_456), .integer(10_000), .integer(420), .text("google_ads")])
             // Re-importing the same report updates the same days.
             #expect(try await run(service, acme.scope, googleAds, kind: .spend).unchanged == 2)
+            // LinkedIn's report begins with a preamble whose lines can hold a comma; the table starts at its header.
+            let linkedIn = """
+                Campaign Performance Report
+                "Report Start: 3/1/2026, Report End: 3/2/2026"
+                Date Generated: Mar 3, 2026
+                Account: Acme, Inc. (508000000)
+                Start Date (in UTC),End Date (in UTC),Campaign Name,Campaign ID,Currency,Total Spent,Impressions,Clicks
+                3/1/2026,3/1/2026,ABM Q1,1234,USD,150.25,5000,40
+                3/2/2026,3/2/2026,ABM Q1,1234,USD,99.75,4000,31
+
+                """
+            let linked = try await run(service, acme.scope, linkedIn, kind: .spend)
+            #expect(linked.preset == "linkedin_ads" && linked.inserted == 2, "\(linked.message) \(linked.problems)")
 
             let touches = """
                 {"occurred_at": "2026-04-02T15:00:00Z", "contact_email": "visitor@booth.example", "channel": "Events", "campaign": "SaaStr 2026"}

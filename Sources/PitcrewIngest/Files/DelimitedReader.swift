@@ -311,18 +311,26 @@ public struct DelimitedReader: RecordReader {
             }
             return nil
         }
-        var titles = 0
+        // The first lines: where each starts and how many delimiters it has.
+        var lines: [(start: Int, delimiters: Int)] = []
         var position = window.start
-        while titles <= 5, let found = scan(position) {
-            if found.delimiters > 0 {
-                // The table starts here: the lines above it were titles.
-                window.start = position
-                line += titles
-                return
-            }
-            titles += 1
+        while lines.count < 12, let found = scan(position) {
+            lines.append((position, found.delimiters))
             position = found.next
         }
+        // The table starts at the first line with delimiters; the lines above it are titles. A report's preamble can
+        // have a delimiter too ("Report Start: 11/1/2024, Report End: 11/30/2024", as LinkedIn writes): lines with far
+        // fewer delimiters than the widest line below them (a quarter or less) are titles as well.
+        guard let first = lines.firstIndex(where: { $0.delimiters > 0 }), first <= 5 else { return }
+        var start = first
+        let widest = lines.map(\.delimiters).max() ?? 0
+        if widest >= 3, let header = lines.firstIndex(where: { $0.delimiters == widest }), header <= 10,
+            lines[..<header].allSatisfy({ $0.delimiters <= max(1, widest / 4) })
+        {
+            start = header
+        }
+        window.start = lines[start].start
+        line += start
     }
 
     /// Counts candidate delimiters outside quotes on the first non-blank line.
