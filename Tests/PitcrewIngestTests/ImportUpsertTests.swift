@@ -468,6 +468,22 @@ import Testing
         }
     }
 
+    /// A deal naming an account that two accounts have (two companies called Acme) goes to the oldest, and the report
+    /// says so.
+    @Test(arguments: TestBackend.available)
+    func dealsNamingASharedAccountNameAreReported(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let acme = try await SeededWorkspace.make(AccessService.forTests(database), slug: "acme")
+            #expect(try await run(database, acme.scope, "name,domain\nAcme,acme.example\n", kind: .accounts).inserted == 1)
+            #expect(try await run(database, acme.scope, "name,domain\nAcme,acme-robotics.example\n", kind: .accounts).inserted == 1)
+            let deals = try await run(
+                database, acme.scope, "external_id,name,stage,amount,created_at,account_name\nD1,Deal,Open,100,2026-01-05,Acme\nD2,Other,Open,100,2026-01-06,acme\n", kind: .opportunities)
+            #expect(deals.inserted == 2, "\(deals.message) \(deals.problems)")
+            #expect(deals.notes.contains(#"2 rows name an account name that several accounts have (first: "Acme"); linked to the oldest of them."#), "\(deals.notes)")
+            #expect(try await rows(database, "SELECT a.domain FROM opportunities o JOIN accounts a ON a.id = o.account_id") == [[.text("acme.example")], [.text("acme.example")]])
+        }
+    }
+
     /// Accounts and opportunities imported again: rows equal to what is stored are unchanged and write nothing.
     @Test(arguments: TestBackend.available)
     func accountsAndOpportunitiesImportedAgainAreUnchanged(backend: TestBackend) async throws {

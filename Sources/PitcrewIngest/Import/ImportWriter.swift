@@ -18,7 +18,7 @@ final class ImportWriter {
     /// References to records Pitcrew does not have (an opportunity's account), by what was missing: rows and the first value.
     private var unresolved: [(what: String, phrase: NotePhrase, rows: Int, first: String)] = []
 
-    enum NotePhrase { case unknown, closedWithoutDate, emailElsewhere }
+    enum NotePhrase { case unknown, closedWithoutDate, emailElsewhere, shared }
 
     /// What the report says of references the import could not follow (written without the link), and of rows it wrote
     /// that lack something they need.
@@ -30,6 +30,8 @@ final class ImportWriter {
             case .emailElsewhere:
                 "\(note.rows) \(note.rows == 1 ? "row gives" : "rows give") a contact an email another contact has (first: \"\(note.first)\"); "
                     + "the email was left with that contact."
+            case .shared:
+                "\(note.rows) \(note.rows == 1 ? "row names" : "rows name") \(note.what) (first: \"\(note.first)\"); linked to the oldest of them."
             case .closedWithoutDate:
                 "\(note.rows) \(note.rows == 1 ? "deal is" : "deals are") closed without a close date (first: \"\(note.first)\"); "
                     + "a deal counts as a won conversion once it has one."
@@ -430,12 +432,20 @@ final class ImportWriter {
         let existing = try await ids("opportunities", "external_id", Set(rows.compactMap { $0.text("external_id") }))
         let accountsByExternal = try await ids("accounts", "external_id", Set(rows.compactMap { $0.text("account_external_id") }))
         let accountsByDomain = try await ids("accounts", "domain", Set(rows.compactMap { $0.text("account_domain") }))
-        var accountsByName = try await ids("accounts", "name", Set(rows.compactMap { $0.text("account_name") }))
+        // Accounts by name: several can share one (two "Acme" companies); the oldest is taken, and the report says so.
+        var sharedNames = Set<String>()
+        var accountsByName = try await raw.oldestIDs(
+            "accounts", "name", Set(rows.compactMap { $0.text("account_name") }), workspaceID: workspaceID, shared: &sharedNames)
         // A name written in another case ("globex corp" for "Globex Corp") is the same account.
         let otherCase = Set(rows.compactMap { $0.text("account_name") }.filter { accountsByName[$0] == nil })
         if !otherCase.isEmpty {
-            let byLower = try await raw.oldestIDs("accounts", "lower(name)", Set(otherCase.map { $0.lowercased() }), workspaceID: workspaceID)
-            for name in otherCase { if let id = byLower[name.lowercased()] { accountsByName[name] = id } }
+            var sharedLower = Set<String>()
+            let byLower = try await raw.oldestIDs(
+                "accounts", "lower(name)", Set(otherCase.map { $0.lowercased() }), workspaceID: workspaceID, shared: &sharedLower)
+            for name in otherCase {
+                if let id = byLower[name.lowercased()] { accountsByName[name] = id }
+                if sharedLower.contains(name.lowercased()) { sharedNames.insert(name) }
+            }
         }
         let contacts = try await contactIDs(.email, Set(rows.compactMap { $0.text("contact_email") }))
         var stored = try await storedValues("opportunities", Self.opportunityColumns, Set(existing.values))
@@ -451,6 +461,11 @@ final class ImportWriter {
                 unresolved("an account", reference)
             }
             if contact == nil, let email = row.text("contact_email") { unresolved("a contact email", email) }
+            if account != nil, row.text("account_external_id").flatMap({ accountsByExternal[$0] }) == nil,
+                row.text("account_domain").flatMap({ accountsByDomain[$0] }) == nil, let name = row.text("account_name"), sharedNames.contains(name)
+            {
+                unresolved("an account name that several accounts have", name, phrase: .shared)
+            }
             // Without Won / Closed columns (Salesforce's standard opportunity report has neither) the stage says it.
             let stage = Self.stageOutcome(row.text("stage"))
             let won = row.bool("won") ?? (stage == .won)
