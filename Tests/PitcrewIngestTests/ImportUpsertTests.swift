@@ -399,6 +399,26 @@ import Testing
         }
     }
 
+    /// A report downloaded again after its campaign was renamed in Pitcrew changes nothing: its rows are found by the
+    /// name the report gives, and keep the campaign they belong to.
+    @Test(arguments: TestBackend.available)
+    func spendImportedAgainAfterARenameIsUnchanged(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let acme = try await SeededWorkspace.make(AccessService.forTests(database), slug: "acme")
+            let file = "Day,Channel,Campaign,Cost\n2026-03-01,Paid Social,LI - Retargeting,10.00\n2026-03-02,Paid Social,LI - Retargeting,12.00\n"
+            #expect(try await run(database, acme.scope, file, kind: .spend).inserted == 2)
+            let campaigns = CampaignService(database: database)
+            var input = CampaignInput()
+            input.name = .set("LI - Retargeting")
+            let campaign = try await campaigns.createCampaign(acme.scope, input)
+            input.name = .set("LinkedIn Retargeting")
+            _ = try await campaigns.updateCampaign(acme.scope, id: campaign.id, input)
+            let again = try await run(database, acme.scope, file, kind: .spend)
+            #expect(again.inserted == 0 && again.unchanged == 2, "\(again.message)")
+            #expect(try await rows(database, "SELECT campaign_id, CAST(SUM(cost_minor) AS BIGINT) FROM spend GROUP BY campaign_id") == [[.text(campaign.id), .integer(2_200)]])
+        }
+    }
+
     /// After a spend or touchpoint import, rows naming a campaign that exists are linked to it, as for a campaign made
     /// while the import ran (on PostgreSQL it could not see the import's rows). Here: a campaign stored without linking.
     @Test(arguments: TestBackend.available)

@@ -550,15 +550,18 @@ final class ImportWriter {
 
     /// A spend row's key: day, channel (in any case), campaign (Pitcrew's when the name matches one, else the name as
     /// given, case-insensitively), source and currency (amounts in two currencies never add up).
-    static func spendKey(day: String?, channel: String?, campaignID: String?, campaign: String?, source: String?, currency: String?) -> String {
-        [day ?? "", channel?.lowercased() ?? "", campaignID.map { "id:" + $0 } ?? "name:" + (campaign?.lowercased() ?? ""), source ?? "", currency ?? ""]
-            .joined(separator: "\u{1F}")
+    /// A spend row's identity: day, channel, the campaign as the file names it (any case), source and currency. By name,
+    /// not by the campaign it is linked to: a campaign renamed since still has the rows a report downloaded again names.
+    static func spendKey(day: String?, channel: String?, campaign: String?, source: String?, currency: String?) -> String {
+        [day ?? "", channel?.lowercased() ?? "", campaign?.lowercased() ?? "", source ?? "", currency ?? ""].joined(separator: "\u{1F}")
     }
 
     func writeSpend(_ rows: [TypedRow]) async throws {
         var existing: [String: String] = [:]
-        // Rows stored before spend kept the campaign name (migration 0006) have neither name nor campaign id: the first
-        // row of this import for their day, channel and source takes one over, rather than adding to it.
+        // Rows stored before spend kept the campaign name (migration 0006) have no name: those with a campaign are found by
+        // its id (the key with the campaign's id for a name), those without by day, channel and source only (the first
+        // row of this import for them takes one over, rather than adding to it).
+        var byCampaignID: [String: String] = [:]
         var unnamed: [String: String] = [:]
         let stored = try await raw.rows(in: Set(rows.compactMap { $0.text("day") }), leading: [.text(workspaceID)]) {
             "SELECT id, day, channel, campaign_id, campaign, source, cost_minor, currency, impressions, clicks FROM spend WHERE workspace_id = ? AND day IN (\($0))"
@@ -568,12 +571,14 @@ final class ImportWriter {
         for row in stored {
             guard let id = row[0].text else { continue }
             figures[id] = [row[6], row[7], row[8], row[9], row[4], row[3]]
-            if row[3] == .null, row[4] == .null {
+            switch (row[4].text, row[3].text) {
+            case (let name?, _):
+                existing[Self.spendKey(day: row[1].text, channel: row[2].text, campaign: name, source: row[5].text, currency: row[7].text)] = id
+            case (nil, let campaignID?):
+                byCampaignID[Self.spendKey(day: row[1].text, channel: row[2].text, campaign: campaignID, source: row[5].text, currency: row[7].text)] = id
+            case (nil, nil):
                 unnamed[[row[1].text ?? "", row[2].text?.lowercased() ?? "", row[5].text ?? ""].joined(separator: "\u{1F}")] = id
             }
-            // A campaign Pitcrew learned since the row was stored is matched by its name.
-            let campaign = row[3].text ?? campaignID(row[4].text)
-            existing[Self.spendKey(day: row[1].text, channel: row[2].text, campaignID: campaign, campaign: row[4].text, source: row[5].text, currency: row[7].text)] = id
         }
         // Rows of this chunk waiting to be inserted, by key.
         var pending: [String: Int] = [:]
@@ -583,8 +588,7 @@ final class ImportWriter {
             if let channel = row.text("channel") { row.values["channel"] = .text(classifier.canonical(channel)) }
             let campaign = campaignID(row.text("campaign"))
             let key = Self.spendKey(
-                day: row.text("day"), channel: row.text("channel"), campaignID: campaign, campaign: row.text("campaign"), source: row.text("source"),
-                currency: row.text("currency"))
+                day: row.text("day"), channel: row.text("channel"), campaign: row.text("campaign"), source: row.text("source"), currency: row.text("currency"))
             let cost = row.values["cost"] ?? .integer(0), impressions = row.values["impressions"] ?? .integer(0), clicks = row.values["clicks"] ?? .integer(0)
             let values: [SQLValue] = [cost, row.values["currency"] ?? .text("USD"), impressions, clicks]
             let record = [
@@ -601,17 +605,23 @@ final class ImportWriter {
                     "UPDATE spend SET cost_minor = cost_minor + ?, impressions = impressions + ?, clicks = clicks + ? WHERE id = ?",
                     [cost, impressions, clicks, .text(id)])
                 updated += 1
-            } else if let id = existing[key] ?? (campaign == nil && row.text("campaign") != nil ? unnamed.removeValue(forKey: Self.legacyKey(row)) : nil) {
+            } else if let id = existing[key]
+                ?? campaign.flatMap({ byCampaignID[Self.spendKey(
+                    day: row.text("day"), channel: row.text("channel"), campaign: $0, source: row.text("source"), currency: row.text("currency"))] })
+                ?? (row.text("campaign") != nil ? unnamed.removeValue(forKey: Self.legacyKey(row)) : nil)
+            {
                 // Against what was stored before, the import's figures replace the stored ones (a report downloaded again).
+                // The row keeps the campaign it has when its name no longer names one (the campaign was renamed).
                 spendWritten[key] = id
-                let replacing = values + [.optional(row.text("campaign")), .optional(campaign)]
+                let linked = SQLValue.optional(campaign ?? figures[id]?[5].text)
+                let replacing = values + [.optional(row.text("campaign")), linked]
                 if let current = figures[id], zip(replacing, current).allSatisfy({ Self.same($0, $1) }) {
                     unchanged += 1
                     continue
                 }
                 try await raw.run(
                     "UPDATE spend SET cost_minor = ?, currency = ?, impressions = ?, clicks = ?, campaign = ?, campaign_id = ? WHERE id = ?",
-                    values + [.optional(row.text("campaign")), .optional(campaign), .text(id)])
+                    values + [.optional(row.text("campaign")), linked, .text(id)])
                 updated += 1
             } else {
                 let id = Identifier.make()
