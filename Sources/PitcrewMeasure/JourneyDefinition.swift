@@ -9,7 +9,8 @@ public enum JourneyUnit: String, Sendable, CaseIterable {
 public enum CreditDimension: String, Sendable, CaseIterable {
     /// The touchpoint's channel (Paid Search, Email …).
     case channel
-    /// The campaign the touchpoint was linked to by its UTM campaign; touches without one count as `(no campaign)`.
+    /// The campaign the touchpoint is linked to; a UTM campaign or file campaign no campaign in Pitcrew has counts as
+    /// itself (lower case, marked "(no Pitcrew campaign)"), and touches naming none as `(no campaign)`.
     case campaign
 }
 

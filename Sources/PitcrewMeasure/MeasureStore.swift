@@ -10,6 +10,15 @@ enum MeasureStore {
     static let fieldSeparator = "\u{1F}"
     static let touchSeparator = "\u{1E}"
 
+    /// A touch's or spend row's campaign in reports: the campaign it is linked to; else the campaign the UTM or the file
+    /// named, which no campaign in Pitcrew has (in lower case, so case variants are one row, and marked so); else
+    /// `(no campaign)`. Touches of organic search and paid ads of unknown campaigns are never lumped together.
+    static func campaignLabel(_ table: String) -> String {
+        "COALESCE(c.name, lower(\(table).campaign) || '\(unknownCampaignSuffix)', '(no campaign)')"
+    }
+
+    static let unknownCampaignSuffix = " (no Pitcrew campaign)"
+
     /// Reads one slice of units' touches in the window into `collector`'s journeys. SQLite scans the covering index row by
     /// row through the C API (no value decoding per row, no concatenation); PostgreSQL concatenates each unit's touches.
     static func collectTouches(
@@ -18,7 +27,7 @@ enum MeasureStore {
         switch database.backend {
         case .sqlite:
             let unitColumn = definition.unit == .contact ? "t.contact_id" : "t.account_id"
-            let label = definition.dimension == .channel ? "t.channel" : "COALESCE(c.name, '(no campaign)')"
+            let label = definition.dimension == .channel ? "t.channel" : campaignLabel("t")
             let join = definition.dimension == .channel ? "" : "LEFT JOIN campaigns c ON c.id = t.campaign_id AND c.workspace_id = t.workspace_id"
             var binds: [SQLValue] = [.text(workspaceID), .integer(definition.touchesFrom), .integer(definition.periodEnd)]
             var bounds = ""
@@ -66,7 +75,7 @@ enum MeasureStore {
         _ row: @escaping @Sendable (String, String) -> Void
     ) async throws {
         let unitColumn: SQLQueryString = definition.unit == .contact ? "t.contact_id" : "t.account_id"
-        let label: SQLQueryString = definition.dimension == .channel ? "t.channel" : "COALESCE(c.name, '(no campaign)')"
+        let label: SQLQueryString = definition.dimension == .channel ? "t.channel" : "\(unsafeRaw: campaignLabel("t"))"
         let join: SQLQueryString =
             definition.dimension == .channel ? "" : "LEFT JOIN campaigns c ON c.id = t.campaign_id AND c.workspace_id = t.workspace_id"
         let offline: SQLQueryString = definition.includeOffline ? "" : "AND t.offline = FALSE"
@@ -194,7 +203,7 @@ enum MeasureStore {
 
     /// Spend in the period by label (channel name or campaign name) in `currency`, in minor units.
     static func spend(_ db: any SQLDatabase, workspaceID: String, definition: JourneyDefinition, currency: String) async throws -> [String: Int64] {
-        let label: SQLQueryString = definition.dimension == .channel ? "s.channel" : "COALESCE(c.name, '(no campaign)')"
+        let label: SQLQueryString = definition.dimension == .channel ? "s.channel" : "\(unsafeRaw: campaignLabel("s"))"
         let join: SQLQueryString =
             definition.dimension == .channel ? "" : "LEFT JOIN campaigns c ON c.id = s.campaign_id AND c.workspace_id = s.workspace_id"
         let rows = try await db.raw(

@@ -35,15 +35,17 @@ struct KnownWorkspace {
             let accounts = try await db.raw("SELECT id, name FROM accounts").all().reduce(into: [String: String]()) {
                 $0[try $1.decode(column: "name", as: String.self)] = try $1.decode(column: "id", as: String.self)
             }
-            func touch(_ workspace: String, _ account: String, _ time: Int64, _ channel: String, campaign: String? = nil) -> [any Encodable & Sendable] {
-                [Identifier.make(), workspace, accounts[account]!, time, channel, campaign, false]
+            func touch(
+                _ workspace: String, _ account: String, _ time: Int64, _ channel: String, campaign: String? = nil, named: String? = nil
+            ) -> [any Encodable & Sendable] {
+                [Identifier.make(), workspace, accounts[account]!, time, channel, campaign, named, false]
             }
             let w = seeded.workspace.id
             let n = other.workspace.id
             try await BulkInsert.insert(
-                db, into: "touchpoints", columns: ["id", "workspace_id", "account_id", "occurred_at", "channel", "campaign_id", "offline"],
+                db, into: "touchpoints", columns: ["id", "workspace_id", "account_id", "occurred_at", "channel", "campaign_id", "campaign", "offline"],
                 rows: [
-                    touch(w, "a-A", day("2026-01-01"), "Display"), touch(w, "a-A", day("2026-03-01"), "Email"),
+                    touch(w, "a-A", day("2026-01-01"), "Display"), touch(w, "a-A", day("2026-03-01"), "Email", named: "Newsletter_March"),
                     touch(w, "a-A", day("2026-03-10"), "Paid Search", campaign: campaign.id), touch(w, "a-A", day("2026-03-25"), "Referral"),
                     touch(w, "a-B", day("2026-03-05"), "Paid Search", campaign: campaign.id),
                     // Another workspace's touches must never count.
@@ -57,11 +59,11 @@ struct KnownWorkspace {
                     [Identifier.make(), n, accounts["n-A"]!, "Other deal", "Closed Won", Int64(9_000_00), "USD", day("2026-02-15"), day("2026-03-20"), true],
                 ])
             try await BulkInsert.insert(
-                db, into: "spend", columns: ["id", "workspace_id", "day", "channel", "campaign_id", "cost_minor", "currency"],
+                db, into: "spend", columns: ["id", "workspace_id", "day", "channel", "campaign_id", "campaign", "cost_minor", "currency"],
                 rows: [
-                    [Identifier.make(), w, "2026-03-02", "Paid Search", campaign.id, Int64(500_00), "USD"],
-                    [Identifier.make(), w, "2026-03-03", "Email", nil as String?, Int64(100_00), "USD"],
-                    [Identifier.make(), n, "2026-03-03", "Email", nil as String?, Int64(777_00), "USD"],
+                    [Identifier.make(), w, "2026-03-02", "Paid Search", campaign.id, "Spring Search", Int64(500_00), "USD"],
+                    [Identifier.make(), w, "2026-03-03", "Email", nil as String?, "newsletter_march", Int64(100_00), "USD"],
+                    [Identifier.make(), n, "2026-03-03", "Email", nil as String?, nil as String?, Int64(777_00), "USD"],
                 ])
         }
         return KnownWorkspace(seeded: seeded, other: other)
@@ -106,7 +108,12 @@ struct KnownWorkspace {
             let campaigns = try await service.attribution(known.seeded.scope, definition: byCampaign, models: [.lastTouch])
             let rows = Dictionary(uniqueKeysWithValues: campaigns.rows(for: .lastTouch).map { ($0.label, $0) })
             #expect(rows["Spring Search"]?.conversions == 1 && rows["Spring Search"]?.costMinor == 500_00)
-            #expect(rows["(no campaign)"]?.costMinor == 100_00)
+            // A campaign the UTM and the file name, which no campaign in Pitcrew has, is its own row (cost and credit together),
+            // not "(no campaign)" with the touches that name none.
+            let unknown = "newsletter_march" + MeasureStore.unknownCampaignSuffix
+            #expect(rows[unknown]?.costMinor == 100_00 && (rows["(no campaign)"]?.costMinor ?? 0) == 0, "\(rows.keys.sorted())")
+            let firstByCampaign = try await service.attribution(known.seeded.scope, definition: byCampaign, models: [.firstTouch])
+            #expect(firstByCampaign.rows(for: .firstTouch).first { $0.label == unknown }?.conversions == 1)
         }
     }
 
