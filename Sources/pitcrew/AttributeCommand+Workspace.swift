@@ -54,15 +54,16 @@ extension AttributeCommand {
         printError(
             "\(report.journeys) journeys of \(report.units) \(definition.unit.rawValue)s, \(report.conversions) conversions"
                 + (report.conversionsWithoutTouches > 0 ? " (\(report.conversionsWithoutTouches) without touches in the lookback window, not attributed)" : ""))
-        FileHandle.standardOutput.write(Data(WorkspaceReportWriter.render(report, format: format.lowercased()).utf8))
+        FileHandle.standardOutput.write(Data(WorkspaceReportWriter.render(report, format: format.lowercased(), dimension: definition.dimension).utf8))
     }
 }
 
 /// Writes a workspace attribution report: one row per label per model with money columns (minor units → decimal).
 enum WorkspaceReportWriter {
-    static let header = ["channel_name", "model", "conversions", "value", "removal_effect", "cost", "cpa", "roas", "roi"]
+    static let columns = ["model", "conversions", "value", "removal_effect", "cost", "cpa", "roas", "roi"]
 
-    static func render(_ report: AttributionReport, format: String) -> String {
+    /// The first column names what rows are: `channel_name` (as ChannelAttribution writes it) or `campaign_name`.
+    static func render(_ report: AttributionReport, format: String, dimension: CreditDimension) -> String {
         let exponent = Money.exponent(of: report.currency)
         func money(_ minor: Int64?) -> String {
             guard let minor else { return "" }
@@ -71,7 +72,7 @@ enum WorkspaceReportWriter {
         func number(_ value: Double?) -> String { value.map { String(format: "%.6f", $0) } ?? "" }
         let ordered = report.models.flatMap { report.rows(for: $0) }
         let withIntervals = ordered.contains { $0.conversionsInterval != nil }
-        let header = header + (withIntervals ? ["ci_low", "ci_high"] : [])
+        let header = [dimension == .campaign ? "campaign_name" : "channel_name"] + columns + (withIntervals ? ["ci_low", "ci_high"] : [])
         let rows = ordered.map { row in
             [row.label, row.model.rawValue, number(row.conversions), money(row.revenueMinor), number(row.removalEffect), money(row.costMinor),
              money(row.cpaMinor), number(row.roas), number(row.roi)]

@@ -63,6 +63,9 @@ struct ImportCommand: AsyncParsableCommand {
             }
         }
         print(report.message)
+        if report.status == .failed, !skipBadRows, report.rowsBad > 0, report.rowsRead > report.rowsBad {
+            print("Run it again with --skip-bad-rows to import the good rows and skip the others.")
+        }
         if let preset = report.preset { print("Recognized: \(preset)") }
         // The whole mapping on a dry run (that is when it is checked); on an import, the columns it left out.
         let columns = dryRun ? report.columns : report.columns.filter { $0.contains(": ignored (") }
