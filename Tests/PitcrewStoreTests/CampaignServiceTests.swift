@@ -134,7 +134,8 @@ import Testing
     }
 
     /// Names beyond ASCII link too; a deleted campaign's rows go to another campaign of that UTM campaign; a second change
-    /// within the delay puts the job linking once more after it.
+    /// within the delay puts the job linking once more after it. Two campaigns never share a name or a UTM campaign, in
+    /// any case.
     @Test(arguments: TestBackend.available)
     func linksFollowNamesDeletionsAndLaterChanges(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { database in
@@ -160,7 +161,7 @@ import Testing
             }
             let ete = try await service.createCampaign(acme.scope, Self.input("Été Promo"))
             #expect(try await linked()["s1"] == ete.id)
-            let first = try await service.createCampaign(acme.scope, Self.input("Spring A") { $0.utmCampaign = .set("spring") })
+            let first = try await service.createCampaign(acme.scope, Self.input("spring"))
             let second = try await service.createCampaign(acme.scope, Self.input("Spring B") { $0.utmCampaign = .set("spring") })
             #expect(try await linked()["s2"] == first.id)
             try await service.deleteCampaign(acme.scope, id: first.id)
@@ -175,6 +176,15 @@ import Testing
                 try await db.raw("SELECT run_at FROM jobs WHERE unique_key = \(bind: "campaign.link:" + second.id)").first()?.decode(column: "run_at", as: Int64.self)
             }
             #expect((runAt ?? 0) > Timestamp.now() + CampaignService.relinkDelay / 2)
+            await #expect(throws: PitcrewError.self) { _ = try await service.createCampaign(acme.scope, Self.input("SPRING B")) }
+            do {
+                _ = try await service.createCampaign(acme.scope, Self.input("Other") { $0.utmCampaign = .set("Spring_B") })
+                Issue.record("a second campaign with the UTM campaign spring_b was made")
+            } catch let error as PitcrewError {
+                #expect(error.fieldErrors.map(\.field) == ["utm_campaign"] || "\(error)".contains("utm_campaign"), "\(error)")
+            }
+            // A campaign keeps its own name and UTM campaign when it changes in case only.
+            _ = try await service.updateCampaign(acme.scope, id: second.id, Self.input("spring b") { $0.utmCampaign = .set("SPRING_B") })
         }
     }
 

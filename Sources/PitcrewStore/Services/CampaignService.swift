@@ -123,10 +123,10 @@ public struct CampaignService: Sendable {
         case .clear: validator.add("name", "must not be empty")
         case .unchanged: break
         }
-        if case .set(let name) = input.name, name.trimmingASCIIWhitespace() != current.name,
-            try await CampaignStore.campaign(db, workspaceID: scope.workspace.id, name: name.trimmingASCIIWhitespace()) != nil
+        if case .set(let name) = input.name,
+            let other = try await CampaignStore.other(db, workspaceID: scope.workspace.id, than: current.id, name: name.trimmingASCIIWhitespace())
         {
-            throw PitcrewError.conflict("name", "A campaign named \(name.trimmingASCIIWhitespace()) exists in this workspace.")
+            throw PitcrewError.conflict("name", "A campaign named \(other.name) exists in this workspace.")
         }
         campaign.channelID = input.channelID.apply(to: current.channelID)
         if case .set(let channelID) = input.channelID {
@@ -137,6 +137,11 @@ public struct CampaignService: Sendable {
         if let utm = campaign.utmCampaign {
             validator.check(!utm.isEmpty && utm.count <= 200, "utm_campaign", "must be 1–200 characters")
             validator.check(!utm.contains(" "), "utm_campaign", "must not contain spaces (UTM values travel in URLs)")
+            if !utm.isEmpty, utm.lowercased() != current.utmCampaign?.lowercased(),
+                let other = try await CampaignStore.other(db, workspaceID: scope.workspace.id, than: current.id, utmCampaign: utm)
+            {
+                throw PitcrewError.conflict("utm_campaign", "The campaign \(other.name) has this UTM campaign (\(other.utmCampaign ?? utm)): its traffic is that campaign's.")
+            }
         }
         switch input.status {
         case .set(let text):
