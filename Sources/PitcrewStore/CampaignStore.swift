@@ -37,15 +37,14 @@ public enum CampaignStore {
         try await db.raw("SELECT * FROM campaigns WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id)").first().map(campaign(from:))
     }
 
-    /// Another campaign of the workspace with this name, or this UTM campaign, in any case (names and UTM values are
-    /// compared so by reports and links, so two campaigns must not share one).
-    static func other(
-        _ db: any SQLDatabase, workspaceID: String, than id: String, name: String? = nil, utmCampaign: String? = nil
-    ) async throws -> Campaign? {
-        let condition: SQLQueryString =
-            if let name { "lower(name) = lower(\(bind: name))" } else { "lower(utm_campaign) = lower(\(bind: utmCampaign ?? ""))" }
-        return try await db.raw(
-            "SELECT * FROM campaigns WHERE workspace_id = \(bind: workspaceID) AND id <> \(bind: id) AND \(condition) ORDER BY id LIMIT 1"
+    /// Another campaign of the workspace with this name in any case (reports and links compare names so, so two campaigns
+    /// must not share one). (A UTM campaign may be shared: one initiative run as a campaign per channel.)
+    static func other(_ db: any SQLDatabase, workspaceID: String, than id: String, name: String) async throws -> Campaign? {
+        try await db.raw(
+            """
+            SELECT * FROM campaigns WHERE workspace_id = \(bind: workspaceID) AND id <> \(bind: id) AND lower(name) = lower(\(bind: name))
+            ORDER BY id LIMIT 1
+            """
         ).first().map(campaign(from:))
     }
 

@@ -71,6 +71,10 @@ import Testing
             #expect(page.status == .ok)
             #expect(page.text.contains("Attributed conversions by channel · markov") && page.text.contains("<svg"))
             #expect(page.text.contains("Model comparison") && page.text.contains("ROAS"))
+            // Deals created are pipeline, not revenue; won deals are revenue.
+            #expect(page.text.contains(">Pipeline</th>") && page.text.contains(">Pipeline ROI</th>") && !page.text.contains(">Revenue</th>"))
+            let won = try await browser.get(client, "/analytics?model=last_touch&conversion=won")
+            #expect(won.text.contains(">Revenue</th>") && won.text.contains(">ROI</th>"))
             let bad = try await browser.get(client, "/analytics?from=nonsense")
             #expect(bad.status == .badRequest && bad.text.contains("from"))
             let funnel = try await browser.get(client, "/analytics/funnel")

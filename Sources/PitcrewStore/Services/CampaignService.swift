@@ -137,11 +137,6 @@ public struct CampaignService: Sendable {
         if let utm = campaign.utmCampaign {
             validator.check(!utm.isEmpty && utm.count <= 200, "utm_campaign", "must be 1–200 characters")
             validator.check(!utm.contains(" "), "utm_campaign", "must not contain spaces (UTM values travel in URLs)")
-            if !utm.isEmpty, utm.lowercased() != current.utmCampaign?.lowercased(),
-                let other = try await CampaignStore.other(db, workspaceID: scope.workspace.id, than: current.id, utmCampaign: utm)
-            {
-                throw PitcrewError.conflict("utm_campaign", "The campaign \(other.name) has this UTM campaign (\(other.utmCampaign ?? utm)): its traffic is that campaign's.")
-            }
         }
         switch input.status {
         case .set(let text):

@@ -35,6 +35,9 @@ struct AnalyticsPages {
         var skipped: [(model: String, reason: String)]
         var dimension: String
         var model: String
+        /// What the money of a conversion is: revenue (won deals), pipeline (deals created, at any stage) or value.
+        var valueName: String
+        var returnName: String
         var barChart: String
         var roiRows: [ROIRow]
         var comparisonChart: String
@@ -107,7 +110,8 @@ struct AnalyticsPages {
             + (report.otherCurrencyConversions > 0 ? "; \(report.otherCurrencyConversions) in other currencies left out" : "")
         return ReportModel(
             summary: summary, skipped: report.skipped.map { ($0.model.rawValue, $0.reason) }, dimension: report.definition.dimension.rawValue,
-            model: model.rawValue,
+            model: model.rawValue, valueName: Self.valueName(report.definition.conversion),
+            returnName: report.definition.conversion == .wonOpportunity ? "ROI" : "\(Self.valueName(report.definition.conversion)) ROI",
             barChart: SVGChart.bars(rows.prefix(15).map { ($0.label, $0.conversions, String(format: "%.1f", $0.conversions)) }, title: "Conversions by \(model.rawValue)"),
             roiRows: rows.map {
                 ROIRow(
@@ -119,6 +123,15 @@ struct AnalyticsPages {
             comparisonRows: labels.enumerated().map { index, label in
                 ComparisonRow(label: label, values: comparison.map { String(format: "%.1f", $0.values[index]) })
             })
+    }
+
+    /// Won deals bring revenue; deals created (open, lost or won) are pipeline; a deal at a stage, or an event, its value.
+    static func valueName(_ conversion: ConversionDefinition) -> String {
+        switch conversion {
+        case .wonOpportunity: "Revenue"
+        case .opportunityCreated: "Pipeline"
+        default: "Value"
+        }
     }
 
     struct StepRow {
