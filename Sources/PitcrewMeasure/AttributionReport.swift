@@ -35,6 +35,8 @@ public struct AttributionReport: Sendable {
     public var conversions: Int
     /// Conversions with no touch in their lookback window (not attributed, reported).
     public var conversionsWithoutTouches: Int
+    /// Their value (revenue of won deals no touch led to), so credited value plus this is the period's whole value.
+    public var valueWithoutTouchesMinor: Int64 = 0
     /// Opportunities in another currency than the report's (left out, reported).
     public var otherCurrencyConversions: Int
     public var totalCostMinor: Int64

@@ -22,6 +22,9 @@ struct ConversionIndex: Sendable {
     }
     /// All conversions, of every unit.
     var count: Int { points.count }
+    /// Conversions of no unit (a won deal without an account, by account), with their value: not attributable, counted.
+    var withoutUnit = 0
+    var valueWithoutUnit = 0.0
 
     mutating func append(unit: UnsafeBufferPointer<UInt8>, time: Int64, value: Double) {
         pending.append((Int32(findOrInsert(unit)), ConversionPoint(time: time, value: value)))

@@ -27,6 +27,8 @@ struct JourneyAssembler {
         var conversions = 0
         /// Conversions with no touch in their window: counted here, not attributed (no silent zero).
         var conversionsWithoutTouches = 0
+        /// Their value (major units): revenue that no channel or campaign is credited with.
+        var valueWithoutTouches = 0.0
     }
 
     /// `milestones`: when the unit's lead and its first opportunity were created (nil: unknown or not wanted). A converting
@@ -53,6 +55,7 @@ struct JourneyAssembler {
             counts.conversions += conversion.count
             if window.isEmpty {
                 counts.conversionsWithoutTouches += conversion.count
+                counts.valueWithoutTouches += conversion.value
             } else {
                 let outcome = Outcome(conversions: Double(conversion.count), value: conversion.value, nulls: 0)
                 try add(Array(window), outcome: outcome, conversionTime: conversion.time, milestones: milestones, into: &builder, names: names)

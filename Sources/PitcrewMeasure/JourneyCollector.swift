@@ -18,6 +18,7 @@ struct JourneyCollector: Sendable {
     private var touches: [(time: Int64, channel: Int32)] = []
     /// Conversions of the units that had touches (the rest are counted as conversions without touches).
     private var matchedConversions = 0
+    private var matchedValue = 0.0
     private let assembler: JourneyAssembler
     private let conversions: ConversionIndex
     private let milestones: Milestones
@@ -108,6 +109,7 @@ struct JourneyCollector: Sendable {
         Self.ensureTimeOrder(&touches, names: names)
         let points = unit.withUnsafeBufferPointer { conversions.points(of: $0) }
         matchedConversions += points.count
+        matchedValue += points.reduce(0) { $0 + $1.value }
         let (lead, opportunity) = unit.withUnsafeBufferPointer { milestones.times(of: $0) }
         try assembler.assemble(
             touches: touches, conversions: points, milestones: (lead, opportunity), into: &builder, names: names, counts: &counts)
@@ -120,6 +122,7 @@ struct JourneyCollector: Sendable {
         var builder: JourneySetBuilder?
         var counts = JourneyAssembler.Counts()
         var matched = 0
+        var matchedValue = 0.0
         for var slice in slices {
             try slice.flush()
             // The first slice's journeys are the base (not copied); the others merge into them.
@@ -128,11 +131,17 @@ struct JourneyCollector: Sendable {
             counts.journeys += slice.counts.journeys
             counts.conversions += slice.counts.conversions
             counts.conversionsWithoutTouches += slice.counts.conversionsWithoutTouches
+            counts.valueWithoutTouches += slice.counts.valueWithoutTouches
             matched += slice.matchedConversions
+            matchedValue += slice.matchedValue
         }
         let unmatched = conversions.count - matched
         counts.conversions += unmatched
         counts.conversionsWithoutTouches += unmatched
+        counts.valueWithoutTouches += max(0, conversions.points.reduce(0) { $0 + $1.value } - matchedValue)
+        counts.conversions += conversions.withoutUnit
+        counts.conversionsWithoutTouches += conversions.withoutUnit
+        counts.valueWithoutTouches += conversions.valueWithoutUnit
         // Rows arrive in a fixed order (units by id within a slice, slices in order), so they need no sorting to make the
         // report independent of how the units were split.
         return (counts.journeys > 0 ? try builder?.build(order: .arrival) : nil, counts)

@@ -54,20 +54,23 @@ public struct MeasureService: Sendable {
             return try await group.reduce(into: []) { $0.append($1) }.sorted { $0.0 < $1.0 }.map(\.1)
         }
         let (journeys, counts) = try JourneyCollector.merge(slices, conversions: conversions)
+        let valueWithoutTouchesMinor = Int64((counts.valueWithoutTouches * pow(10, Double(Money.exponent(of: currency)))).rounded())
         var runnable: [AttributionModel] = []
         var skipped: [(AttributionModel, String)] = []
         guard let journeys, counts.conversions > counts.conversionsWithoutTouches else {
             var reason = "no conversion with touches in the period"
-            if counts.conversions == 0, loaded.unit == .contact, let accountOnly = try await Self.opportunitiesWithoutContact(database, workspaceID, loaded),
+            if loaded.unit == .contact, let accountOnly = try await Self.opportunitiesWithoutContact(database, workspaceID, loaded),
                 accountOnly > 0
             {
                 reason += "; \(accountOnly) opportunities of the period have an account but no contact: attribute them by account (unit=account)"
             }
-            return AttributionReport(
+            var report = AttributionReport(
                 definition: definition, currency: currency, models: [], rows: [],
                 skipped: models.map { ($0, reason) }, units: counts.units, journeys: counts.journeys,
                 conversions: counts.conversions, conversionsWithoutTouches: counts.conversionsWithoutTouches, otherCurrencyConversions: other,
                 totalCostMinor: spend.values.reduce(0, +))
+            report.valueWithoutTouchesMinor = valueWithoutTouchesMinor
+            return report
         }
         for model in models {
             if let reason = AttributionEngine.unsupportedReason(for: model, in: journeys, options: options) {
@@ -78,11 +81,13 @@ public struct MeasureService: Sendable {
         }
         let models = runnable
         let results = try await Self.offPool { try AttributionEngine.run(models, on: journeys, options: options) }
-        return AttributionReport(
+        var report = AttributionReport(
             definition: definition, currency: currency, models: results.map(\.model),
             rows: AttributionReport.rows(results: results, spend: spend, currency: currency), skipped: skipped, units: counts.units,
             journeys: counts.journeys, conversions: counts.conversions, conversionsWithoutTouches: counts.conversionsWithoutTouches,
             otherCurrencyConversions: other, totalCostMinor: spend.values.reduce(0, +))
+        report.valueWithoutTouchesMinor = valueWithoutTouchesMinor
+        return report
     }
 }
 

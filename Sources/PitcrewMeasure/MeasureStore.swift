@@ -181,7 +181,7 @@ enum MeasureStore {
             rows = try await db.raw(
                 """
                 SELECT \(unit) AS u, \(time) AS t, o.amount_minor AS v, o.currency AS cur FROM opportunities o
-                WHERE o.workspace_id = \(bind: workspaceID) AND \(unit) IS NOT NULL AND \(time) IS NOT NULL
+                WHERE o.workspace_id = \(bind: workspaceID) AND \(time) IS NOT NULL
                   AND \(time) >= \(bind: from) AND \(time) <= \(bind: to) \(filter)
                 """
             ).all()
@@ -193,9 +193,14 @@ enum MeasureStore {
                 other += 1
                 continue
             }
-            byUnit.append(
-                unit: try row.decode(column: "u", as: String.self), time: try row.decode(column: "t", as: Int64.self),
-                value: Double(try row.decode(column: "v", as: Int64.self)) / scale)
+            let value = Double(try row.decode(column: "v", as: Int64.self)) / scale
+            // A deal of no contact or account (as the unit asks) is a conversion no touch can lead to: counted, not attributed.
+            guard let unit = try row.decodeNil(column: "u") ? nil : row.decode(column: "u", as: String.self) else {
+                byUnit.withoutUnit += 1
+                byUnit.valueWithoutUnit += value
+                continue
+            }
+            byUnit.append(unit: unit, time: try row.decode(column: "t", as: Int64.self), value: value)
         }
         byUnit.finish()
         return (byUnit, other)

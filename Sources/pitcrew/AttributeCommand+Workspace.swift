@@ -53,7 +53,10 @@ extension AttributeCommand {
         for (skippedModel, reason) in report.skipped { printError("skipping \(skippedModel.rawValue): \(reason)") }
         printError(
             "\(report.journeys) journeys of \(report.units) \(definition.unit.rawValue)s, \(report.conversions) conversions"
-                + (report.conversionsWithoutTouches > 0 ? " (\(report.conversionsWithoutTouches) without touches in the lookback window, not attributed)" : ""))
+                + (report.conversionsWithoutTouches > 0
+                    ? " (\(report.conversionsWithoutTouches) without touches in the lookback window, not attributed: "
+                        + "\(Money(minorUnits: report.valueWithoutTouchesMinor, currency: report.currency).formatted()))"
+                    : ""))
         FileHandle.standardOutput.write(Data(WorkspaceReportWriter.render(report, format: format.lowercased(), dimension: definition.dimension).utf8))
     }
 }

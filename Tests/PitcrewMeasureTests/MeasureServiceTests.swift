@@ -117,6 +117,29 @@ struct KnownWorkspace {
         }
     }
 
+    /// A won deal no touch led to (here: one without an account, which no touch by account can lead to) is counted with its
+    /// value, so credited revenue plus the unattributed value is the period's whole revenue.
+    @Test(arguments: TestBackend.available)
+    func unattributedRevenueIsReported(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let known = try await KnownWorkspace.make(database)
+            try await database.transaction { db in
+                try await BulkInsert.insert(
+                    db, into: "opportunities",
+                    columns: ["id", "workspace_id", "account_id", "name", "stage", "amount_minor", "currency", "created_at", "closed_at", "won"],
+                    rows: [[
+                        Identifier.make(), known.seeded.workspace.id, nil as String?, "No account", "Closed Won", Int64(250_00), "USD",
+                        KnownWorkspace.day("2026-02-01"), KnownWorkspace.day("2026-03-15"), true,
+                    ]])
+            }
+            let report = try await MeasureService(database: database).attribution(
+                known.seeded.scope(as: .analyst), definition: KnownWorkspace.definition(), models: [.lastTouch])
+            #expect(report.conversions == 2 && report.conversionsWithoutTouches == 1 && report.valueWithoutTouchesMinor == 250_00)
+            let credited = report.rows(for: .lastTouch).reduce(Int64(0)) { $0 + $1.revenueMinor }
+            #expect(credited + report.valueWithoutTouchesMinor == 1_250_00)
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func rolesAndBadDefinitions(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { database in
@@ -139,7 +162,9 @@ struct KnownWorkspace {
             var byContact = KnownWorkspace.definition()
             byContact.unit = .contact
             let contacts = try await service.attribution(known.seeded.scope, definition: byContact, models: [.linear])
-            #expect(contacts.conversions == 0 && contacts.skipped.first?.reason.contains("1 opportunities of the period have an account but no contact") == true)
+            // (The deal still counts, as a conversion no touch led to, with its value.)
+            #expect(contacts.conversions == 1 && contacts.conversionsWithoutTouches == 1 && contacts.valueWithoutTouchesMinor == 1_000_00)
+            #expect(contacts.skipped.first?.reason.contains("1 opportunities of the period have an account but no contact") == true)
             // time_decay uses real touch times; w_shaped cannot run without lead/opportunity milestones and says so (account A
             // has no contact, and its opportunity was made before its touches in the window).
             let decay = try await service.attribution(known.seeded.scope, definition: KnownWorkspace.definition(), models: [.timeDecay, .wShaped])

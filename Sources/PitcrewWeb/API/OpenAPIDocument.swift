@@ -158,7 +158,7 @@ enum OpenAPIDocument {
             "skipped": ["type": "array", "items": object(["model": string(), "reason": string()])],
             "totals": object([
                 "units": string("integer"), "journeys": string("integer"), "conversions": string("integer"),
-                "conversions_without_touches": string("integer"), "other_currency_conversions": string("integer"), "cost_minor": string("integer"),
+                "conversions_without_touches": string("integer"), "value_without_touches_minor": string("integer"), "other_currency_conversions": string("integer"), "cost_minor": string("integer"),
             ]),
             "rows": ["type": "array", "items": object([
                 "label": string(), "model": string(), "conversions": string("number"), "revenue_minor": string("integer"),

@@ -106,7 +106,9 @@ struct AnalyticsPages {
         let summary =
             "\(report.conversions) conversions, \(report.journeys) journeys of \(report.units) \(report.definition.unit.rawValue)s, "
             + "\(report.definition.from) to \(report.definition.to), spend \(money(report.totalCostMinor))"
-            + (report.conversionsWithoutTouches > 0 ? "; \(report.conversionsWithoutTouches) conversions had no touch in the lookback window and are not attributed" : "")
+            + (report.conversionsWithoutTouches > 0
+                ? "; \(report.conversionsWithoutTouches) conversions (\(money(report.valueWithoutTouchesMinor))) had no touch in the lookback window and are not attributed"
+                : "")
             + (report.otherCurrencyConversions > 0 ? "; \(report.otherCurrencyConversions) in other currencies left out" : "")
         return ReportModel(
             summary: summary, skipped: report.skipped.map { ($0.model.rawValue, $0.reason) }, dimension: report.definition.dimension.rawValue,

@@ -38,6 +38,8 @@ struct MeasureController {
         var journeys: Int
         var conversions: Int
         var conversionsWithoutTouches: Int
+        /// The value of those conversions: credited value plus this is the period's whole value.
+        var valueWithoutTouchesMinor: Int64
         var otherCurrencyConversions: Int
         var costMinor: Int64
     }
@@ -67,7 +69,8 @@ struct MeasureController {
             skipped = report.skipped.map { SkippedDTO(model: $0.model.rawValue, reason: $0.reason) }
             totals = TotalsDTO(
                 units: report.units, journeys: report.journeys, conversions: report.conversions,
-                conversionsWithoutTouches: report.conversionsWithoutTouches, otherCurrencyConversions: report.otherCurrencyConversions,
+                conversionsWithoutTouches: report.conversionsWithoutTouches, valueWithoutTouchesMinor: report.valueWithoutTouchesMinor,
+                otherCurrencyConversions: report.otherCurrencyConversions,
                 costMinor: report.totalCostMinor)
             rows = report.models.flatMap { report.rows(for: $0) }.map {
                 RowDTO(
