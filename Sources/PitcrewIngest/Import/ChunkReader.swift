@@ -29,6 +29,9 @@ final class ChunkReader: @unchecked Sendable {
     private(set) var summaryRows = 0
     /// Whether a date could be read either way round (then the report says which day order it was read in).
     private(set) var readAmbiguousDate = false
+    /// Rows imported without a country Pitcrew could not read, and the first such value.
+    private var unknownCountries = 0
+    private var firstUnknownCountry = ""
     private let stillWriting = Atomic(true)
 
     init(reader: any RecordReader, mapper: RowMapper, normalizer: RowNormalizer, kind: ImportKind, skipBadRows: Bool) {
@@ -82,6 +85,10 @@ final class ChunkReader: @unchecked Sendable {
             }
             var typed = normalizer.normalize(mapped)
             if typed.readAmbiguousDate { readAmbiguousDate = true }
+            if let country = typed.unknownCountry, typed.problems.isEmpty {
+                if unknownCountries == 0 { firstUnknownCountry = country }
+                unknownCountries += 1
+            }
             if kind == .touchpoints, let duplicate = duplicates.check(mapped) { typed.problems.append(duplicate) }
             // Rows of one day, channel and campaign add up (ad groups, devices: columns not imported); a row equal to an
             // earlier one in every column of the file is the same row twice, and would double the cost.
@@ -122,6 +129,11 @@ final class ChunkReader: @unchecked Sendable {
         report.rowsBad = rowsBad
         report.problems = problems
         report.problemsTruncated = problemsTruncated
+        if unknownCountries > 0 {
+            report.notes.append(
+                "\(unknownCountries) \(unknownCountries == 1 ? "row gives a country" : "rows give countries") that is not a country name or ISO 3166 code "
+                    + "(first: \"\(firstUnknownCountry)\"); imported without it.")
+        }
         if summaryRows > 0 { report.notes.append("Skipped \(summaryRows) summary row(s) (totals, or rows with no day and no campaign); they are not days.") }
     }
 }

@@ -17,6 +17,8 @@ struct TypedRow {
     var contactColumns: [SQLValue] = []
     /// A date of the row could be read either way round (`04/02/2024`): the day order decided it.
     var readAmbiguousDate = false
+    /// A country of a person or company Pitcrew could not read ("Atlantis"): the row is imported without it.
+    var unknownCountry: String?
 
     func text(_ field: String) -> String? { values[field]?.text }
     func integer(_ field: String) -> Int64? { values[field]?.integer }
@@ -128,6 +130,9 @@ struct RowNormalizer {
             case .country:
                 if let code = field == "country" ? rowCountry : Country.alpha2(raw) {
                     typed.values[field] = .text(code)
+                } else if kind == .contacts || kind == .accounts {
+                    // A person or company is not lost for a country nobody can place: imported without it, and reported.
+                    typed.unknownCountry = raw
                 } else {
                     typed.problems.append(problem(mapped, field, raw, "is not a country name or ISO 3166 code"))
                 }
