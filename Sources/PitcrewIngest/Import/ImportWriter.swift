@@ -23,7 +23,11 @@ final class ImportWriter {
     /// What the report says of references the import could not follow (written without the link), and of rows it wrote
     /// that lack something they need.
     var notes: [String] {
-        unresolved.map { note in
+        (touchContactsMadeCount > 0
+            ? ["\(touchContactsMadeCount) \(touchContactsMadeCount == 1 ? "person" : "people") the file names \(touchContactsMadeCount == 1 ? "was" : "were") "
+                + "not a contact yet: made \(touchContactsMadeCount == 1 ? "a contact" : "contacts") (by email, else by record id)."]
+            : [])
+            + unresolved.map { note in
             switch note.phrase {
             case .unknown:
                 "\(note.rows) \(note.rows == 1 ? "row names" : "rows name") \(note.what) Pitcrew does not have (first: \"\(note.first)\"); imported without it."
@@ -49,6 +53,7 @@ final class ImportWriter {
     /// Contacts this import created for offline touches, with the creation time given them (their earliest touch so far):
     /// a later chunk with an earlier touch moves it back. Bounded like `accountsSeenLimit`.
     private var touchContactsCreated: [String: Int64] = [:]
+    private var touchContactsMadeCount = 0
     /// Spend rows this import wrote, by key (`spendKey`): later rows of a key add to them.
     private var spendWritten: [String: String] = [:]
     /// Accounts of contacts' companies already found or made by this import (domain → id, name → id): a file names the
@@ -691,6 +696,7 @@ final class ImportWriter {
         }
         if touchContactsCreated.count + createdAtSlot.count > Self.accountsSeenLimit { touchContactsCreated.removeAll(keepingCapacity: true) }
         for (id, slot) in createdAtSlot { touchContactsCreated[id] = newContacts[slot].integer ?? now }
+        touchContactsMadeCount += createdAtSlot.count
         let touched = Set(rows.compactMap { row in row.text("contact_email").flatMap { byEmail[$0] } ?? row.text("contact_external_id").flatMap { byExternal[$0] } })
         let accounts = try await EventWriter.accountsOf(raw: raw, contacts: touched)
         // Offline touches already stored for these contacts: importing a file again adds nothing.
