@@ -4,7 +4,7 @@
 // per-row email lookup either), nofk-defer (three secondary indexes dropped, rebuilt after the load), lean (integer
 // keys, identities WITHOUT ROWID: what the schema would need for 100k rows/s). Flags that combine with nofk: noid (no
 // identity rows: the import since session 7), idwr (identities WITHOUT ROWID), nowsid (no (workspace_id, id) index),
-// partext (partial external-id index).
+// partext (partial external-id index), shortid (16-character contact and account ids instead of UUIDs).
 // Usage: sqlite_ceiling MIGRATED_DB ROWS VARIANT   (the database is copied; the copy is written)
 #include <sqlite3.h>
 #include <stdio.h>
