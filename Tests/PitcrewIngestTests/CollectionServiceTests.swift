@@ -124,6 +124,29 @@ import Testing
         }
     }
 
+    /// An identified person with a business email belongs to that company's account (made by domain, named as the traits
+    /// name the company), as a contacts import makes it; free-mail and placeholder addresses make none; a later group
+    /// call with the company's website is that account, not a second one.
+    @Test(arguments: TestBackend.available)
+    func aBusinessEmailLinksTheCompanysAccount(backend: TestBackend) async throws {
+        try await Self.with(backend) { f in
+            try await Self.send(f, Self.batch([
+                #"{"type": "identify", "userId": "u1", "traits": {"email": "ann@initech.example", "company": "Initech"}, "messageId": "i1"}"#,
+                #"{"type": "identify", "anonymousId": "a2", "traits": {"email": "bo@initech.example"}, "messageId": "i2"}"#,
+                #"{"type": "identify", "userId": "u3", "traits": {"email": "cy@gmail.com", "company": "Freelance"}, "messageId": "i3"}"#,
+                #"{"type": "identify", "userId": "u4", "traits": {"email": "dee@example.com"}, "messageId": "i4"}"#,
+            ]))
+            let accounts = try await rows(f.database, "SELECT id, name, domain FROM accounts")
+            #expect(accounts.count == 1 && accounts.first?[1] == .text("Initech") && accounts.first?[2] == .text("initech.example"), "\(accounts)")
+            let linked = try await rows(f.database, "SELECT email FROM contacts WHERE account_id IS NOT NULL ORDER BY email")
+            #expect(linked == [[.text("ann@initech.example")], [.text("bo@initech.example")]])
+            try await Self.send(f, Self.batch([
+                #"{"type": "group", "userId": "u1", "groupId": "org-9", "traits": {"name": "Initech Corp", "website": "https://initech.example"}, "messageId": "g1"}"#,
+            ]))
+            #expect(try await rows(f.database, "SELECT id, name, external_id FROM accounts") == [[accounts[0][0], .text("Initech Corp"), .text("org-9")]])
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func aliasAndGroup(backend: TestBackend) async throws {
         try await Self.with(backend) { f in

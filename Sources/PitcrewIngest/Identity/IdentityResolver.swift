@@ -273,9 +273,17 @@ final class IdentityResolver {
         let existing = try await raw.rows(
             "SELECT id, traits FROM accounts WHERE workspace_id = ? AND external_id = ?", [.text(workspaceID), .text(groupID)])
         let accountID: String
-        if let row = existing.min(by: { ($0[0].text ?? "") < ($1[0].text ?? "") }), let id = row[0].text {
+        // Else the company's account made from an email's domain (an identify) or an import, not yet known by a group id:
+        // the same company, which takes the group id rather than a second account being made.
+        var byDomain: [[SQLValue]] = []
+        if existing.isEmpty, let domain = outcome.columns.first(where: { $0.0 == "domain" })?.1.text {
+            byDomain = try await raw.rows(
+                "SELECT id, traits FROM accounts WHERE workspace_id = ? AND domain = ? AND external_id IS NULL", [.text(workspaceID), .text(domain)])
+        }
+        if let row = (existing.isEmpty ? byDomain : existing).min(by: { ($0[0].text ?? "") < ($1[0].text ?? "") }), let id = row[0].text {
             accountID = id
-            try await updateRow("accounts", id: id, columns: outcome.columns, traits: TraitMapping.merged(row[1].text, with: outcome.traits))
+            let columns = existing.isEmpty ? outcome.columns + [("external_id", .text(groupID))] : outcome.columns
+            try await updateRow("accounts", id: id, columns: columns, traits: TraitMapping.merged(row[1].text, with: outcome.traits))
         } else {
             accountID = Identifier.make()
             let name = outcome.columns.first(where: { $0.0 == "name" })?.1.text ?? groupID
@@ -331,6 +339,33 @@ final class IdentityResolver {
         }
         try await keepImpliedIdentities(of: contact, replacedBy: outcome.columns)
         try await updateRow("contacts", id: contact, columns: outcome.columns, traits: traits)
+        try await linkCompany(of: contact, message: message)
+    }
+
+    /// A person with a business email (or whose traits give the company's website) belongs to that company's account, as
+    /// a contacts import makes it: the account of that domain, else a new one named as the traits name the company (else
+    /// by its domain). Only for a contact with no account yet: a group call or an import that set one stays.
+    func linkCompany(of contact: String, message: SegmentMessage) async throws {
+        guard let row = try await raw.rows(
+            "SELECT account_id, email FROM contacts WHERE id = ? AND workspace_id = ?", [.text(contact), .text(workspaceID)]
+        ).first, row[0] == .null else { return }
+        let website = (message.traitScalars["website"] ?? message.traitScalars["company_website"]).flatMap(CompanyDomain.fromWebsite)
+        guard let domain = website ?? row[1].text.flatMap(CompanyDomain.fromNormalizedEmail) else { return }
+        let company = message.traitScalars["company"] ?? message.traitScalars["company_name"] ?? message.traitScalars["companyName"]
+            ?? message.traitObjects["company"].flatMap { TraitMapping.jsonObject($0)?["name"] as? String }
+        let name = company?.trimmingASCIIWhitespace().isEmpty == false ? company!.trimmingASCIIWhitespace() : domain
+        let found = try await raw.rows(
+            "SELECT id FROM accounts WHERE workspace_id = ? AND domain = ?", [.text(workspaceID), .text(domain)]
+        ).compactMap { $0[0].text }.min()
+        let account = found ?? Identifier.make()
+        if found == nil {
+            try await raw.run(
+                "INSERT INTO accounts (id, workspace_id, name, domain, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [.text(account), .text(workspaceID), .text(String(name.prefix(500))), .text(domain), .integer(now), .integer(now)])
+        }
+        try await raw.run(
+            "UPDATE contacts SET account_id = ?, updated_at = ? WHERE id = ? AND workspace_id = ?",
+            [.text(account), .integer(now), .text(contact), .text(workspaceID)])
     }
 
     /// Before `columns` overwrite a contact's email or external id, the old value becomes an identities row, so it

@@ -26,8 +26,11 @@ public enum CompanyDomain {
     static func fromNormalizedEmail(_ address: String) -> String? {
         guard let at = address.utf8.lastIndex(of: UInt8(ascii: "@")) else { return nil }
         let domain = String(address[address.utf8.index(after: at)...])
-        return isFreeMail(domain) ? nil : domain
+        return isFreeMail(domain) || placeholders.contains(domain) ? nil : domain
     }
+
+    /// RFC 2606's example domains: addresses there are placeholders (test records, documentation), no company's.
+    static let placeholders: Set<String> = ["example.com", "example.net", "example.org"]
 
     /// True when `domain` belongs to a free or consumer mail provider, whose
     /// addresses say nothing about the person's company.
