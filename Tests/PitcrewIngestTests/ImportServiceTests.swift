@@ -202,6 +202,7 @@ import Foundation
                 "Report Start: 3/1/2026, Report End: 3/2/2026"
                 Date Generated: Mar 3, 2026
                 Account: Acme, Inc. (508000000)
+                Accounts: Acme, Inc., Acme Europe, Ltd.
                 Start Date (in UTC),End Date (in UTC),Campaign Name,Campaign ID,Currency,Total Spent,Impressions,Clicks
                 3/1/2026,3/1/2026,ABM Q1,1234,USD,150.25,5000,40
                 3/2/2026,3/2/2026,ABM Q1,1234,USD,99.75,4000,31

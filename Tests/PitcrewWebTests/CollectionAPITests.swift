@@ -76,6 +76,7 @@ import Testing
             #expect(refused.contains { $0["user_id"] as? String == "u1" && ($0["size"] as? Int ?? 0) > 0 && $0["type"] as? String == "track" }, "\(refused)")
             #expect(refused.contains {
                 $0["type"] as? String == "track" && ($0["notes"] as? [String])?.first?.hasPrefix("request refused: body: The request is over the limit of 32 KB") == true
+                    && ($0["size"] as? Int ?? 0) > 40_000  // the request's own size, not the limit
             }, "\(refused)")
 
             let revoked = try await client.call(.delete, "/api/v1/sources/\(sourceID)", token: fixture.tokensA[.admin])

@@ -295,37 +295,43 @@ public struct DelimitedReader: RecordReader {
 
     private mutating func skipTitleLines() throws {
         if window.available == 0, try !refill() { return }
-        let candidates = Set(Delimiter.allCases.map(\.byte))
-        /// Delimiters outside quotes on the line starting at `start`, and where the next line starts (nil: not complete here).
-        func scan(_ start: Int) -> (delimiters: Int, next: Int)? {
-            var count = 0
+        let candidates = Delimiter.allCases.map(\.byte)
+        /// Each candidate delimiter's count outside quotes on the line starting at `start`, and where the next line starts
+        /// (nil: not complete here).
+        func scan(_ start: Int) -> (counts: [Int], next: Int)? {
+            var counts = [Int](repeating: 0, count: candidates.count)
             var inQuotes = false
             var i = start
             while i < window.end {
                 let b = window.buffer[i]
                 i += 1
                 if b == DelimitedRecordParser.quote { inQuotes.toggle() } else if !inQuotes {
-                    if b == DelimitedRecordParser.lineFeed { return (count, i) }
-                    if candidates.contains(b) { count += 1 }
+                    if b == DelimitedRecordParser.lineFeed { return (counts, i) }
+                    if let index = candidates.firstIndex(of: b) { counts[index] += 1 }
                 }
             }
             return nil
         }
-        // The first lines: where each starts and how many delimiters it has.
-        var lines: [(start: Int, delimiters: Int)] = []
+        // The first lines: where each starts and how many of each delimiter it has.
+        var lines: [(start: Int, counts: [Int])] = []
         var position = window.start
         while lines.count < 12, let found = scan(position) {
-            lines.append((position, found.delimiters))
+            lines.append((position, found.counts))
             position = found.next
         }
         // The table starts at the first line with delimiters; the lines above it are titles. A report's preamble can
-        // have a delimiter too ("Report Start: 11/1/2024, Report End: 11/30/2024", as LinkedIn writes): lines with far
-        // fewer delimiters than the widest line below them (a quarter or less) are titles as well.
-        guard let first = lines.firstIndex(where: { $0.delimiters > 0 }), first <= 5 else { return }
+        // have delimiters too ("Report Start: 11/1/2024, Report End: 11/30/2024", "Accounts: Acme, Inc., Acme Europe, Ltd."
+        // as LinkedIn writes): counting the table's delimiter (the one some line has most of), when the widest line is
+        // followed by a line as wide (a header and its first row), lines above it with at most half its delimiters are
+        // titles as well. (Data rows with a stray comma are no header: the real header above them is nearly as wide.)
+        guard let first = lines.firstIndex(where: { $0.counts.contains { $0 > 0 } }), first <= 5 else { return }
         var start = first
-        let widest = lines.map(\.delimiters).max() ?? 0
-        if widest >= 3, let header = lines.firstIndex(where: { $0.delimiters == widest }), header <= 10,
-            lines[..<header].allSatisfy({ $0.delimiters <= max(1, widest / 4) })
+        let table = candidates.indices.max { a, b in lines.map { $0.counts[a] }.max() ?? 0 < lines.map { $0.counts[b] }.max() ?? 0 } ?? 0
+        let widths = lines.map { $0.counts[table] }
+        let widest = widths.max() ?? 0
+        if widest >= 3, let header = widths.firstIndex(of: widest), header > first, header <= 10,
+            header + 1 >= widths.count || widths[header + 1] == widest,
+            widths[..<header].allSatisfy({ $0 <= max(1, widest / 2) })
         {
             start = header
         }

@@ -49,8 +49,8 @@ struct CollectionController {
         } catch {
             let field = type == nil ? "batch" : "body"
             let message = "The request is over the limit of \(limit / 1024) KB" + (type == nil ? " per batch." : " per message.")
-            await collection.refused(
-                type: type, field: field, message: message, size: limit + 1, basicUser: Self.basicUser(request.headers[.authorization]))
+            let size = request.headers[.contentLength].flatMap { Int($0) } ?? limit + 1
+            await collection.refused(type: type, field: field, message: message, size: size, basicUser: Self.basicUser(request.headers[.authorization]))
             throw PitcrewError.invalid(field, message)
         }
         var bytes = buffer.getBytes(at: buffer.readerIndex, length: buffer.readableBytes) ?? []

@@ -128,6 +128,17 @@ struct DelimiterDetectionTests {
         #expect(result.records[0].fields == ["a@b.co", "Jane", "1,50"])
     }
 
+    /// The header stays the header when data rows have more delimiter characters than it: decimal commas in a semicolon
+    /// file, or a stray unquoted comma in a row (then the row is a bad row, not the start of the table).
+    @Test func dataRowsWiderThanTheHeaderDoNotMoveIt() throws {
+        let semicolons = try readDelimited("Email;Name;City;Amount\na@b.co;Jane;Köln;1,50\nc@d.co;Bo;Bonn;2,75\ne@f.co;Cy;Ulm;3,00\n")
+        #expect(semicolons.header == ["Email", "Name", "City", "Amount"] && semicolons.records.count == 3)
+        let stray = try DelimitedReader(string: "Email,Name,City,Amount\na@b.co,Jane,Köln,1.50\nc@d.co,Bo,Bonn, Germany,2.75\ne@f.co,Cy,Ulm,3.00\n")
+        #expect(stray.header == ["Email", "Name", "City", "Amount"])
+        let twoStray = try DelimitedReader(string: "Email,Name,City,Amount\na@b.co,Jane,Köln, DE,1.50\nc@d.co,Bo,Bonn, DE,2.75\ne@f.co,Cy,Ulm,3.00\n")
+        #expect(twoStray.header == ["Email", "Name", "City", "Amount"])
+    }
+
     @Test func detectsTab() throws {
         let result = try readDelimited("Day\tCampaign, name\tCost\n2024-01-01\tBrand, EU\t3.5\n")
         #expect(result.delimiter == .tab)
