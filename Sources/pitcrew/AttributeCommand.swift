@@ -152,9 +152,9 @@ struct AttributeCommand: AsyncParsableCommand {
 
     /// Usage errors print ArgumentParser's message and usage, and exit with 2 as the project's CLI convention says
     /// (a plain `ValidationError` would exit with 64).
-    func usageError(_ message: String) -> ExitCode {
-        printError(Self.fullMessage(for: ValidationError(message)))
-        return ExitCode(2)
+    /// A usage error: `Pitcrew.main` prints it with the usage and exits 2 (never printed here, so `--help` stays clean).
+    func usageError(_ message: String) -> ValidationError {
+        ValidationError(message)
     }
 
     func printError(_ message: String) {
