@@ -31,7 +31,7 @@ enum SVGChart {
     static func bars(_ points: [(label: String, value: Double, display: String)], title: String) -> String {
         let rowHeight = 28.0
         let width = 720.0
-        let labelWidth = 160.0
+        let labelWidth = labelColumn(points.map(\.label), minimum: 160)
         let valueWidth = 110.0
         let height = rowHeight * Double(max(points.count, 1)) + 8
         let maximum = max(points.map(\.value).max() ?? 0, 1)
@@ -40,11 +40,24 @@ enum SVGChart {
         for (index, point) in points.enumerated() {
             let y = Double(index) * rowHeight + 4
             let barWidth = max(1, (width - labelWidth - valueWidth) * point.value / maximum)
-            svg += "<text x=\"0\" y=\"\(y + 17)\">\(escape(point.label))</text>"
+            svg += labelText(point.label, x: 0, y: y + 17)
             svg += "<rect class=\"bar\" x=\"\(labelWidth)\" y=\"\(y + 4)\" width=\"\(round(barWidth))\" height=\"\(rowHeight - 10)\"/>"
             svg += "<text x=\"\(labelWidth + barWidth + 6)\" y=\"\(y + 17)\">\(escape(point.display))</text>"
         }
         return svg + "</svg>"
+    }
+
+    /// Labels (campaign names run long) get a column that fits the longest, up to `longestLabel` characters; longer ones
+    /// are cut with "…" (`labelText`) and keep their whole text as a tooltip.
+    static let longestLabel = 44
+
+    static func labelColumn(_ labels: [String], minimum: Double) -> Double {
+        min(max(minimum, Double(min(labels.map(\.count).max() ?? 0, longestLabel)) * 6.0 + 12), 300.0)
+    }
+
+    static func labelText(_ label: String, x: Double, y: Double) -> String {
+        let shown = label.count > longestLabel ? String(label.prefix(longestLabel - 1)) + "…" : label
+        return "<text x=\"\(x)\" y=\"\(y)\"><title>\(escape(label))</title>\(escape(shown))</text>"
     }
 
     static func round(_ value: Double) -> String {
@@ -78,7 +91,7 @@ extension SVGChart {
     /// Horizontal bars grouped by label, one bar per series (e.g. channels × attribution models), with a legend.
     static func groupedBars(labels: [String], series: [(name: String, values: [Double])], title: String) -> String {
         let width = 720.0
-        let labelWidth = 150.0
+        let labelWidth = labelColumn(labels, minimum: 150)
         let barHeight = 9.0
         let groupGap = 10.0
         let legendHeight = 22.0
@@ -95,7 +108,7 @@ extension SVGChart {
         }
         for (row, label) in labels.enumerated() {
             let top = legendHeight + Double(row) * groupHeight
-            svg += "<text x=\"0\" y=\"\(round(top + groupHeight / 2))\">\(escape(label))</text>"
+            svg += labelText(label, x: 0, y: ((top + groupHeight / 2) * 10).rounded() / 10)
             for (index, item) in series.enumerated() {
                 let value = row < item.values.count ? item.values[row] : 0
                 let barWidth = max(0.5, (width - labelWidth - 60) * value / maximum)
