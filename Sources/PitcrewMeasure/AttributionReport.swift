@@ -36,7 +36,7 @@ public struct AttributionReport: Sendable {
     /// Conversions with no touch in their lookback window (not attributed, reported).
     public var conversionsWithoutTouches: Int
     /// Their value (revenue of won deals no touch led to), so credited value plus this is the period's whole value.
-    public var valueWithoutTouchesMinor: Int64 = 0
+    public var valueWithoutTouchesMinor: Int64
     /// Opportunities in another currency than the report's (left out, reported).
     public var otherCurrencyConversions: Int
     public var totalCostMinor: Int64

@@ -64,13 +64,11 @@ public struct MeasureService: Sendable {
             {
                 reason += "; \(accountOnly) opportunities of the period have an account but no contact: attribute them by account (unit=account)"
             }
-            var report = AttributionReport(
+            return AttributionReport(
                 definition: definition, currency: currency, models: [], rows: [],
                 skipped: models.map { ($0, reason) }, units: counts.units, journeys: counts.journeys,
-                conversions: counts.conversions, conversionsWithoutTouches: counts.conversionsWithoutTouches, otherCurrencyConversions: other,
-                totalCostMinor: spend.values.reduce(0, +))
-            report.valueWithoutTouchesMinor = valueWithoutTouchesMinor
-            return report
+                conversions: counts.conversions, conversionsWithoutTouches: counts.conversionsWithoutTouches,
+                valueWithoutTouchesMinor: valueWithoutTouchesMinor, otherCurrencyConversions: other, totalCostMinor: spend.values.reduce(0, +))
         }
         for model in models {
             if let reason = AttributionEngine.unsupportedReason(for: model, in: journeys, options: options) {
@@ -81,13 +79,11 @@ public struct MeasureService: Sendable {
         }
         let models = runnable
         let results = try await Self.offPool { try AttributionEngine.run(models, on: journeys, options: options) }
-        var report = AttributionReport(
+        return AttributionReport(
             definition: definition, currency: currency, models: results.map(\.model),
             rows: AttributionReport.rows(results: results, spend: spend, currency: currency), skipped: skipped, units: counts.units,
             journeys: counts.journeys, conversions: counts.conversions, conversionsWithoutTouches: counts.conversionsWithoutTouches,
-            otherCurrencyConversions: other, totalCostMinor: spend.values.reduce(0, +))
-        report.valueWithoutTouchesMinor = valueWithoutTouchesMinor
-        return report
+            valueWithoutTouchesMinor: valueWithoutTouchesMinor, otherCurrencyConversions: other, totalCostMinor: spend.values.reduce(0, +))
     }
 }
 

@@ -12,6 +12,29 @@ import Testing
         return input
     }
 
+    /// Spend rows of `campaign` names (no campaign linked), by id.
+    static func spend(_ database: Database, _ rows: [(id: String, workspace: String, campaign: String)]) async throws {
+        try await database.transaction { db in
+            for (id, workspace, campaign) in rows {
+                try await db.raw(
+                    """
+                    INSERT INTO spend (id, workspace_id, day, channel, campaign, cost_minor, currency)
+                    VALUES (\(bind: id), \(bind: workspace), '2026-03-01', 'Paid Search', \(bind: campaign), 100, 'USD')
+                    """
+                ).run()
+            }
+        }
+    }
+
+    /// Row id → campaign id of the rows of `table` linked to a campaign.
+    static func linked(_ database: Database, _ table: String) async throws -> [String: String] {
+        try await database.read { db in
+            try await db.raw("SELECT id, campaign_id FROM \(unsafeRaw: table) WHERE campaign_id IS NOT NULL").all().reduce(into: [:]) {
+                $0[try $1.decode(column: "id", as: String.self)] = try $1.decode(column: "campaign_id", as: String.self)
+            }
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func createUpdateDeleteWithAudit(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { database in
@@ -52,26 +75,11 @@ import Testing
             let service = CampaignService(database: database)
             let acme = try await SeededWorkspace.make(access, slug: "acme")
             let other = try await SeededWorkspace.make(access, slug: "other")
-            try await database.transaction { db in
-                for (id, workspace, campaign) in [
-                    ("s1", acme.workspace.id, "Spring Search"), ("s2", acme.workspace.id, "q2_brand"), ("s3", acme.workspace.id, "Other"),
-                    ("s4", other.workspace.id, "Spring Search"),
-                ] {
-                    try await db.raw(
-                        """
-                        INSERT INTO spend (id, workspace_id, day, channel, campaign, cost_minor, currency)
-                        VALUES (\(bind: id), \(bind: workspace), '2026-03-01', 'Paid Search', \(bind: campaign), 100, 'USD')
-                        """
-                    ).run()
-                }
-            }
-            func linked() async throws -> [String: String] {
-                try await database.read { db in
-                    try await db.raw("SELECT id, campaign_id FROM spend WHERE campaign_id IS NOT NULL").all().reduce(into: [:]) {
-                        $0[try $1.decode(column: "id", as: String.self)] = try $1.decode(column: "campaign_id", as: String.self)
-                    }
-                }
-            }
+            try await Self.spend(database, [
+                ("s1", acme.workspace.id, "Spring Search"), ("s2", acme.workspace.id, "q2_brand"), ("s3", acme.workspace.id, "Other"),
+                ("s4", other.workspace.id, "Spring Search"),
+            ])
+            func linked() async throws -> [String: String] { try await Self.linked(database, "spend") }
             let spring = try await service.createCampaign(acme.scope, Self.input("spring search"))
             let brand = try await service.createCampaign(acme.scope, Self.input("Q2 Brand") { $0.utmCampaign = .set("Q2_Brand") })
             #expect(try await linked() == ["s1": spring.id, "s2": brand.id])
@@ -109,13 +117,7 @@ import Testing
             try await touch("t5", acme.workspace.id, "spring_search", linkedTo: older.id)
             try await touch("t6", other.workspace.id, "spring_search")
             try await touch("t7", acme.workspace.id, "webinar")
-            func linked() async throws -> [String: String] {
-                try await database.read { db in
-                    try await db.raw("SELECT id, campaign_id FROM touchpoints WHERE campaign_id IS NOT NULL").all().reduce(into: [:]) {
-                        $0[try $1.decode(column: "id", as: String.self)] = try $1.decode(column: "campaign_id", as: String.self)
-                    }
-                }
-            }
+            func linked() async throws -> [String: String] { try await Self.linked(database, "touchpoints") }
             let spring = try await service.createCampaign(acme.scope, Self.input("Spring Search") { $0.utmCampaign = .set("spring_search") })
             #expect(try await linked() == ["t1": spring.id, "t2": spring.id, "t4": spring.id, "t5": older.id])
             let webinar = try await service.createCampaign(acme.scope, Self.input("Webinar"))
@@ -141,23 +143,8 @@ import Testing
             let access = AccessService.forTests(database)
             let service = CampaignService(database: database)
             let acme = try await SeededWorkspace.make(access, slug: "acme")
-            try await database.transaction { db in
-                for (id, campaign) in [("s1", "Été Promo"), ("s2", "spring")] {
-                    try await db.raw(
-                        """
-                        INSERT INTO spend (id, workspace_id, day, channel, campaign, cost_minor, currency)
-                        VALUES (\(bind: id), \(bind: acme.workspace.id), '2026-03-01', 'Paid Search', \(bind: campaign), 100, 'USD')
-                        """
-                    ).run()
-                }
-            }
-            func linked() async throws -> [String: String] {
-                try await database.read { db in
-                    try await db.raw("SELECT id, campaign_id FROM spend WHERE campaign_id IS NOT NULL").all().reduce(into: [:]) {
-                        $0[try $1.decode(column: "id", as: String.self)] = try $1.decode(column: "campaign_id", as: String.self)
-                    }
-                }
-            }
+            try await Self.spend(database, [("s1", acme.workspace.id, "Été Promo"), ("s2", acme.workspace.id, "spring")])
+            func linked() async throws -> [String: String] { try await Self.linked(database, "spend") }
             let ete = try await service.createCampaign(acme.scope, Self.input("Été Promo"))
             #expect(try await linked()["s1"] == ete.id)
             let first = try await service.createCampaign(acme.scope, Self.input("spring"))

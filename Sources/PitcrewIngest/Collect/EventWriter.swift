@@ -142,8 +142,7 @@ enum EventWriter {
             guard inserted[position], let touch = fresh[position].message.touch else { return nil }
             let message = fresh[position].message, signal = touch.signal, contact = contacts[position]
             return RepeatTouches.Candidate(
-                position: position, visitor: contact ?? message.anonymousID.map { "anonymous:" + $0 }, contact: contact, anonymousID: message.anonymousID,
-                at: message.occurredAt,
+                position: position, contact: contact, anonymousID: message.anonymousID, at: message.occurredAt,
                 way: RepeatTouches.way(
                     channel: touch.channel, source: signal.source, medium: signal.medium, campaign: signal.campaign, content: signal.content,
                     term: signal.term))

@@ -6,18 +6,22 @@ import PitcrewStore
 /// reloads. Like a GA4 session, a touch is new unless the visitor's nearest tracked touch in time, within 30 minutes
 /// before or after (events can arrive out of order), came the same way (channel, source, medium, campaign, content,
 /// term). A visit that comes back another way is a new touch, and so is the same way after 30 minutes.
-struct RepeatTouches {
+enum RepeatTouches {
     static let window: Int64 = 30 * 60_000
 
     struct Candidate {
         var position: Int
-        /// The contact, else the anonymous id (with a prefix no contact id has).
-        var visitor: String?
         var contact: String?
         var anonymousID: String?
         var at: Int64
         var way: String
+
+        /// The contact, else the anonymous id.
+        var visitor: String? { contact ?? anonymousID.map(RepeatTouches.visitor(anonymousID:)) }
     }
+
+    /// An anonymous visitor's key, with a prefix no contact id has.
+    static func visitor(anonymousID: String) -> String { "anonymous:" + anonymousID }
 
     /// What identifies how a touch came.
     static func way(channel: String, source: String?, medium: String?, campaign: String?, content: String?, term: String?) -> String {
@@ -47,7 +51,7 @@ struct RepeatTouches {
             AND contact_id IS NULL AND anonymous_id IN (\($0))
             """
         }) {
-            if let id = row[0].text { known["anonymous:" + id, default: []].append(Self.stored(row)) }
+            if let id = row[0].text { known[visitor(anonymousID: id), default: []].append(Self.stored(row)) }
         }
         var new = Set<Int>()
         for candidate in candidates.sorted(by: { ($0.at, $0.position) < ($1.at, $1.position) }) {

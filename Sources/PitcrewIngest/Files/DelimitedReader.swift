@@ -275,8 +275,6 @@ public struct DelimitedReader: RecordReader {
         }
     }
 
-    /// Skips report titles above the table (Google Ads downloads start with "Campaign report" and a quoted date range):
-    /// up to five leading lines without any candidate delimiter outside quotes, when a line with delimiters follows.
     /// Consumes a first line `sep=X` (written by Excel so that it opens the file with delimiter X) and returns X.
     private mutating func skipSeparatorLine() throws -> Delimiter? {
         try ensure(7)
@@ -293,6 +291,8 @@ public struct DelimitedReader: RecordReader {
         return declared
     }
 
+    /// Skips report titles above the table (Google Ads downloads start with "Campaign report" and a quoted date range, a
+    /// LinkedIn report with "Report Start: …" lines): up to five leading lines before the table, see below.
     private mutating func skipTitleLines() throws {
         if window.available == 0, try !refill() { return }
         let candidates = Delimiter.allCases.map(\.byte)
@@ -326,9 +326,9 @@ public struct DelimitedReader: RecordReader {
         // titles as well. (Data rows with a stray comma are no header: the real header above them is nearly as wide.)
         guard let first = lines.firstIndex(where: { $0.counts.contains { $0 > 0 } }), first <= 5 else { return }
         var start = first
-        let table = candidates.indices.max { a, b in lines.map { $0.counts[a] }.max() ?? 0 < lines.map { $0.counts[b] }.max() ?? 0 } ?? 0
-        let widths = lines.map { $0.counts[table] }
-        let widest = widths.max() ?? 0
+        let widestOf = candidates.indices.map { candidate in lines.map { $0.counts[candidate] }.max() ?? 0 }
+        let widest = widestOf.max() ?? 0
+        let widths = lines.map { $0.counts[widestOf.firstIndex(of: widest) ?? 0] }
         if widest >= 3, let header = widths.firstIndex(of: widest), header > first, header <= 10,
             header + 1 >= widths.count || widths[header + 1] == widest,
             widths[..<header].allSatisfy({ $0 <= max(1, widest / 2) })

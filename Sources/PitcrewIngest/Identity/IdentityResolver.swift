@@ -353,10 +353,8 @@ final class IdentityResolver {
         guard let domain = website ?? row[1].text.flatMap(CompanyDomain.fromNormalizedEmail) else { return }
         let company = message.traitScalars["company"] ?? message.traitScalars["company_name"] ?? message.traitScalars["companyName"]
             ?? message.traitObjects["company"].flatMap { TraitMapping.jsonObject($0)?["name"] as? String }
-        let name = company?.trimmingASCIIWhitespace().isEmpty == false ? company!.trimmingASCIIWhitespace() : domain
-        let found = try await raw.rows(
-            "SELECT id FROM accounts WHERE workspace_id = ? AND domain = ?", [.text(workspaceID), .text(domain)]
-        ).compactMap { $0[0].text }.min()
+        let name = company.map { $0.trimmingASCIIWhitespace() }.flatMap { $0.isEmpty ? nil : $0 } ?? domain
+        let found = try await raw.oldestIDs("accounts", "domain", [domain], workspaceID: workspaceID)[domain]
         let account = found ?? Identifier.make()
         if found == nil {
             try await raw.run(

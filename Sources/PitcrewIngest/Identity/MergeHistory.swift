@@ -130,9 +130,9 @@ enum MergeHistory {
                 }
             }
             if keptTraits.count < before {
-                let text = keptTraits.isEmpty
-                    ? nil : String(decoding: try JSONSerialization.data(withJSONObject: keptTraits, options: [.sortedKeys]), as: UTF8.self)
-                try await raw.run("UPDATE contacts SET traits = ?, updated_at = ? WHERE workspace_id = ? AND id = ?", [.optional(text), .integer(now), ws, kept])
+                try await raw.run(
+                    "UPDATE contacts SET traits = ?, updated_at = ? WHERE workspace_id = ? AND id = ?",
+                    [.optional(TraitMapping.merged(nil, with: keptTraits)), .integer(now), ws, kept])
             }
         }
         // Its identities, and the events they sent.

@@ -28,7 +28,7 @@ final class ChunkReader: @unchecked Sendable {
     /// Summary rows of ad reports skipped (neither good nor bad rows).
     private(set) var summaryRows = 0
     /// Whether a date could be read either way round (then the report says which day order it was read in).
-    private(set) var readAmbiguousDate = false
+    private var readAmbiguousDate = false
     /// Rows imported without a country Pitcrew could not read, and the first such value.
     private var unknownCountries = 0
     private var firstUnknownCountry = ""
@@ -123,12 +123,14 @@ final class ChunkReader: @unchecked Sendable {
         }
     }
 
-    /// Moves the counts and problems into the report (after the last chunk).
-    func take(into report: inout ImportReport) {
+    /// Moves the counts and problems into the report (after the last chunk); `dayOrderNote` (how numeric dates were read)
+    /// leads its notes when a date of the file could be read either way round.
+    func take(into report: inout ImportReport, dayOrderNote: String?) {
         report.rowsRead = rowsRead
         report.rowsBad = rowsBad
         report.problems = problems
         report.problemsTruncated = problemsTruncated
+        if readAmbiguousDate, let dayOrderNote { report.notes.insert(dayOrderNote, at: 0) }
         if unknownCountries > 0 {
             report.notes.append(
                 "\(unknownCountries) \(unknownCountries == 1 ? "row gives a country" : "rows give countries") that is not a country name or ISO 3166 code "

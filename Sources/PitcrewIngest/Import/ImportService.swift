@@ -241,8 +241,7 @@ public final class ImportService: Sendable {
                     if !chunk.isLast { next = Task { chunks.next() } }
                     if let failure = chunk.failure {
                         // A broken file (bad quoting, not UTF-8): nothing of it is written, whatever the mode.
-                        chunks.take(into: &report)
-            if chunks.readAmbiguousDate, let dayOrderNote { report.notes.insert(dayOrderNote, at: 0) }
+                        chunks.take(into: &report, dayOrderNote: dayOrderNote)
                         report.status = .failed
                         report.message = "The file could not be read past row \(failure.row): \(failure.reason). Nothing was imported."
                         report.inserted = 0
@@ -261,8 +260,7 @@ public final class ImportService: Sendable {
                 _ = await next.value
                 throw error
             }
-            chunks.take(into: &report)
-            if chunks.readAmbiguousDate, let dayOrderNote { report.notes.insert(dayOrderNote, at: 0) }
+            chunks.take(into: &report, dayOrderNote: dayOrderNote)
             report.inserted = writer.inserted
             report.notes += writer.notes
             report.updated = writer.updated

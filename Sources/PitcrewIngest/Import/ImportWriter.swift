@@ -459,16 +459,14 @@ final class ImportWriter {
         var pending: [String: Int] = [:]
         for row in rows {
             guard let external = row.text("external_id") else { continue }
-            let account = row.text("account_external_id").flatMap { accountsByExternal[$0] } ?? row.text("account_domain").flatMap { accountsByDomain[$0] }
-                ?? row.text("account_name").flatMap { accountsByName[$0] }
+            let byReference = row.text("account_external_id").flatMap { accountsByExternal[$0] } ?? row.text("account_domain").flatMap { accountsByDomain[$0] }
+            let account = byReference ?? row.text("account_name").flatMap { accountsByName[$0] }
             let contact = row.text("contact_email").flatMap { contacts[$0] }
             if account == nil, let reference = row.text("account_external_id") ?? row.text("account_domain") ?? row.text("account_name") {
                 unresolved("an account", reference)
             }
             if contact == nil, let email = row.text("contact_email") { unresolved("a contact email", email) }
-            if account != nil, row.text("account_external_id").flatMap({ accountsByExternal[$0] }) == nil,
-                row.text("account_domain").flatMap({ accountsByDomain[$0] }) == nil, let name = row.text("account_name"), sharedNames.contains(name)
-            {
+            if byReference == nil, account != nil, let name = row.text("account_name"), sharedNames.contains(name) {
                 unresolved("an account name that several accounts have", name, phrase: .shared)
             }
             // Without Won / Closed columns (Salesforce's standard opportunity report has neither) the stage says it.
@@ -553,10 +551,9 @@ final class ImportWriter {
         return campaignsByUTM[campaign.lowercased()] ?? campaignsByName[campaign.lowercased()]
     }
 
-    /// A spend row's key: day, channel (in any case), campaign (Pitcrew's when the name matches one, else the name as
-    /// given, case-insensitively), source and currency (amounts in two currencies never add up).
-    /// A spend row's identity: day, channel, the campaign as the file names it (any case), source and currency. By name,
-    /// not by the campaign it is linked to: a campaign renamed since still has the rows a report downloaded again names.
+    /// A spend row's identity: day, channel (any case), the campaign as the file names it (any case), source and currency
+    /// (amounts in two currencies never add up). By name, not by the campaign it is linked to: a campaign renamed since
+    /// still has the rows a report downloaded again names.
     static func spendKey(day: String?, channel: String?, campaign: String?, source: String?, currency: String?) -> String {
         [day ?? "", channel?.lowercased() ?? "", campaign?.lowercased() ?? "", source ?? "", currency ?? ""].joined(separator: "\u{1F}")
     }

@@ -16,11 +16,11 @@ public struct Job: Sendable {
 /// or neither does), claimed by `JobRunner`, retried with backoff, and kept as `dead` after their last attempt.
 public enum JobQueue {
     /// Enqueues a job. With a `uniqueKey`, at most one pending or running job holds the key: a second enqueue is a no-op
-    /// and returns false.
+    /// and returns false (`postponing`: it moves the pending job's `runAt` to this one's instead).
     @discardableResult
     public static func enqueue(
         _ db: any SQLDatabase, workspaceID: String?, kind: String, payload: String = "{}", uniqueKey: String? = nil,
-        runAt: Int64 = Timestamp.now(), maxAttempts: Int = 5
+        runAt: Int64 = Timestamp.now(), maxAttempts: Int = 5, postponing: Bool = false
     ) async throws -> Bool {
         let rows = try await db.raw(
             """
@@ -30,6 +30,9 @@ public enum JobQueue {
             ON CONFLICT DO NOTHING RETURNING id
             """
         ).all()
+        if rows.isEmpty, postponing, let uniqueKey {
+            try await db.raw("UPDATE jobs SET run_at = \(bind: runAt) WHERE unique_key = \(bind: uniqueKey) AND status = 'pending'").run()
+        }
         return !rows.isEmpty
     }
 

@@ -69,14 +69,10 @@ public struct CampaignService: Sendable {
     /// just after a campaign is made or renamed may not know it yet.
     static func link(_ db: any SQLDatabase, _ campaign: Campaign) async throws {
         try await CampaignStore.linkUnlinked(db, campaign)
-        let key = "\(Self.relinkJob):\(campaign.id)"
-        let runAt = Timestamp.now() + Self.relinkDelay
-        let enqueued = try await JobQueue.enqueue(
-            db, workspaceID: campaign.workspaceID, kind: Self.relinkJob, payload: #"{"campaign_id":"\#(campaign.id)"}"#, uniqueKey: key, runAt: runAt)
-        // A second change within the delay: the waiting job runs `relinkDelay` after this one.
-        if !enqueued {
-            try await db.raw("UPDATE jobs SET run_at = \(bind: runAt) WHERE unique_key = \(bind: key) AND status = 'pending'").run()
-        }
+        // A second change within the delay postpones the waiting job to `relinkDelay` after this one.
+        try await JobQueue.enqueue(
+            db, workspaceID: campaign.workspaceID, kind: Self.relinkJob, payload: #"{"campaign_id":"\#(campaign.id)"}"#,
+            uniqueKey: "\(Self.relinkJob):\(campaign.id)", runAt: Timestamp.now() + Self.relinkDelay, postponing: true)
     }
 
     public static let relinkJob = "campaign.link"

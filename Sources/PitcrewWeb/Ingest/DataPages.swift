@@ -417,11 +417,12 @@ struct DataPages {
             FieldRow(label: "Created", value: Self.time(contact.createdAt)),
             FieldRow(label: "Updated", value: Self.time(contact.updatedAt)),
         ]
+        let traits = Self.traitRows(contact.traits)
         let model = ContactModel(
             title: heading, shell: shell, contactID: contact.id, heading: heading, fields: fields, hasAccount: contact.accountID != nil,
             accountID: contact.accountID ?? "", accountName: contact.accountName ?? contact.accountID ?? "",
-            identities: contact.identities.map { IdentityRow(kind: $0.kind, value: $0.value) }, hasTraits: !Self.traitRows(contact.traits).isEmpty,
-            traits: Self.traitRows(contact.traits), timeline: contact.timeline.map { Self.timelineRow($0, labels: [:]) },
+            identities: contact.identities.map { IdentityRow(kind: $0.kind, value: $0.value) }, hasTraits: !traits.isEmpty,
+            traits: traits, timeline: contact.timeline.map { Self.timelineRow($0, labels: [:]) },
             timelineLimit: ContactService.timelineLimit,
             merges: contact.merges.map { merge in
                 MergeRow(
@@ -449,10 +450,11 @@ struct DataPages {
         ]
         var labels: [String: String] = [:]
         for contact in account.contacts { labels[contact.id] = Self.contactLabel(contact) }
+        let traits = Self.traitRows(account.traits)
         let model = AccountModel(
             title: account.name, shell: shell, accountID: account.id, heading: account.name, fields: fields,
             contacts: account.contacts.map(Self.contactRow), contactLimit: ContactService.contactLimit,
-            hasTraits: !Self.traitRows(account.traits).isEmpty, traits: Self.traitRows(account.traits),
+            hasTraits: !traits.isEmpty, traits: traits,
             timeline: account.timeline.map { Self.timelineRow($0, labels: labels) }, timelineLimit: ContactService.timelineLimit)
         return web.pages.render("account", model)
     }
