@@ -94,9 +94,10 @@ public final class ImportService: Sendable {
         var report = ImportReport(
             id: Identifier.make(), kind: request.kind, fileName: request.fileName, status: .running, dryRun: request.dryRun,
             skipBadRows: request.skipBadRows, createdAt: Timestamp.now())
-        if !request.dryRun { try await record(scope, report) }
+        // Known as running here before its row is written: a report read in between would otherwise call it interrupted.
         progress.withLock { $0[report.id] = 0 }
         defer { progress.withLock { _ = $0.removeValue(forKey: report.id) } }
+        if !request.dryRun { try await record(scope, report) }
         do {
             report = try await execute(scope, input, request, report: report, onProgress: onProgress)
         } catch let rollback as Rollback {
