@@ -145,11 +145,17 @@ struct MessageValidator {
         let ownEmail = message.traitScalars["email"] != nil
         if let contextRange { try readContext(contextRange, into: &message) }
         if let batchContext = fields.batchContext { try readContext(batchContext, into: &message, skipping: contextRange) }
+        var location: String?
+        for range in [contextRange, fields.batchContext].compactMap(\.self) where location == nil {
+            if case .object(let inner)? = try scanner.shallowObject(range)["page"] { location = Self.location(try scanner.shallowObject(inner)) }
+        }
         if (type == .page || type == .screen), let propertiesRange {
             let properties = try scanner.shallowObject(propertiesRange)
             if case .string(let url)? = properties["url"] { message.pageURL = message.pageURL ?? url }
             if case .string(let referrer)? = properties["referrer"] { message.referrer = message.referrer ?? referrer }
+            location = location ?? Self.location(properties)
         }
+        if message.pageURL?.isEmpty ?? true, let location { message.pageURL = location }
         // An empty email says nothing. A bad one in the message's own traits is refused (the sender can fix it); one in
         // `context.traits`, which SDKs attach from storage to every call, is left out so the event itself is kept.
         if ownEmail, message.traitLiterals.contains("email") {
@@ -217,6 +223,19 @@ struct MessageValidator {
         }
         if case .string(let ip)? = context["ip"] { message.ip = ip }
         if case .string(let agent)? = context["userAgent"] { message.userAgent = agent }
+    }
+}
+
+extension MessageValidator {
+    /// `path` and `search` of a page object as one relative location (`/pricing?utm_source=x`), nil when it has neither.
+    static func location(_ page: [String: JSONScanner.Value]) -> String? {
+        var path = ""
+        var search = ""
+        if case .string(let text)? = page["path"] { path = TextFolding.trim(text) }
+        if case .string(let text)? = page["search"] { search = TextFolding.trim(text) }
+        guard !(path.isEmpty && search.isEmpty) else { return nil }
+        if !search.isEmpty, !search.hasPrefix("?") { search = "?" + search }
+        return (path.isEmpty ? "/" : path) + search
     }
 }
 

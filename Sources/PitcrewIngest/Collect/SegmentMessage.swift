@@ -29,6 +29,8 @@ public struct SegmentMessage: Sendable, Equatable {
     /// Keys of `traitScalars` the sender wrote as a JSON number or boolean: custom traits keep that type.
     public var traitLiterals: Set<String> = []
     public var campaign: [String: String] = [:]
+    /// The page's URL: `context.page.url`, else a page call's `properties.url`, else the page's `path` and `search` (a
+    /// relative location, which some server-side senders give instead of a URL).
     public var pageURL: String?
     public var referrer: String?
     public var ip: String?
