@@ -48,6 +48,16 @@ public enum CampaignStore {
         ).first().map(campaign(from:))
     }
 
+    /// The workspace's other campaigns with this UTM campaign in any case.
+    static func others(_ db: any SQLDatabase, workspaceID: String, than id: String, utmCampaign: String) async throws -> [Campaign] {
+        try await db.raw(
+            """
+            SELECT * FROM campaigns WHERE workspace_id = \(bind: workspaceID) AND id <> \(bind: id)
+                AND lower(utm_campaign) = lower(\(bind: utmCampaign)) ORDER BY id
+            """
+        ).all().map(campaign(from:))
+    }
+
     public static func insert(_ db: any SQLDatabase, _ campaign: Campaign) async throws {
         try await db.raw(
             """
@@ -79,43 +89,61 @@ public enum CampaignStore {
 
     /// Spend and touchpoints that arrived before the campaign existed (kept with the campaign as the file or the UTM
     /// wrote it) become the campaign's once a campaign of that name or UTM campaign exists, as if they had arrived after
-    /// it: spend and imported (offline) touches by name or UTM campaign, tracked touches by UTM campaign only (as
-    /// collection links them). Rows another campaign has keep it. Each is a lookup in an index of the unlinked rows.
+    /// it: spend and imported (offline) touches by UTM campaign or name, tracked touches by UTM campaign only (as
+    /// collection links them). Rows another campaign has keep it. A UTM campaign's rows divide among the campaigns that
+    /// share it by channel (`CampaignChoice`); `relinking` moves rows those campaigns already have to the right one of
+    /// them too (after a campaign joins them or changes channel), which reads every row of that UTM campaign; otherwise
+    /// each link is a lookup in an index of the unlinked rows.
     /// (Compared with SQL's `lower()` on both sides: SQLite's folds ASCII only, so it must fold both.)
-    static func linkUnlinked(_ db: any SQLDatabase, _ campaign: Campaign, matching: LinkMatch = .either) async throws {
-        let values: [String] =
-            switch matching {
-            case .utm: campaign.utmCampaign.map { [$0] } ?? []
-            case .name: [campaign.name]
-            case .either: [campaign.name] + (campaign.utmCampaign.map { [$0] } ?? [])
-            }
-        guard let first = values.first else { return }
-        let second = values.last ?? first
-        let matches: SQLQueryString = "lower(campaign) IN (lower(\(bind: first)), lower(\(bind: second)))"
-        let tracked: SQLQueryString = campaign.utmCampaign.map { matching == .name ? "FALSE" : "lower(campaign) = lower(\(bind: $0))" } ?? "FALSE"
+    static func linkUnlinked(_ db: any SQLDatabase, _ campaign: Campaign, matching: LinkMatch = .either, relinking: Bool = false) async throws {
+        if matching != .name, let utm = campaign.utmCampaign {
+            try await linkUTMCampaign(db, workspaceID: campaign.workspaceID, utm: utm, relinking: relinking)
+        }
+        guard matching != .utm else { return }
+        let named: SQLQueryString = "campaign_id IS NULL AND campaign IS NOT NULL AND lower(campaign) = lower(\(bind: campaign.name))"
+        try await db.raw("UPDATE spend SET campaign_id = \(bind: campaign.id) WHERE workspace_id = \(bind: campaign.workspaceID) AND \(named)").run()
         try await db.raw(
-            """
-            UPDATE spend SET campaign_id = \(bind: campaign.id)
-            WHERE workspace_id = \(bind: campaign.workspaceID) AND campaign_id IS NULL AND campaign IS NOT NULL AND \(matches)
-            """
-        ).run()
-        try await db.raw(
-            """
-            UPDATE touchpoints SET campaign_id = \(bind: campaign.id)
-            WHERE workspace_id = \(bind: campaign.workspaceID) AND campaign_id IS NULL AND campaign IS NOT NULL AND \(matches)
-                AND (offline = TRUE OR \(tracked))
-            """
+            "UPDATE touchpoints SET campaign_id = \(bind: campaign.id) WHERE workspace_id = \(bind: campaign.workspaceID) AND \(named) AND offline = TRUE"
         ).run()
     }
 
+    /// Links the rows of one UTM campaign to the campaigns that share it, each channel's to its campaign.
+    private static func linkUTMCampaign(_ db: any SQLDatabase, workspaceID: String, utm: String, relinking: Bool) async throws {
+        let members = try await db.raw(
+            """
+            SELECT c.id, ch.name FROM campaigns c LEFT JOIN channels ch ON ch.id = c.channel_id
+            WHERE c.workspace_id = \(bind: workspaceID) AND lower(c.utm_campaign) = lower(\(bind: utm)) ORDER BY c.id
+            """
+        ).all().map { row in CampaignChoice.Member(id: try row.decode(column: "id", as: String.self), channel: try row.decode(column: "name", as: String?.self)) }
+        guard !members.isEmpty else { return }
+        let (byChannel, rest) = CampaignChoice.division(members)
+        // Rows that are free, or (relinking) that one of these campaigns has.
+        let free: SQLQueryString =
+            relinking && members.count > 1 ? "(campaign_id IS NULL OR campaign_id IN (\(binds: members.map(\.id))))" : "campaign_id IS NULL"
+        for table in ["spend", "touchpoints"] {
+            let rows: SQLQueryString = "workspace_id = \(bind: workspaceID) AND \(free) AND campaign IS NOT NULL AND lower(campaign) = lower(\(bind: utm))"
+            for (channel, id) in byChannel where id != rest {
+                try await db.raw(
+                    "UPDATE \(unsafeRaw: table) SET campaign_id = \(bind: id) WHERE \(rows) AND lower(channel) = lower(\(bind: channel))"
+                ).run()
+            }
+            let claimed = byChannel.filter { $0.id != rest }.map { "lower(\(bind: $0.channel))" as SQLQueryString }
+            let others: SQLQueryString = claimed.isEmpty ? "" : "AND (channel IS NULL OR lower(channel) NOT IN (\(claimed.joined(separator: ", "))))"
+            try await db.raw("UPDATE \(unsafeRaw: table) SET campaign_id = \(bind: rest) WHERE \(rows) \(others)").run()
+        }
+    }
+
     /// Links the unlinked rows of a workspace (or of every workspace) to its campaigns: by UTM campaign first, then by
-    /// name (as imports link rows), the oldest campaign first where several match.
+    /// name (as imports link rows).
     public static func linkAllUnlinked(_ db: any SQLDatabase, workspaceID: String?) async throws {
         let filter: SQLQueryString = workspaceID.map { "WHERE workspace_id = \(bind: $0)" } ?? ""
         let campaigns = try await db.raw("SELECT * FROM campaigns \(filter) ORDER BY workspace_id, id").all().map(campaign(from:))
-        for matching in [LinkMatch.utm, .name] {
-            for campaign in campaigns { try await linkUnlinked(db, campaign, matching: matching) }
+        var linked = Set<String>()
+        for campaign in campaigns {
+            guard let utm = campaign.utmCampaign, linked.insert(campaign.workspaceID + "\u{1F}" + utm.lowercased()).inserted else { continue }
+            try await linkUnlinked(db, campaign, matching: .utm)
         }
+        for campaign in campaigns { try await linkUnlinked(db, campaign, matching: .name) }
     }
 
     public static func delete(_ db: any SQLDatabase, workspaceID: String, id: String) async throws {

@@ -135,6 +135,78 @@ import Testing
         }
     }
 
+    /// One initiative run as a campaign per channel shares its UTM campaign: each campaign gets its channel's rows, the
+    /// one of no channel the rest; a campaign joining later, or given a channel, takes its channel's rows from the others.
+    @Test(arguments: TestBackend.available)
+    func campaignsSharingAUTMCampaignDivideItsRowsByChannel(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let access = AccessService.forTests(database)
+            let service = CampaignService(database: database)
+            let acme = try await SeededWorkspace.make(access, slug: "acme")
+            let search = try await service.createChannel(acme.scope, ChannelInput(name: "Paid Search", kind: "paid"))
+            let social = try await service.createChannel(acme.scope, ChannelInput(name: "Paid Social", kind: "paid"))
+            try await database.transaction { db in
+                for (id, channel) in [("t1", "Paid Search"), ("t2", "paid social"), ("t3", "Email"), ("t4", "Paid Search")] {
+                    try await db.raw(
+                        """
+                        INSERT INTO touchpoints (id, workspace_id, occurred_at, channel, campaign, offline)
+                        VALUES (\(bind: id), \(bind: acme.workspace.id), 1700000000000, \(bind: channel), 'Spring_Sale', FALSE)
+                        """
+                    ).run()
+                }
+                for (id, channel) in [("s1", "Paid Search"), ("s2", "Paid Social")] {
+                    try await db.raw(
+                        """
+                        INSERT INTO spend (id, workspace_id, day, channel, campaign, cost_minor, currency)
+                        VALUES (\(bind: id), \(bind: acme.workspace.id), '2026-03-01', \(bind: channel), 'spring_sale', 100, 'USD')
+                        """
+                    ).run()
+                }
+            }
+            func linked() async throws -> [String: String] {
+                try await Self.linked(database, "touchpoints").merging(try await Self.linked(database, "spend")) { $1 }
+            }
+            let google = try await service.createCampaign(acme.scope, Self.input("Spring Sale – Google") {
+                $0.utmCampaign = .set("spring_sale")
+                $0.channelID = .set(search.id)
+            })
+            // The only campaign of the UTM campaign: every row is its.
+            #expect(try await linked() == ["t1": google.id, "t2": google.id, "t3": google.id, "t4": google.id, "s1": google.id, "s2": google.id])
+            let meta = try await service.createCampaign(acme.scope, Self.input("Spring Sale – Meta") {
+                $0.utmCampaign = .set("SPRING_SALE")
+                $0.channelID = .set(social.id)
+            })
+            #expect(try await linked() == ["t1": google.id, "t2": meta.id, "t3": google.id, "t4": google.id, "s1": google.id, "s2": meta.id])
+            // A campaign of no channel takes the channels no campaign has.
+            let umbrella = try await service.createCampaign(acme.scope, Self.input("Spring Sale") { $0.utmCampaign = .set("spring_sale") })
+            #expect(try await linked() == ["t1": google.id, "t2": meta.id, "t3": umbrella.id, "t4": google.id, "s1": google.id, "s2": meta.id])
+            // Collection and imports choose the same way.
+            let choice = try await database.rawRead { raw in
+                CampaignChoice(rows: try await raw.rows(CampaignChoice.query, [.text(acme.workspace.id)]).map {
+                    (id: $0[0].text ?? "", utm: $0[1].text, name: $0[2].text, channel: $0[3].text)
+                })
+            }
+            #expect(choice.forUTM("spring_sale", channel: "Paid Social") == meta.id && choice.forUTM("Spring_Sale", channel: "paid search") == google.id)
+            #expect(choice.forUTM("spring_sale", channel: "Display") == umbrella.id && choice.forUTM("spring", channel: nil) == nil)
+            #expect(choice.forValue("spring sale – meta", channel: "Email") == meta.id)
+            // Meta's campaign moved to another channel: the umbrella campaign takes its Paid Social rows.
+            let display = try await service.createChannel(acme.scope, ChannelInput(name: "Display", kind: "paid"))
+            _ = try await service.updateCampaign(acme.scope, id: meta.id, Self.input("Spring Sale – Meta") { $0.channelID = .set(display.id) })
+            #expect(try await linked() == ["t1": google.id, "t2": umbrella.id, "t3": umbrella.id, "t4": google.id, "s1": google.id, "s2": umbrella.id])
+            // Two campaigns of one UTM campaign and one channel (or none) could not tell their rows apart: refused.
+            let twin = Self.input("Spring Sale – Google 2") {
+                $0.utmCampaign = .set("spring_SALE")
+                $0.channelID = .set(search.id)
+            }
+            await #expect { _ = try await service.createCampaign(acme.scope, twin) } throws: { error in
+                (error as? PitcrewError)?.fieldErrors.first?.field == "utm_campaign" && "\(error)".contains("Spring Sale – Google has this UTM campaign on the same channel")
+            }
+            await #expect(throws: PitcrewError.self) {
+                _ = try await service.updateCampaign(acme.scope, id: meta.id, Self.input("Spring Sale – Meta") { $0.channelID = .clear })
+            }
+        }
+    }
+
     /// Names beyond ASCII link too; a deleted campaign's rows go to another campaign of that UTM campaign; a second change
     /// within the delay puts the job linking once more after it. Two campaigns never share a name, in any case.
     @Test(arguments: TestBackend.available)

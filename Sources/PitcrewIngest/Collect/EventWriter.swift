@@ -157,7 +157,7 @@ enum EventWriter {
                 .text(Identifier.make()), .text(workspaceID), .optional(contact), .optional(contact.flatMap { accounts[$0] }),
                 .integer(message.occurredAt), .text(touch.channel), .optional(signal.source), .optional(signal.medium), .optional(signal.campaign),
                 .optional(signal.content), .optional(signal.term), .optional(signal.landingURL),
-                .optional(signal.campaign.flatMap { settings.campaignsByUTM[$0.lowercased()] }), .text(eventIDs[position]), .bool(false),
+                .optional(settings.campaigns.forUTM(signal.campaign, channel: touch.channel)), .text(eventIDs[position]), .bool(false),
                 .optional(message.anonymousID), .optional(signal.referrerHost),
                 .optional(signal.clickIDs.sorted(by: { $0.key < $1.key }).first.map { "\($0.key)=\($0.value)" }),
             ]

@@ -4,7 +4,7 @@ import PitcrewStore
 import Synchronization
 
 /// What collection and imports need to know about a workspace: its default country (phone numbers) and currency, its
-/// channel grouping, and its campaigns by UTM value and by name.
+/// channel grouping, and its campaigns (which one a row that names a campaign belongs to).
 struct WorkspaceSettings: Sendable {
     var defaultCountry: String?
     var currency = "USD"
@@ -12,8 +12,7 @@ struct WorkspaceSettings: Sendable {
     /// The stored grouping's JSON (nil: the default), to keep the classifier while it is unchanged.
     var groupingJSON: String?
     static let defaultClassifier = ChannelClassifier(.defaultGA4)
-    var campaignsByUTM: [String: String] = [:]
-    var campaignsByName: [String: String] = [:]
+    var campaigns = CampaignChoice()
 
     /// Reads them; `previous` lends its classifier (and what it remembered) when the grouping is unchanged.
     static func load(_ raw: RawSQL, workspaceID: String, previous: WorkspaceSettings? = nil) async throws -> WorkspaceSettings {
@@ -28,12 +27,9 @@ struct WorkspaceSettings: Sendable {
                 settings.classifier = ChannelClassifier(grouping)
             }
         }
-        // The oldest campaign wins when several share a UTM value or a name.
-        for row in try await raw.rows("SELECT id, utm_campaign, name FROM campaigns WHERE workspace_id = ? ORDER BY id", [.text(workspaceID)]) {
-            guard let id = row[0].text else { continue }
-            if let utm = row[1].text?.lowercased(), settings.campaignsByUTM[utm] == nil { settings.campaignsByUTM[utm] = id }
-            if let name = row[2].text?.lowercased(), settings.campaignsByName[name] == nil { settings.campaignsByName[name] = id }
-        }
+        settings.campaigns = CampaignChoice(rows: try await raw.rows(CampaignChoice.query, [.text(workspaceID)]).compactMap { row in
+            row[0].text.map { (id: $0, utm: row[1].text, name: row[2].text, channel: row[3].text) }
+        })
         return settings
     }
 }

@@ -230,7 +230,7 @@ public final class ImportService: Sendable {
             var report = report
             let writer = ImportWriter(
                 raw: raw, workspaceID: workspaceID, kind: kind, now: Timestamp.now(), classifier: settings.classifier,
-                campaignsByUTM: settings.campaignsByUTM, campaignsByName: settings.campaignsByName)
+                campaigns: settings.campaigns)
             // Without foreign-key checks nothing else would notice a workspace deleted since the import began.
             guard try await !raw.rows("SELECT 1 FROM workspaces WHERE id = ?", [.text(workspaceID)]).isEmpty else {
                 throw PitcrewError.notFound("Workspace")

@@ -9,8 +9,7 @@ final class ImportWriter {
     let kind: ImportKind
     let now: Int64
     let classifier: ChannelClassifier
-    let campaignsByUTM: [String: String]
-    let campaignsByName: [String: String]
+    let campaigns: CampaignChoice
     private(set) var inserted = 0
     private(set) var updated = 0
     /// Rows that matched a stored record and changed nothing (a file imported again).
@@ -73,16 +72,14 @@ final class ImportWriter {
     static let writtenKeyLimit = 2_000_000
 
     init(
-        raw: RawSQL, workspaceID: String, kind: ImportKind, now: Int64, classifier: ChannelClassifier, campaignsByUTM: [String: String],
-        campaignsByName: [String: String]
+        raw: RawSQL, workspaceID: String, kind: ImportKind, now: Int64, classifier: ChannelClassifier, campaigns: CampaignChoice
     ) {
         self.raw = raw
         self.workspaceID = workspaceID
         self.kind = kind
         self.now = now
         self.classifier = classifier
-        self.campaignsByUTM = campaignsByUTM
-        self.campaignsByName = campaignsByName
+        self.campaigns = campaigns
     }
 
     func write(_ rows: [TypedRow]) async throws {
@@ -546,11 +543,6 @@ final class ImportWriter {
     static let wonWords: Set<String> = ["won", "gewonnen", "gagné", "gagne", "ganado", "ganada", "vinto", "vinta"]
     static let lostWords: Set<String> = ["lost", "verloren", "perdu", "perdido", "perdida", "perso", "persa"]
 
-    func campaignID(_ campaign: String?) -> String? {
-        guard let campaign else { return nil }
-        return campaignsByUTM[campaign.lowercased()] ?? campaignsByName[campaign.lowercased()]
-    }
-
     /// A spend row's identity: day, channel (any case), the campaign as the file names it (any case), source and currency
     /// (amounts in two currencies never add up). By name, not by the campaign it is linked to: a campaign renamed since
     /// still has the rows a report downloaded again names.
@@ -588,7 +580,7 @@ final class ImportWriter {
         for var row in rows {
             // "paid search" in a file is the grouping's "Paid Search": spend meets the touches of its channel.
             if let channel = row.text("channel") { row.values["channel"] = .text(classifier.canonical(channel)) }
-            let campaign = campaignID(row.text("campaign"))
+            let campaign = campaigns.forValue(row.text("campaign"), channel: row.text("channel"))
             let key = Self.spendKey(
                 day: row.text("day"), channel: row.text("channel"), campaign: row.text("campaign"), source: row.text("source"), currency: row.text("currency"))
             let cost = row.values["cost"] ?? .integer(0), impressions = row.values["impressions"] ?? .integer(0), clicks = row.values["clicks"] ?? .integer(0)
@@ -734,7 +726,7 @@ final class ImportWriter {
             inserts += [
                 .text(Identifier.make()), .text(workspaceID), .optional(contact), .optional(contact.flatMap { accounts[$0] }), occurredAt, .text(channel),
                 .optional(source), .optional(medium), .optional(campaign), .optional(content), .optional(term), .optional(row.text("landing_url")),
-                .optional(campaignID(campaign)), .bool(true), .optional(row.text("referrer")),
+                .optional(campaigns.forValue(campaign, channel: channel)), .bool(true), .optional(row.text("referrer")),
             ]
             inserted += 1
         }

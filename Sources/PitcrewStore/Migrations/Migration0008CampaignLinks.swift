@@ -6,8 +6,8 @@ import SQLKit
 ///
 /// The partial indexes hold only the rows still waiting for a campaign (a UTM campaign or a file's campaign name that
 /// no campaign had), so linking is a lookup, and rows with a campaign or none cost them nothing. The migration links
-/// what existing campaigns already name: by UTM campaign first, then by name (as imports link rows), the oldest campaign
-/// first where several match.
+/// what existing campaigns already name: by UTM campaign first (by channel where several share one: `CampaignChoice`),
+/// then by name (as imports link rows).
 ///
 /// `touchpoints_unresolved` (an anonymous visitor's touches) gains the time, so the repeat-touch check reads a
 /// visitor's touches near a time, not all of them.

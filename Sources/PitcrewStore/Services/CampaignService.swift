@@ -56,7 +56,9 @@ public struct CampaignService: Sendable {
             var updated = try await apply(input, to: current, db: db, scope: scope)
             updated.updatedAt = Timestamp.now()
             try await CampaignStore.update(db, updated)
-            if updated.name != current.name || updated.utmCampaign != current.utmCampaign { try await Self.link(db, updated) }
+            if updated.name != current.name || updated.utmCampaign != current.utmCampaign || updated.channelID != current.channelID {
+                try await Self.link(db, updated)
+            }
             try await AuditLog.record(
                 db, workspaceID: scope.workspace.id, actor: scope.actor, action: "campaign.update", entity: "campaign", entityID: id,
                 before: current, after: updated)
@@ -66,9 +68,10 @@ public struct CampaignService: Sendable {
 
     /// Links the spend and touchpoints that name the campaign (`CampaignStore.linkUnlinked`), now and once more after
     /// `relinkDelay`: collectors read the campaigns every few seconds (`WorkspaceSettingsCache`), so touches they write
-    /// just after a campaign is made or renamed may not know it yet.
+    /// just after a campaign is made or renamed may not know it yet. Campaigns that share its UTM campaign give it the
+    /// rows of its channel they had.
     static func link(_ db: any SQLDatabase, _ campaign: Campaign) async throws {
-        try await CampaignStore.linkUnlinked(db, campaign)
+        try await CampaignStore.linkUnlinked(db, campaign, relinking: true)
         // A second change within the delay postpones the waiting job to `relinkDelay` after this one.
         try await JobQueue.enqueue(
             db, workspaceID: campaign.workspaceID, kind: Self.relinkJob, payload: #"{"campaign_id":"\#(campaign.id)"}"#,
@@ -89,7 +92,7 @@ public struct CampaignService: Sendable {
                 try await database.transaction { db in
                     // A campaign deleted since has nothing to link.
                     guard let campaign = try await CampaignStore.campaign(db, workspaceID: workspaceID, id: payload.campaign_id) else { return }
-                    try await CampaignStore.linkUnlinked(db, campaign)
+                    try await CampaignStore.linkUnlinked(db, campaign, relinking: true)
                 }
             }
         ]
@@ -133,6 +136,14 @@ public struct CampaignService: Sendable {
         if let utm = campaign.utmCampaign {
             validator.check(!utm.isEmpty && utm.count <= 200, "utm_campaign", "must be 1–200 characters")
             validator.check(!utm.contains(" "), "utm_campaign", "must not contain spaces (UTM values travel in URLs)")
+            // Campaigns may share a UTM campaign when their channels tell their rows apart (`CampaignChoice`).
+            let sharing = try await CampaignStore.others(db, workspaceID: scope.workspace.id, than: current.id, utmCampaign: utm)
+            if let twin = sharing.first(where: { $0.channelID == campaign.channelID }) {
+                throw PitcrewError.conflict(
+                    "utm_campaign",
+                    "\(twin.name) has this UTM campaign \(campaign.channelID == nil ? "and no channel either" : "on the same channel"): every row of it "
+                        + "would be \(twin.id < current.id ? twin.name : campaign.name)'s. Give the campaign another UTM campaign, or a channel of its own.")
+            }
         }
         switch input.status {
         case .set(let text):
