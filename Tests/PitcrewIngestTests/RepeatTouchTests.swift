@@ -52,6 +52,27 @@ import Testing
         }
     }
 
+    /// A visit's touch is its first page view: when an earlier view of the visit arrives after its touch was stored (a
+    /// backfill, a retried request), it takes the touch's place, so a conversion between the two still has its touch.
+    @Test(arguments: TestBackend.available)
+    func aLateEarlierViewOfAVisitIsItsTouch(backend: TestBackend) async throws {
+        try await C.with(backend) { f in
+            let cpc = "https://acme.example/?utm_source=google&utm_medium=cpc&utm_campaign=black_friday"
+            try await C.send(f, C.batch([Self.page("late", anonymousID: "a", at: 20, url: cpc)]))
+            try await C.send(f, C.batch([
+                Self.page("early", anonymousID: "a", at: 0, url: cpc),
+                // Another way within the window is another touch, and stays.
+                Self.page("mail", anonymousID: "a", at: 5, url: "https://acme.example/?utm_source=newsletter&utm_medium=email"),
+            ]))
+            let start = Timestamp.parseISO8601("2026-11-02T10:00:00Z")!
+            #expect(try await touches(f).map { [$0[1], $0[2]] } == [[.text("Paid Search"), .integer(start)], [.text("Email"), .integer(start + 300_000)]])
+            let event = try await f.database.rawRead { raw in
+                try await raw.rows("SELECT e.message_id FROM touchpoints t JOIN events e ON e.id = t.event_id WHERE t.channel = 'Paid Search'")
+            }
+            #expect(event == [[.text("early")]])
+        }
+    }
+
     /// A track from outside a web page that says which campaign brought it (a mobile deep link, a server-side conversion)
     /// is a touch; a track without one, a browser's track on a page, or an identify, is not.
     @Test(arguments: TestBackend.available)

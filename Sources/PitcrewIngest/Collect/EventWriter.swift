@@ -147,7 +147,8 @@ enum EventWriter {
                     channel: touch.channel, source: signal.source, medium: signal.medium, campaign: signal.campaign, content: signal.content,
                     term: signal.term))
         }
-        let newTouches = try await RepeatTouches.newTouches(candidates, raw: raw, workspaceID: workspaceID)
+        let (newTouches, replaced) = try await RepeatTouches.newTouches(candidates, raw: raw, workspaceID: workspaceID)
+        _ = try await raw.rows(in: replaced, leading: [.text(workspaceID)]) { "DELETE FROM touchpoints WHERE workspace_id = ? AND id IN (\($0))" }
         for (position, entry) in fresh.enumerated() where newTouches.contains(position) {
             guard let touch = entry.message.touch else { continue }
             let message = entry.message

@@ -28,11 +28,19 @@ enum RepeatTouches {
         [channel, source ?? "", medium ?? "", campaign ?? "", content ?? "", term ?? ""].map { $0.lowercased() }.joined(separator: "\u{1F}")
     }
 
-    /// Positions of the candidates that are new touches (the others repeat one stored or earlier in the list).
-    static func newTouches(_ candidates: [Candidate], raw: RawSQL, workspaceID: String) async throws -> Set<Int> {
-        guard let first = candidates.map(\.at).min(), let last = candidates.map(\.at).max() else { return [] }
-        var known: [String: [(at: Int64, way: String)]] = [:]
-        let columns = "occurred_at, channel, source, medium, campaign, content, term"
+    /// A visit's touch as known: stored (with its id) or a candidate before this one.
+    struct Known {
+        var at: Int64
+        var way: String
+        var storedID: String?
+    }
+
+    /// Positions of the candidates that are new touches (the others repeat one stored or earlier in the list), and the
+    /// stored touches they replace (a later view of the same visit, stored before this earlier one arrived).
+    static func newTouches(_ candidates: [Candidate], raw: RawSQL, workspaceID: String) async throws -> (new: Set<Int>, replaced: Set<String>) {
+        guard let first = candidates.map(\.at).min(), let last = candidates.map(\.at).max() else { return ([], []) }
+        var known: [String: [Known]] = [:]
+        let columns = "id, occurred_at, channel, source, medium, campaign, content, term"
         let range: [SQLValue] = [.integer(first - window), .integer(last + window)]
         // Tracked touches of these visitors near these times: by contact, and by anonymous id for touches of no contact.
         let contacts = Set(candidates.compactMap(\.contact))
@@ -48,27 +56,41 @@ enum RepeatTouches {
         for row in try await raw.rows(in: anonymous, leading: [.text(workspaceID)] + range, {
             """
             SELECT anonymous_id, \(columns) FROM touchpoints WHERE workspace_id = ? AND occurred_at >= ? AND occurred_at <= ?
-            AND contact_id IS NULL AND anonymous_id IN (\($0))
+            AND contact_id IS NULL AND offline = FALSE AND anonymous_id IN (\($0))
             """
         }) {
             if let id = row[0].text { known[visitor(anonymousID: id), default: []].append(Self.stored(row)) }
         }
         var new = Set<Int>()
+        var replaced = Set<String>()
         for candidate in candidates.sorted(by: { ($0.at, $0.position) < ($1.at, $1.position) }) {
             guard let visitor = candidate.visitor else {
                 new.insert(candidate.position)
                 continue
             }
-            let nearest = known[visitor]?.filter { abs($0.at - candidate.at) <= window }.min { abs($0.at - candidate.at) < abs($1.at - candidate.at) }
+            let touches = known[visitor] ?? []
+            let nearest = touches.indices.filter { abs(touches[$0].at - candidate.at) <= window }
+                .min { abs(touches[$0].at - candidate.at) < abs(touches[$1].at - candidate.at) }
             // A repeat is remembered too: the visit goes on while it does (within what is processed together).
-            known[visitor, default: []].append((candidate.at, candidate.way))
-            if nearest?.way == candidate.way { continue }
-            new.insert(candidate.position)
+            known[visitor, default: []].append(Known(at: candidate.at, way: candidate.way))
+            guard let nearest, touches[nearest].way == candidate.way else {
+                new.insert(candidate.position)
+                continue
+            }
+            // An earlier view of a visit whose touch is stored: it is the touch now.
+            if let stored = touches[nearest].storedID, candidate.at < touches[nearest].at {
+                replaced.insert(stored)
+                known[visitor]?[nearest].storedID = nil
+                new.insert(candidate.position)
+            }
         }
-        return new
+        return (new, replaced)
     }
 
-    private static func stored(_ row: [SQLValue]) -> (at: Int64, way: String) {
-        (row[1].integer ?? 0, way(channel: row[2].text ?? "", source: row[3].text, medium: row[4].text, campaign: row[5].text, content: row[6].text, term: row[7].text))
+    private static func stored(_ row: [SQLValue]) -> Known {
+        Known(
+            at: row[2].integer ?? 0,
+            way: way(channel: row[3].text ?? "", source: row[4].text, medium: row[5].text, campaign: row[6].text, content: row[7].text, term: row[8].text),
+            storedID: row[1].text)
     }
 }
