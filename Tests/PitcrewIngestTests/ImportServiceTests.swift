@@ -4,6 +4,7 @@ import PitcrewStore
 import PitcrewTestSupport
 import Testing
 import Foundation
+import SQLKit
 
 @Suite struct ImportServiceTests {
     static let hubspot = """
@@ -210,6 +211,9 @@ import Foundation
                 """
             let linked = try await run(service, acme.scope, linkedIn, kind: .spend)
             #expect(linked.preset == "linkedin_ads" && linked.inserted == 2, "\(linked.message) \(linked.problems)")
+            // The history keeps what the import said about the file and its columns.
+            let kept = try await service.report(acme.scope, id: linked.id)
+            #expect(!linked.notes.isEmpty && kept.notes == linked.notes && !kept.columns.isEmpty && kept.columns == linked.columns)
 
             let touches = """
                 {"occurred_at": "2026-04-02T15:00:00Z", "contact_email": "visitor@booth.example", "channel": "Events", "campaign": "SaaStr 2026"}
@@ -220,6 +224,45 @@ import Foundation
             #expect(offline.status == .succeeded && offline.inserted == 2)
             let stored = try await database.rawRead { raw in try await raw.rows("SELECT channel, offline FROM touchpoints ORDER BY occurred_at") }
             #expect(stored.map { $0[0] } == [.text("Events"), .text("Email")] && stored.allSatisfy { $0[1].integer == 1 })
+        }
+    }
+
+    /// An import another process runs (the command line while the server shows the history) is running while that process
+    /// lives, interrupted once it has died, and running "on" another host that cannot be asked.
+    @Test(arguments: TestBackend.available)
+    func importsOfOtherProcessesAreRunningWhileTheyLive(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let acme = try await SeededWorkspace.make(AccessService.forTests(database), slug: "acme")
+            let service = ImportService(database: database)
+            let sleeper = Process()
+            sleeper.executableURL = URL(fileURLWithPath: "/bin/sleep")
+            sleeper.arguments = ["60"]
+            try sleeper.run()
+            defer { sleeper.terminate() }
+            let host = ProcessInfo.processInfo.hostName
+            let started = try #require(try? String(contentsOfFile: "/proc/\(sleeper.processIdentifier)/stat", encoding: .utf8))
+                .split(separator: ")").last!.split(separator: " ")[19]
+            let runners = [
+                ("01a00000-0000-7000-8000-000000000001", "\(host) \(sleeper.processIdentifier) \(started)"),
+                ("01a00000-0000-7000-8000-000000000002", "\(host) \(sleeper.processIdentifier) 1"),  // the id reused by another process
+                ("01a00000-0000-7000-8000-000000000003", "elsewhere.example 4242 77"),
+                ("01a00000-0000-7000-8000-000000000004", nil),
+            ]
+            try await database.transaction { db in
+                for (id, runner) in runners {
+                    try await db.raw(
+                        """
+                        INSERT INTO imports (id, workspace_id, kind, file_name, status, dry_run, skip_bad_rows, created_at, runner)
+                        VALUES (\(bind: id), \(bind: acme.workspace.id), 'contacts', 'big.csv', 'running', FALSE, FALSE, 1, \(bind: runner))
+                        """
+                    ).run()
+                }
+            }
+            var reports: [ImportReport] = []
+            for (id, _) in runners { reports.append(try await service.report(acme.scope, id: id)) }
+            #expect(reports.map(\.status) == [.running, .failed, .running, .failed])
+            #expect(reports[0].message.contains("Running in process \(sleeper.processIdentifier) on this host"))
+            #expect(reports[1].message.hasPrefix("Interrupted (the process running it stopped") && reports[2].message.contains("elsewhere.example"))
         }
     }
 

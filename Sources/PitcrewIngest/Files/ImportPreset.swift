@@ -99,7 +99,11 @@ public struct ImportPreset: Sendable, Hashable {
             ]),
         ImportPreset(
             name: "google_ads_campaigns", title: "Google Ads campaign report", kind: .spend,
-            signature: [["day"], ["campaign"], ["cost"], ["impr", "impressions"]],
+            // Day, Campaign, Cost and Impressions are any ad platform's words: a column only Google's reports have tells.
+            signature: [
+                ["day"], ["campaign"], ["cost"], ["impr", "impressions"],
+                ["impr", "currencycode", "avgcpc", "campaignid", "campaigntype", "campaignstatus", "conv", "interactions"],
+            ],
             columns: [
                 ("Day", "day"), ("Campaign", "campaign"), ("Currency code", "currency"), ("Cost", "cost"),
                 ("Impr.", "impressions"), ("Impressions", "impressions"), ("Clicks", "clicks"),

@@ -301,19 +301,22 @@ public final class ImportService: Sendable {
 
     private func record(_ scope: AccessScope, _ report: ImportReport) async throws {
         let problems = String(decoding: try JSONEncoder().encode(report.problems), as: UTF8.self)
+        let notes = String(decoding: try JSONEncoder().encode(StoredNotes(notes: report.notes, columns: report.columns)), as: UTF8.self)
         try await database.transaction { db in
             try await db.raw(
                 """
                 INSERT INTO imports (id, workspace_id, kind, file_name, preset, status, dry_run, skip_bad_rows, rows_read, rows_bad, inserted, updated,
-                                     unchanged, problems, message, created_by, created_at, finished_at)
+                                     unchanged, problems, message, created_by, created_at, finished_at, notes, runner)
                 VALUES (\(bind: report.id), \(bind: scope.workspace.id), \(bind: report.kind?.rawValue ?? "unknown"), \(bind: report.fileName),
                         \(bind: report.preset), \(bind: report.status.rawValue), \(bind: report.dryRun), \(bind: report.skipBadRows),
                         \(bind: report.rowsRead), \(bind: report.rowsBad), \(bind: report.inserted), \(bind: report.updated),
                         \(bind: report.unchanged), \(bind: problems),
-                        \(bind: report.message), \(bind: scope.actor.id), \(bind: report.createdAt), \(bind: report.finishedAt))
+                        \(bind: report.message), \(bind: scope.actor.id), \(bind: report.createdAt), \(bind: report.finishedAt), \(bind: notes),
+                        \(bind: ImportRunner.current.stored))
                 ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, preset = excluded.preset, status = excluded.status,
                     rows_read = excluded.rows_read, rows_bad = excluded.rows_bad, inserted = excluded.inserted, updated = excluded.updated,
-                    unchanged = excluded.unchanged, problems = excluded.problems, message = excluded.message, finished_at = excluded.finished_at
+                    unchanged = excluded.unchanged, problems = excluded.problems, message = excluded.message, finished_at = excluded.finished_at,
+                    notes = excluded.notes
                 """
             ).run()
             if report.status != .running {
@@ -322,6 +325,12 @@ public final class ImportService: Sendable {
                     entityID: report.id, after: ImportSummary(report))
             }
         }
+    }
+
+    /// What `imports.notes` holds.
+    struct StoredNotes: Codable {
+        var notes: [String]
+        var columns: [String]
     }
 
     struct ImportSummary: Encodable {
@@ -359,7 +368,7 @@ public final class ImportService: Sendable {
             try await raw.rows(
                 """
                 SELECT id, kind, file_name, preset, status, dry_run, skip_bad_rows, rows_read, rows_bad, inserted, updated, problems, message,
-                       created_at, finished_at, unchanged FROM imports WHERE workspace_id = ? \(clause)
+                       created_at, finished_at, unchanged, notes, runner FROM imports WHERE workspace_id = ? \(clause)
                 """, [.text(scope.workspace.id)] + binds)
         }
         return rows.map { row in
@@ -375,11 +384,23 @@ public final class ImportService: Sendable {
             report.problems = (row[11].text.flatMap { try? JSONDecoder().decode([ImportProblem].self, from: Data($0.utf8)) }) ?? []
             report.message = row[12].text ?? ""
             report.finishedAt = row[14].integer
-            if report.status == .running, let read = rowsRead(importID: report.id) {
+            if let notes = row[16].text.flatMap({ try? JSONDecoder().decode(StoredNotes.self, from: Data($0.utf8)) }) {
+                report.notes = notes.notes
+                report.columns = notes.columns
+            }
+            guard report.status == .running else { return report }
+            if let read = rowsRead(importID: report.id) {
                 report.rowsRead = read
-            } else if report.status == .running {
+                return report
+            }
+            // Run by another process: the command line, or another server.
+            let runner = row[17].text.flatMap(ImportRunner.init(stored:))
+            switch runner?.isAlive {
+            case true?: report.message = "Running in process \(runner?.processID ?? 0) on this host; its progress shows where it was started."
+            case nil where runner != nil: report.message = "Running on \(runner?.host ?? "another host") (process \(runner?.processID ?? 0))."
+            default:
                 report.status = .failed
-                report.message = "Interrupted (the server stopped during the import); nothing of it was written."
+                report.message = "Interrupted (the process running it stopped before it finished); nothing of it was written."
             }
             return report
         }

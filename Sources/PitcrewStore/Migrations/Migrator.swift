@@ -33,6 +33,7 @@ public enum Migrator {
         Migration0006MergeUndo.migration,
         Migration0007ImportUnchangedToolKeys.migration,
         Migration0008CampaignLinks.migration,
+        Migration0009ImportNotesRunner.migration,
     ]
 
     /// Applies what is missing; returns the names applied. Refuses a database that has migrations this binary does not know

@@ -120,9 +120,17 @@ struct PresetDetectionTests {
     }
 
     @Test func headerMatchingIsCaseAndSpaceInsensitive() {
-        let detected = ImportMapping.detect(kind: nil, header: [" day ", "CAMPAIGN", "cost", "impressions", "clicks"])
+        let detected = ImportMapping.detect(kind: nil, header: [" day ", "CAMPAIGN", "cost", "impressions", "clicks", "CURRENCY code"])
         #expect(detected.presetName == "google_ads_campaigns")
         #expect(detected.mapping.columns["CAMPAIGN"] == "campaign")
+    }
+
+    /// Another platform's report (Microsoft Ads, a spreadsheet) has Day, Campaign, Cost and Impressions too: taken for
+    /// Google's, its rows would replace Google's spend of the same day and campaign.
+    @Test func aGenericCostReportIsNotGoogleAds() {
+        let detected = ImportMapping.detect(kind: nil, header: ["Day", "Campaign", "Cost", "Impressions", "Clicks"])
+        #expect(detected.preset == nil)
+        #expect(detected.mapping.kind == .spend && detected.mapping.channel == nil && detected.mapping.source == nil)
     }
 
     @Test func presetOfAnotherKindIsNotUsedWhenKindIsGiven() {
