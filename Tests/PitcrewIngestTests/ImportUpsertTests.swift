@@ -107,6 +107,19 @@ import Testing
             let again = try await run(database, acme.scope, touches, kind: .touchpoints)
             #expect(again.status == .succeeded && again.inserted == 0 && again.updated == 0 && again.unchanged == 2)
             #expect(try await rows(database, "SELECT COUNT(*) FROM touchpoints")[0][0] == .integer(2))
+            // An export of the same touches with more columns completes them (blank cells keep what is stored).
+            let richer = """
+                occurred_at,contact_email,channel,campaign,content,source,medium
+                2026-04-02T15:00:00Z,newperson@example.com,events,SaaStr 2026,booth-scan,saastr,event
+                2026-04-03T09:30:00Z,newperson@example.com,Events,webinar,,,
+
+                """
+            let completed = try await run(database, acme.scope, richer, kind: .touchpoints)
+            #expect(completed.inserted == 0 && completed.updated == 1 && completed.unchanged == 1, "\(completed.message) \(completed.problems)")
+            #expect(try await rows(database, "SELECT campaign, content, source, medium FROM touchpoints ORDER BY occurred_at") == [
+                [.text("SaaStr 2026"), .text("booth-scan"), .text("saastr"), .text("event")], [.text("Webinar"), .null, .null, .null],
+            ])
+            #expect(try await run(database, acme.scope, touches, kind: .touchpoints).unchanged == 2)
             // Without a source, the landing URL says where the visit came from (its UTMs, or an ad click id).
             let landings = """
                 occurred_at,contact_email,landing_url

@@ -649,6 +649,12 @@ final class ImportWriter {
         return signal.source == "(direct)" ? given : signal
     }
 
+    /// An offline touch's identity: the contact, the instant, the channel and the campaign (both in any case: touches
+    /// stored before channel names took the grouping's spelling still match).
+    static func offlineTouchKey(contact: String, at: Int64, channel: String, campaign: String?) -> String {
+        [contact, String(at), channel.lowercased(), campaign?.lowercased() ?? ""].joined(separator: "\u{1F}")
+    }
+
     func writeTouchpoints(_ rows: [TypedRow]) async throws {
         var byEmail = try await contactIDs(.email, Set(rows.compactMap { $0.text("contact_email") }))
         var byExternal = try await contactIDs(.externalID, Set(rows.compactMap { $0.text("contact_external_id") }))
@@ -688,17 +694,18 @@ final class ImportWriter {
         touchContactsMadeCount += createdAtSlot.count
         let touched = Set(rows.compactMap { row in row.text("contact_email").flatMap { byEmail[$0] } ?? row.text("contact_external_id").flatMap { byExternal[$0] } })
         let accounts = try await EventWriter.accountsOf(raw: raw, contacts: touched)
-        // Offline touches already stored for these contacts: importing a file again adds nothing.
-        var stored = Set<String>()
+        // Offline touches already stored for these contacts, by who, when, which channel and which campaign: importing a
+        // file again adds nothing, and an export with more columns (content, source and medium) completes them.
+        var stored: [String: (id: String, details: [String?])] = [:]
         let storedRows = try await raw.rows(in: touched, leading: [.text(workspaceID), .bool(true)]) {
             """
-            SELECT contact_id, occurred_at, channel, source, medium, campaign, content, term, landing_url FROM touchpoints
+            SELECT contact_id, occurred_at, channel, campaign, id, source, medium, content, term, landing_url, referrer FROM touchpoints
             WHERE workspace_id = ? AND offline = ? AND contact_id IN (\($0))
             """
         }
-        // (The channel in any case: touches stored before channel names took the grouping's spelling still match.)
         for row in storedRows {
-            stored.insert(row.enumerated().map { $0.offset == 2 ? ($0.element.text ?? "").lowercased() : $0.element.text ?? "" }.joined(separator: "\u{1F}"))
+            guard let contact = row[0].text, let at = row[1].integer, let id = row[4].text else { continue }
+            stored[Self.offlineTouchKey(contact: contact, at: at, channel: row[2].text ?? "", campaign: row[3].text)] = (id, row[5...].map(\.text))
         }
         var inserts: [SQLValue] = []
         for row in rows {
@@ -713,13 +720,22 @@ final class ImportWriter {
             let campaign = row.text("campaign") ?? signal.campaign
             let content = row.text("content") ?? signal.content
             let term = row.text("term") ?? signal.term
-            if let contact {
-                let key = [contact, occurredAt.text ?? "", channel.lowercased(), source ?? "", medium ?? "", campaign ?? "", content ?? "", term ?? "",
-                           row.text("landing_url") ?? ""].joined(separator: "\u{1F}")
-                // Stored already: the file was imported before. (A touch repeated within one file is a bad row:
-                // `DuplicateRowDetector`.)
-                guard stored.insert(key).inserted else {
-                    unchanged += 1
+            if let contact, let at = occurredAt.integer {
+                // Stored already: the file (or another export of it) was imported before. (A touch repeated within one
+                // file is a bad row: `DuplicateRowDetector`.) Details the file gives replace the stored ones; blanks keep them.
+                let key = Self.offlineTouchKey(contact: contact, at: at, channel: channel, campaign: campaign)
+                if let (id, details) = stored[key] {
+                    let given = [source, medium, content, term, row.text("landing_url"), row.text("referrer")]
+                    let merged = zip(given, details).map { $0 ?? $1 }
+                    if merged == details {
+                        unchanged += 1
+                    } else {
+                        try await raw.run(
+                            "UPDATE touchpoints SET source = ?, medium = ?, content = ?, term = ?, landing_url = ?, referrer = ? WHERE workspace_id = ? AND id = ?",
+                            merged.map(SQLValue.optional) + [.text(workspaceID), .text(id)])
+                        stored[key]?.details = merged
+                        updated += 1
+                    }
                     continue
                 }
             }
