@@ -92,6 +92,32 @@ import Testing
         }
     }
 
+    /// A contacts import makes accounts from the company column (a name only); the companies export then gives their
+    /// record ids: the account of that name is the company's, unless its record id or domain says it is another one.
+    @Test(arguments: TestBackend.available)
+    func aCompaniesExportCompletesTheAccountsContactsNamed(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let acme = try await SeededWorkspace.make(AccessService.forTests(database), slug: "acme")
+            _ = try await run(database, acme.scope, "Email,Company\nx@gmail.com,Umbrella Corp\ny@gmail.com,Initech\n", kind: .contacts)
+            #expect(try await rows(database, "SELECT COUNT(*) FROM accounts")[0][0] == .integer(2))
+            let companies = """
+                "Record ID","Company name","Company Domain Name","Industry"
+                "5005","Umbrella Corp","","PHARMACEUTICALS"
+                "5006","Initech","initech.example","Software"
+
+                """
+            let report = try await run(database, acme.scope, companies, kind: .accounts)
+            #expect(report.inserted == 0 && report.updated == 2, "\(report.message) \(report.problems)")
+            #expect(try await rows(database, "SELECT name, external_id, industry FROM accounts ORDER BY name") == [
+                [.text("Initech"), .text("5006"), .text("Software")], [.text("Umbrella Corp"), .text("5005"), .text("PHARMACEUTICALS")],
+            ])
+            // Another company of the same name (another record id) is another account.
+            let namesake = try await run(database, acme.scope, "Record ID,Company name\n7007,Umbrella Corp\n", kind: .accounts)
+            #expect(namesake.inserted == 1 && namesake.updated == 0)
+            #expect(try await rows(database, "SELECT COUNT(*) FROM accounts WHERE name = 'Umbrella Corp'")[0][0] == .integer(2))
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func offlineTouchesImportOnceAndTheirContactsCanBeIdentified(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { database in

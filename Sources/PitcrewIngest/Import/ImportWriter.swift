@@ -372,16 +372,25 @@ final class ImportWriter {
     func writeAccounts(_ rows: [TypedRow]) async throws {
         let byExternal = try await ids("accounts", "external_id", Set(rows.compactMap { $0.text("external_id") }))
         let byDomain = try await ids("accounts", "domain", Set(rows.compactMap { $0.text("domain") ?? $0.text("website").flatMap(CompanyDomain.fromWebsite) }))
-        let byName = try await ids("accounts", "name", Set(rows.filter { $0.text("external_id") == nil && $0.text("domain") == nil }.compactMap { $0.text("name") }))
+        let byName = try await ids("accounts", "name", Set(rows.compactMap { $0.text("name") }))
         var stored = try await storedValues("accounts", Self.accountFields, Set(byExternal.values).union(byDomain.values).union(byName.values))
+        // An account of the same name is this row's when nothing tells them apart: no other record id, no other domain (a
+        // contacts import made it from the company column; this companies export gives its record id and domain).
+        func sameByName(_ row: TypedRow) -> String? {
+            guard let id = row.text("name").flatMap({ byName[$0] }), let account = stored[id] else { return nil }
+            let apart = ["external_id", "domain"].contains { field in
+                guard let given = row.values[field], let kept = account[field], kept != .null else { return false }
+                return !Self.same(given, kept)
+            }
+            return apart ? nil : id
+        }
         var inserts: [SQLValue] = []
         var seen: [String: String] = [:]
         var pending: [String: Int] = [:]
         for var row in rows {
             if row.values["domain"] == nil, let domain = row.text("website").flatMap(CompanyDomain.fromWebsite) { row.values["domain"] = .text(domain) }
             let key = row.text("external_id").map { "x:" + $0 } ?? row.text("domain").map { "d:" + $0 } ?? "n:" + (row.text("name") ?? "")
-            let existing = seen[key] ?? row.text("external_id").flatMap { byExternal[$0] } ?? row.text("domain").flatMap { byDomain[$0] }
-                ?? (row.text("external_id") == nil && row.text("domain") == nil ? row.text("name").flatMap { byName[$0] } : nil)
+            let existing = seen[key] ?? row.text("external_id").flatMap { byExternal[$0] } ?? row.text("domain").flatMap { byDomain[$0] } ?? sameByName(row)
             if let existing, let start = pending[existing] {
                 for (position, field) in Self.accountFields.enumerated() { if let value = row.values[field] { inserts[start + position] = value } }
                 updated += 1
