@@ -129,10 +129,9 @@ public struct DelimitedReader: RecordReader {
             if record.fields.count < header.count && shortRows == .padWithEmpty {
                 record.fields.append(contentsOf: repeatElement("", count: header.count - record.fields.count))
             } else {
-                throw DelimitedReaderError(
-                    row: record.row,
-                    kind: .fieldCountMismatch(expected: header.count, found: record.fields.count)
-                )
+                var error = DelimitedReaderError(row: record.row, kind: .fieldCountMismatch(expected: header.count, found: record.fields.count))
+                if record.fields.count == 1 { error.lone = record.fields[0] }
+                throw error
             }
         }
         return record

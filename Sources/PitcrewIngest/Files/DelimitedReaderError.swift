@@ -37,6 +37,8 @@ public struct DelimitedReaderError: Error, Sendable, Hashable, CustomStringConve
     /// Header name of `column`, when known.
     public var columnName: String?
     public var kind: Kind
+    /// A record of one field where the header has more: that field (a report's footer line, `Grand Totals (3 records)`).
+    public var lone: String?
 
     public init(row: Int, column: Int? = nil, columnName: String? = nil, kind: Kind) {
         self.row = row
