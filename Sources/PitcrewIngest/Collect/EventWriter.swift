@@ -113,6 +113,11 @@ enum EventWriter {
                 contacts[position] = resolver.current(resolver.staged[resolver.key(.anonymousID, anonymousID)])
             }
         }
+        try await backdateContacts(raw: raw, workspaceID: workspaceID, fresh.indices.compactMap { position in
+            let message = fresh[position].message
+            guard message.type == .identify || message.userID != nil, let contact = contacts[position] else { return nil }
+            return (contact, message.occurredAt)
+        })
         // 3. Events.
         var eventIDs: [String] = []
         var rows: [SQLValue] = []
@@ -184,6 +189,21 @@ enum EventWriter {
             "SELECT message_id FROM events WHERE workspace_id = ? AND message_id IN (\($0))"
         }
         return Set(rows.compactMap { $0[0].text })
+    }
+
+    /// A contact was created when it was first identified (an identify, or any call with its user id), not when Pitcrew
+    /// processed that: a backfilled year of events makes contacts of their own dates, as the lead milestones of
+    /// attribution (`w_shaped`) and cohorts need. One read per batch; a write only for a contact identified earlier.
+    static func backdateContacts(raw: RawSQL, workspaceID: String, _ identified: [(contact: String, at: Int64)]) async throws {
+        var earliest: [String: Int64] = [:]
+        for (contact, at) in identified { earliest[contact] = min(earliest[contact] ?? .max, at) }
+        guard !earliest.isEmpty else { return }
+        for row in try await raw.rows(in: earliest.keys, leading: [.text(workspaceID)], {
+            "SELECT id, created_at FROM contacts WHERE workspace_id = ? AND id IN (\($0))"
+        }) {
+            guard let id = row[0].text, let created = row[1].integer, let at = earliest[id], at < created, at > 0 else { continue }
+            try await raw.run("UPDATE contacts SET created_at = ? WHERE workspace_id = ? AND id = ?", [.integer(at), .text(workspaceID), .text(id)])
+        }
     }
 
     /// The account of each of these contacts that has one.
