@@ -136,9 +136,18 @@ struct MessageValidator {
         let propertiesRange = try object(fields.properties, "properties")
         let traitsRange = try object(fields.traits, "traits")
         let contextRange = try object(fields.context, "context")
+        var properties = propertiesRange.map(scanner.text)
+        // A page's category (`analytics.page("Docs", "Pricing")`) has no column: it is kept in the properties, unless they
+        // say one themselves.
+        if type == .page || type == .screen, let category = try text(fields.category, "category")?.trimmingASCIIWhitespace(), !category.isEmpty,
+            try propertiesRange.map({ try scanner.shallowObject($0)["category"] == nil }) ?? true
+        {
+            let body = properties.map { String($0.trimmingASCIIWhitespace().dropFirst()).trimmingASCIIWhitespace() } ?? "}"
+            properties = #"{"category": "# + JSONText.string(category) + (body.hasPrefix("}") ? "" : ", ") + body
+        }
         var message = SegmentMessage(
             type: type, messageID: messageID, userID: userID, anonymousID: anonymousID, name: name, groupID: groupID, previousID: previousID,
-            occurredAt: occurredAt, sentAt: sentAt, properties: propertiesRange.map(scanner.text), traits: traitsRange.map(scanner.text),
+            occurredAt: occurredAt, sentAt: sentAt, properties: properties, traits: traitsRange.map(scanner.text),
             context: try storedContext(contextRange, batch: fields.batchContext), size: 0)
         message.generatedID = givenID == nil
         if let traitsRange { try readTraits(traitsRange, prefix: "traits", into: &message) }

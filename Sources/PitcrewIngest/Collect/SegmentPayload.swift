@@ -184,6 +184,7 @@ public enum SegmentPayload {
             case "anonymousId": fields.anonymousID = try scanner.value()
             case "event": fields.event = try scanner.value()
             case "name": fields.name = try scanner.value()
+            case "category": fields.category = try scanner.value()
             case "groupId": fields.groupID = try scanner.value()
             case "previousId": fields.previousID = try scanner.value()
             case "timestamp": fields.timestamp = try scanner.value()
@@ -208,7 +209,7 @@ public enum SegmentPayload {
     }
 
     struct Fields {
-        var type, messageID, userID, anonymousID, event, name, groupID, previousID: JSONScanner.Value?
+        var type, messageID, userID, anonymousID, event, name, category, groupID, previousID: JSONScanner.Value?
         var timestamp, originalTimestamp, sentAt, properties, traits, context: JSONScanner.Value?
         /// The batch's own `context` object, if it has one.
         var batchContext: Range<Int>?

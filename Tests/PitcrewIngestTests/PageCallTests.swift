@@ -4,11 +4,12 @@ import PitcrewStore
 import PitcrewTestSupport
 import Testing
 
-/// Server-side senders often give a page's `path` and `search` and no `url`: the UTMs and click ids in `search` still
-/// make the touch, and the relative location is its landing page.
-@Suite struct PageLocationTouchTests {
+/// What page calls carry besides a URL.
+@Suite struct PageCallTests {
     typealias C = CollectionServiceTests
 
+    /// Server-side senders often give a page's `path` and `search` and no `url`: the UTMs and click ids in `search` still
+    /// make the touch, and the relative location is its landing page.
     @Test(arguments: TestBackend.available)
     func aPageWithOnlyPathAndSearchIsATouch(backend: TestBackend) async throws {
         try await C.with(backend) { f in
@@ -28,6 +29,24 @@ import Testing
                 [.text("a"), .text("Email"), .text("newsletter"), .text("nov"), .text("/pricing?utm_source=Newsletter&utm_medium=email&utm_campaign=nov")],
                 [.text("b"), .text("Paid Search"), .text("google"), .null, .text("/demo?gclid=abc")],
                 [.text("c"), .text("Paid Social"), .text("linkedin"), .null, .text("https://acme.example/?utm_source=linkedin&utm_medium=paid_social")],
+            ])
+        }
+    }
+
+    /// A page's category (`analytics.page("Docs", "Pricing")`) is kept in its properties, unless they name one.
+    @Test(arguments: TestBackend.available)
+    func aPagesCategoryIsKept(backend: TestBackend) async throws {
+        try await C.with(backend) { f in
+            try await C.send(f, C.batch([
+                #"{"type": "page", "userId": "u", "messageId": "c1", "name": "Pricing", "category": "Docs"}"#,
+                #"{"type": "page", "userId": "u", "messageId": "c2", "name": "Pricing", "category": "Docs \"A\"", "properties": { "path": "/pricing" }}"#,
+                #"{"type": "page", "userId": "u", "messageId": "c3", "name": "Pricing", "category": "Docs", "properties": {"category": "Own"}}"#,
+                #"{"type": "page", "userId": "u", "messageId": "c4", "name": "Pricing", "properties": {}}"#,
+            ]))
+            let stored = try await f.database.rawRead { raw in try await raw.rows("SELECT message_id, properties FROM events ORDER BY message_id") }
+            #expect(stored == [
+                [.text("c1"), .text(#"{"category": "Docs"}"#)], [.text("c2"), .text(#"{"category": "Docs \"A\"", "path": "/pricing" }"#)],
+                [.text("c3"), .text(#"{"category": "Own"}"#)], [.text("c4"), .text("{}")],
             ])
         }
     }
