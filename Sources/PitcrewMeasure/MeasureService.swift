@@ -98,6 +98,26 @@ extension MeasureService {
         }
     }
 
+    /// The names of the workspace's events (tracks, and named pages and screens), in order, at most `limit`: what an
+    /// `event:` conversion or funnel step can name. Each is one step along the (workspace, name) index, however many
+    /// events there are.
+    public func eventNames(_ scope: AccessScope, limit: Int = 200) async throws -> [String] {
+        try scope.require(.analyze)
+        let workspaceID = scope.workspace.id
+        return try await database.read { db in
+            try await db.raw(
+                """
+                WITH RECURSIVE names(n) AS (
+                    SELECT min(name) FROM events WHERE workspace_id = \(bind: workspaceID) AND name IS NOT NULL
+                    UNION ALL
+                    SELECT (SELECT min(name) FROM events WHERE workspace_id = \(bind: workspaceID) AND name > names.n) FROM names WHERE names.n IS NOT NULL
+                )
+                SELECT n FROM names WHERE n IS NOT NULL LIMIT \(bind: limit)
+                """
+            ).all().map { try $0.decode(column: "n", as: String.self) }
+        }
+    }
+
     /// Opportunities-based conversions of the period that name an account but no contact (CRMs often link deals to
     /// companies only), or nil for event conversions.
     private static func opportunitiesWithoutContact(_ database: Database, _ workspaceID: String, _ definition: JourneyDefinition) async throws -> Int? {

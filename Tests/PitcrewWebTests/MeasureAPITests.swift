@@ -70,6 +70,10 @@ import Testing
             let page = try await browser.get(client, "/analytics?model=markov&conversion=opportunity_created")
             #expect(page.status == .ok)
             #expect(page.text.contains("Attributed conversions by channel · markov") && page.text.contains("<svg"))
+            // The conversions offered are the workspace's own events; one a link names that has none yet is offered too.
+            #expect(page.text.contains(#"<option value="event:Webinar Attended""#) && page.text.contains(#"<option value="event:Email Clicked""#))
+            let named = try await browser.get(client, "/analytics?conversion=event:Trial%20Started")
+            #expect(named.text.contains(#"<option value="event:Trial Started" selected"#))
             #expect(page.text.contains("Model comparison") && page.text.contains("ROAS"))
             // Deals created are pipeline, not revenue; won deals are revenue.
             #expect(page.text.contains(">Pipeline</th>") && page.text.contains(">Pipeline ROI</th>") && !page.text.contains(">Revenue</th>"))

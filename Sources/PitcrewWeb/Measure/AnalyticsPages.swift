@@ -83,7 +83,9 @@ struct AnalyticsPages {
         } catch let problem as PitcrewError where problem.kind == .invalid || problem.kind == .forbidden {
             error = problem.description
         }
-        let conversions = ["won", "opportunity_created", "event:Webinar Attended", "event:Event Attended", "event:Email Clicked"]
+        // The workspace's own events, and the one asked for (a link may name an event not collected yet).
+        var conversions = ["won", "opportunity_created"] + (try await measure.eventNames(scope)).map { "event:" + $0 }
+        if !conversions.contains(definition.conversion.description) { conversions.append(definition.conversion.description) }
         let labels = ["won": "Won opportunities", "opportunity_created": "Opportunities created"]
         let model = PageModel(
             shell: shell, modelOptions: Self.options(AttributionModel.allCases.map(\.rawValue), selected: selectedModel),
