@@ -204,6 +204,25 @@ import Testing
         }
     }
 
+    /// The debugger shows every copy a sender sent as accepted (the API said 200), and says of each copy after the first
+    /// that it was not stored again: in one request, a retry later, a retried identify.
+    @Test(arguments: TestBackend.available)
+    func theDebuggerSaysWhichCopiesWereNotStoredAgain(backend: TestBackend) async throws {
+        try await Self.with(backend) { f in
+            try await Self.send(f, Self.batch([
+                #"{"type": "track", "userId": "u", "event": "A", "messageId": "dup-1"}"#,
+                #"{"type": "track", "userId": "u", "event": "A", "messageId": "dup-1", "properties": {"other": true}}"#,
+            ]))
+            try await Self.send(f, Self.batch([#"{"type": "track", "userId": "u", "event": "A", "messageId": "dup-1"}"#]))
+            try await Self.send(f, Self.batch([#"{"type": "identify", "userId": "u", "messageId": "id-1", "traits": {"plan": "pro"}}"#]))
+            try await Self.send(f, Self.batch([#"{"type": "identify", "userId": "u", "messageId": "id-1", "traits": {"plan": "pro"}}"#]))
+            let entries = f.collection.debugger.entries(source: try #require(try await f.collection.sources.sources(f.acme.scope).first).id).reversed()
+            #expect(entries.map(\.messageID) == ["dup-1", "dup-1", "dup-1", "id-1", "id-1"] && entries.allSatisfy(\.accepted))
+            #expect(entries.map { $0.notes.contains(EventDebugger.duplicateNote) } == [false, true, true, false, true])
+            #expect(try await f.events.stats(f.acme.scope).total == 2)
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func messagesWithoutIdsAreNeverTakenForEachOther(backend: TestBackend) async throws {
         try await Self.with(backend) { f in

@@ -59,6 +59,21 @@ public final class EventDebugger: Sendable {
         }
     }
 
+    public static let duplicateNote = "not stored again: a message with this messageId was stored before (a retry is safe; Segment deduplicates the same way)"
+
+    /// Notes on copies of messages that were not stored (their id was): each on the newest entry of that id not noted yet
+    /// (the copy that arrived last; the first copy is the one stored).
+    func markDuplicates(source: String, _ messageIDs: [String]) {
+        entries.withLock { entries in
+            guard var list = entries[source] else { return }
+            for id in messageIDs {
+                guard let index = list.lastIndex(where: { $0.messageID == id && !$0.notes.contains(Self.duplicateNote) }) else { continue }
+                list[index].notes.append(Self.duplicateNote)
+            }
+            entries[source] = list
+        }
+    }
+
     private func append(_ source: String, _ entry: DebuggerEntry) {
         entries.withLock { entries in
             var list = entries[source, default: []]

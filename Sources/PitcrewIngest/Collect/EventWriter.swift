@@ -14,6 +14,8 @@ struct Submission: Sendable {
 struct CommitOutcome: Sendable, Equatable {
     /// Notes about values that were kept but not as sent (e.g. a phone number that is not one), by message id.
     var warnings: [String: [String]] = [:]
+    /// Message ids of copies not stored because a message with that id was (a retry, or the same message sent twice).
+    var duplicates: [String] = []
 }
 
 /// Turns accepted messages into stored rows inside the caller's transaction: deduplicates by message id, resolves
@@ -56,13 +58,18 @@ enum EventWriter {
         var fresh: [(submission: Int, source: String, receivedAt: Int64, message: SegmentMessage)] = []
         for (index, submission) in submissions {
             for message in submission.messages {
-                if seen.insert(message.messageID).inserted { fresh.append((index, submission.sourceID, submission.receivedAt, message)) }
+                if seen.insert(message.messageID).inserted {
+                    fresh.append((index, submission.sourceID, submission.receivedAt, message))
+                } else {
+                    outcomes[index].duplicates.append(message.messageID)
+                }
             }
         }
         // Messages that change identities are checked against what is stored before they act (a retried identify must
         // not merge twice); the rest are deduplicated by the insert itself (ON CONFLICT DO NOTHING) below.
         let identityMessages = fresh.filter { [.identify, .alias, .group].contains($0.message.type) }.map(\.message.messageID)
         let stored = try await storedMessageIDs(raw: raw, workspaceID: workspaceID, candidates: identityMessages)
+        for entry in fresh where stored.contains(entry.message.messageID) { outcomes[entry.submission].duplicates.append(entry.message.messageID) }
         fresh.removeAll { stored.contains($0.message.messageID) }
         guard !fresh.isEmpty else { return }
         // 2. Identities, in arrival order: identify, alias and group change them; a new user id makes a contact.
@@ -136,7 +143,9 @@ enum EventWriter {
         let inserted = try await raw.insertNew(
             "events", columns: eventColumns, values: rows, conflictColumns: ["workspace_id", "message_id"], keyColumn: 2)
         var counts: [MessageType: Int64] = [:]
-        for (position, entry) in fresh.enumerated() where inserted[position] { counts[entry.message.type, default: 0] += 1 }
+        for (position, entry) in fresh.enumerated() {
+            if inserted[position] { counts[entry.message.type, default: 0] += 1 } else { outcomes[entry.submission].duplicates.append(entry.message.messageID) }
+        }
         guard !counts.isEmpty else { return }
         // 4. Touchpoints from page views that carry a campaign, a click id or another site's referrer (prepared per request).
         var touches: [SQLValue] = []

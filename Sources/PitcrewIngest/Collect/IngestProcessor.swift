@@ -225,8 +225,9 @@ public final class IngestProcessor: Service, Sendable {
     private func finish(_ entries: [Entry], outcomes: [CommitOutcome], staged: [IdentityCache.Key: String]) -> Int {
         cache.apply(staged)
         backlog.processed(entries.reduce(0) { $0 + $1.submission.messages.count })
-        for (entry, outcome) in zip(entries, outcomes) where !outcome.warnings.isEmpty {
-            debugger.annotate(source: entry.submission.sourceID, warnings: outcome.warnings)
+        for (entry, outcome) in zip(entries, outcomes) {
+            if !outcome.warnings.isEmpty { debugger.annotate(source: entry.submission.sourceID, warnings: outcome.warnings) }
+            if !outcome.duplicates.isEmpty { debugger.markDuplicates(source: entry.submission.sourceID, outcome.duplicates) }
         }
         return entries.count
     }
