@@ -41,9 +41,23 @@ import Testing
 
             // Rows of one key within a file are segments of it (devices, ad groups): they add up; imported again, they replace.
             let segments = "Day,Campaign,Currency code,Cost,Impr.,Clicks\n2024-02-02,Brand Search,USD,1.00,10,1\n2024-02-02,Brand Search,USD,2.00,20,2\n"
-            #expect(try await run(database, acme.scope, segments, kind: .spend).inserted == 1)
-            #expect(try await run(database, acme.scope, segments, kind: .spend).updated == 2)
+            let added = try await run(database, acme.scope, segments, kind: .spend)
+            #expect(added.inserted == 1 && added.notes.contains { $0.hasPrefix("1 row was added to an earlier row of the same day") })
+            let again = try await run(database, acme.scope, segments, kind: .spend)
+            #expect(again.inserted == 0 && again.updated == 0 && again.unchanged == 1)
             #expect(try await rows(database, "SELECT cost_minor, impressions, clicks FROM spend WHERE day = '2024-02-02'") == [[.integer(300), .integer(30), .integer(3)]])
+            // So across chunks: 4,500 ad-group rows of one day are one row, the same again unchanged, a changed one updated.
+            let adGroups = "Day,Campaign,Currency code,Cost,Impr.,Clicks\n" + String(repeating: "2024-02-05,Brand Search,USD,1.00,10,1\n", count: 4_500)
+            let many = try await run(database, acme.scope, adGroups, kind: .spend)
+            #expect(many.status == .failed)  // the same row twice is a copy, not a segment
+            let distinct = "Day,Campaign,Currency code,Cost,Impr.,Clicks\n" + (1...4_500).map { "2024-02-05,Brand Search,USD,1.00,\($0),1\n" }.joined()
+            let first4500 = try await run(database, acme.scope, distinct, kind: .spend)
+            #expect(first4500.inserted == 1 && first4500.updated == 0 && first4500.unchanged == 0)
+            let same4500 = try await run(database, acme.scope, distinct, kind: .spend)
+            #expect(same4500.inserted == 0 && same4500.updated == 0 && same4500.unchanged == 1)
+            let changed = try await run(database, acme.scope, distinct.replacingOccurrences(of: ",USD,1.00,4500,", with: ",USD,2.00,4500,"), kind: .spend)
+            #expect(changed.updated == 1 && changed.unchanged == 0)
+            #expect(try await rows(database, "SELECT cost_minor, clicks FROM spend WHERE day = '2024-02-05'") == [[.integer(450_100), .integer(4_500)]])
 
             // A row stored before spend kept campaign names is taken over by the first named row of its day, not added to.
             try await database.rawTransaction { raw in
@@ -115,6 +129,24 @@ import Testing
             let namesake = try await run(database, acme.scope, "Record ID,Company name\n7007,Umbrella Corp\n", kind: .accounts)
             #expect(namesake.inserted == 1 && namesake.updated == 0)
             #expect(try await rows(database, "SELECT COUNT(*) FROM accounts WHERE name = 'Umbrella Corp'")[0][0] == .integer(2))
+        }
+    }
+
+    /// Two ad accounts (US, EMEA) running a campaign of one name spend separately: their reports, one file or two, keep
+    /// both accounts' spend.
+    @Test(arguments: TestBackend.available)
+    func spendOfTwoAdAccountsIsKeptApart(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let acme = try await SeededWorkspace.make(AccessService.forTests(database), slug: "acme")
+            let header = "Start Date (in UTC),End Date (in UTC),Account Name,Campaign Name,Currency,Total Spent,Impressions,Clicks\n"
+            let us = "6/1/2024,6/1/2024,Acme US,Retargeting,USD,100.00,1000,10\n", emea = "6/1/2024,6/1/2024,Acme EMEA,Retargeting,USD,100.00,1000,10\n"
+            func total() async throws -> Int64 { try await rows(database, "SELECT cost_minor FROM spend WHERE day = '2024-06-01'").compactMap { $0[0].integer }.reduce(0, +) }
+            let first = try await run(database, acme.scope, header + us, kind: .spend)
+            #expect(first.preset == "linkedin_ads" && first.inserted == 1)
+            #expect(try await run(database, acme.scope, header + emea, kind: .spend).inserted == 1)
+            #expect(try await total() == 20_000)
+            #expect(try await run(database, acme.scope, header + us + emea, kind: .spend).unchanged == 2)
+            #expect(try await rows(database, "SELECT ad_account FROM spend ORDER BY ad_account") == [[.text("Acme EMEA")], [.text("Acme US")]])
         }
     }
 

@@ -56,6 +56,7 @@ enum FieldSynonyms {
                 ("impressions", ["impressions", "impr"]),
                 ("clicks", ["clicks", "linkclicks"]),
                 ("source", ["source", "platform", "utmsource", "network"]),
+                ("ad_account", ["adaccount", "accountname", "account", "adaccountname", "customername"]),
             ]
         case .touchpoints:
             table = [

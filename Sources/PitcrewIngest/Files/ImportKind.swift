@@ -65,6 +65,9 @@ public enum ImportKind: String, Sendable, Hashable, Codable, CaseIterable, Custo
                 ImportField(name: "impressions", type: .integer, description: "Impressions."),
                 ImportField(name: "clicks", type: .integer, description: "Clicks."),
                 ImportField(name: "source", type: .text, description: "Ad platform or source, e.g. google_ads."),
+                ImportField(
+                    name: "ad_account", type: .text,
+                    description: "The ad account (Account Name): two accounts' rows of one day and campaign are two rows, each kept."),
             ]
         case .touchpoints:
             return [
@@ -103,7 +106,7 @@ public enum ImportKind: String, Sendable, Hashable, Codable, CaseIterable, Custo
         case .contacts: return .firstPresent(["email", "external_id"])
         case .accounts: return .firstPresent(["external_id", "domain", "name"])
         case .opportunities: return .firstPresent(["external_id"])
-        case .spend: return .composite(["day", "channel", "campaign", "source"])
+        case .spend: return .composite(["day", "channel", "campaign", "source", "ad_account"])
         case .touchpoints: return .none
         }
     }

@@ -106,7 +106,8 @@ public struct ImportPreset: Sendable, Hashable {
             ],
             columns: [
                 ("Day", "day"), ("Campaign", "campaign"), ("Currency code", "currency"), ("Cost", "cost"),
-                ("Impr.", "impressions"), ("Impressions", "impressions"), ("Clicks", "clicks"),
+                ("Impr.", "impressions"), ("Impressions", "impressions"), ("Clicks", "clicks"), ("Account", "ad_account"),
+                ("Account name", "ad_account"), ("Customer name", "ad_account"),
             ],
             channel: "Paid Search", source: "google_ads"),
         ImportPreset(
@@ -115,7 +116,7 @@ public struct ImportPreset: Sendable, Hashable {
             columns: [
                 ("Day", "day"), ("Reporting starts", "day"), ("Reporting ends", "day_end"), ("Campaign name", "campaign"),
                 ("Amount spent*", "cost"), ("Impressions", "impressions"), ("Link clicks", "clicks"),
-                ("Clicks (all)", "clicks"), ("Currency", "currency"),
+                ("Clicks (all)", "clicks"), ("Currency", "currency"), ("Account name", "ad_account"),
             ],
             channel: "Paid Social", source: "meta_ads"),
         ImportPreset(
@@ -123,7 +124,7 @@ public struct ImportPreset: Sendable, Hashable {
             signature: [["startdateinutc"], ["campaignname"], ["totalspent"]],
             columns: [
                 ("Start Date (in UTC)", "day"), ("End Date (in UTC)", "day_end"), ("Campaign Name", "campaign"), ("Total Spent", "cost"),
-                ("Currency", "currency"), ("Impressions", "impressions"), ("Clicks", "clicks"),
+                ("Currency", "currency"), ("Impressions", "impressions"), ("Clicks", "clicks"), ("Account Name", "ad_account"),
             ],
             channel: "Paid Social", source: "linkedin_ads"),
     ]

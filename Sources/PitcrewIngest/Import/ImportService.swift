@@ -264,8 +264,8 @@ public final class ImportService: Sendable {
             chunks.take(into: &report, dayOrderNote: dayOrderNote)
             report.inserted = writer.inserted
             report.notes += writer.notes
-            report.updated = writer.updated
-            report.unchanged = writer.unchanged
+            report.updated = writer.updated + writer.spendCounts.updated
+            report.unchanged = writer.unchanged + writer.spendCounts.unchanged
             if !chunks.writing {
                 report.status = .failed
                 report.inserted = 0

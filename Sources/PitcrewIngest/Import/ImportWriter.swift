@@ -22,7 +22,11 @@ final class ImportWriter {
     /// What the report says of references the import could not follow (written without the link), and of rows it wrote
     /// that lack something they need.
     var notes: [String] {
-        (touchContactsMadeCount > 0
+        (spendRowsAdded > 0
+            ? ["\(spendRowsAdded) \(spendRowsAdded == 1 ? "row was" : "rows were") added to an earlier row of the same day, channel, campaign and "
+                + "account (segments of one day's spend: ad groups, devices, networks)."]
+            : [])
+            + (touchContactsMadeCount > 0
             ? ["\(touchContactsMadeCount) \(touchContactsMadeCount == 1 ? "person" : "people") the file names \(touchContactsMadeCount == 1 ? "was" : "were") "
                 + "not a contact yet: made \(touchContactsMadeCount == 1 ? "a contact" : "contacts") (by email, else by record id)."]
             : [])
@@ -55,6 +59,11 @@ final class ImportWriter {
     private var touchContactsMadeCount = 0
     /// Spend rows this import wrote, by key (`spendKey`): later rows of a key add to them.
     private var spendWritten: [String: String] = [:]
+    /// Stored spend rows this import replaced, by id: the figures stored before and the file's (cost, currency,
+    /// impressions, clicks, campaign, campaign id), to count them as updated or unchanged once the file is read.
+    private var spendReplaced: [String: (original: [SQLValue], now: [SQLValue])] = [:]
+    /// Rows added to an earlier row of their key (segments of one day's spend).
+    private(set) var spendRowsAdded = 0
     /// Accounts of contacts' companies already found or made by this import (domain → id, name → id): a file names the
     /// same companies chunk after chunk. Bounded; past the bound the database is asked again.
     private var accountsSeenByDomain: [String: String] = [:]
@@ -552,13 +561,22 @@ final class ImportWriter {
     static let wonWords: Set<String> = ["won", "gewonnen", "gagné", "gagne", "ganado", "ganada", "vinto", "vinta"]
     static let lostWords: Set<String> = ["lost", "verloren", "perdu", "perdido", "perdida", "perso", "persa"]
 
-    /// A spend row's identity: day, channel (any case), the campaign as the file names it (any case), source and currency
-    /// (amounts in two currencies never add up). By name, not by the campaign it is linked to: a campaign renamed since
-    /// still has the rows a report downloaded again names.
-    static func spendKey(day: String?, channel: String?, campaign: String?, source: String?, currency: String?) -> String {
-        [day ?? "", channel?.lowercased() ?? "", campaign?.lowercased() ?? "", source ?? "", currency ?? ""].joined(separator: "\u{1F}")
+    /// A spend row's identity: day, channel (any case), the campaign as the file names it (any case), source, ad account
+    /// and currency (amounts in two currencies never add up). By name, not by the campaign it is linked to: a campaign
+    /// renamed since still has the rows a report downloaded again names.
+    static func spendKey(day: String?, channel: String?, campaign: String?, source: String?, adAccount: String?, currency: String?) -> String {
+        [day ?? "", channel?.lowercased() ?? "", campaign?.lowercased() ?? "", source ?? "", adAccount ?? "", currency ?? ""].joined(separator: "\u{1F}")
     }
 
+    static func spendKey(_ row: TypedRow, campaign: String?) -> String {
+        spendKey(
+            day: row.text("day"), channel: row.text("channel"), campaign: campaign, source: row.text("source"), adAccount: row.text("ad_account"),
+            currency: row.text("currency"))
+    }
+
+    /// Rows of one key in a file are segments of one day's spend (ad groups, devices, networks: columns not imported):
+    /// they add up to one row, and that total replaces what a report of the same key stored before. Each key counts once
+    /// (inserted, updated or unchanged); `spendRowsAdded` counts the rows added to an earlier one.
     func writeSpend(_ rows: [TypedRow]) async throws {
         var existing: [String: String] = [:]
         // Rows stored before spend kept the campaign name (migration 0006) have no name: those with a campaign are found by
@@ -567,50 +585,61 @@ final class ImportWriter {
         var byCampaignID: [String: String] = [:]
         var unnamed: [String: String] = [:]
         let stored = try await raw.rows(in: Set(rows.compactMap { $0.text("day") }), leading: [.text(workspaceID)]) {
-            "SELECT id, day, channel, campaign_id, campaign, source, cost_minor, currency, impressions, clicks FROM spend WHERE workspace_id = ? AND day IN (\($0))"
+            """
+            SELECT id, day, channel, campaign_id, campaign, source, cost_minor, currency, impressions, clicks, ad_account FROM spend
+            WHERE workspace_id = ? AND day IN (\($0))
+            """
         }
         // The stored figures (cost, currency, impressions, clicks, campaign, campaign id) by id: a row equal to them is unchanged.
         var figures: [String: [SQLValue]] = [:]
         for row in stored {
             guard let id = row[0].text else { continue }
             figures[id] = [row[6], row[7], row[8], row[9], row[4], row[3]]
+            let key = { (campaign: String?) in
+                Self.spendKey(day: row[1].text, channel: row[2].text, campaign: campaign, source: row[5].text, adAccount: row[10].text, currency: row[7].text)
+            }
             switch (row[4].text, row[3].text) {
-            case (let name?, _):
-                existing[Self.spendKey(day: row[1].text, channel: row[2].text, campaign: name, source: row[5].text, currency: row[7].text)] = id
-            case (nil, let campaignID?):
-                byCampaignID[Self.spendKey(day: row[1].text, channel: row[2].text, campaign: campaignID, source: row[5].text, currency: row[7].text)] = id
-            case (nil, nil):
-                unnamed[[row[1].text ?? "", row[2].text?.lowercased() ?? "", row[5].text ?? ""].joined(separator: "\u{1F}")] = id
+            case (let name?, _): existing[key(name)] = id
+            case (nil, let campaignID?): byCampaignID[key(campaignID)] = id
+            case (nil, nil): unnamed[[row[1].text ?? "", row[2].text?.lowercased() ?? "", row[5].text ?? ""].joined(separator: "\u{1F}")] = id
             }
         }
-        // Rows of this chunk waiting to be inserted, by key.
-        var pending: [String: Int] = [:]
-        var inserts: [[SQLValue]] = []
+        // The chunk's rows, one per key, in the order of their first row.
+        var keyed: [(key: String, row: TypedRow)] = []
+        var position: [String: Int] = [:]
         for var row in rows {
             // "paid search" in a file is the grouping's "Paid Search": spend meets the touches of its channel.
             if let channel = row.text("channel") { row.values["channel"] = .text(classifier.canonical(channel)) }
+            let key = Self.spendKey(row, campaign: row.text("campaign"))
+            if let index = position[key] {
+                for field in ["cost", "impressions", "clicks"] {
+                    keyed[index].row.values[field] = .integer((keyed[index].row.values[field]?.integer ?? 0) + (row.values[field]?.integer ?? 0))
+                }
+                spendRowsAdded += 1
+            } else {
+                position[key] = keyed.count
+                keyed.append((key, row))
+            }
+        }
+        var inserts: [SQLValue] = []
+        for (key, row) in keyed {
             let campaign = campaigns.forValue(row.text("campaign"), channel: row.text("channel"))
-            let key = Self.spendKey(
-                day: row.text("day"), channel: row.text("channel"), campaign: row.text("campaign"), source: row.text("source"), currency: row.text("currency"))
             let cost = row.values["cost"] ?? .integer(0), impressions = row.values["impressions"] ?? .integer(0), clicks = row.values["clicks"] ?? .integer(0)
             let values: [SQLValue] = [cost, row.values["currency"] ?? .text("USD"), impressions, clicks]
-            let record = [
-                row.values["day"] ?? .null, row.values["channel"] ?? .text("Unassigned"), .optional(campaign), .optional(row.text("campaign")),
-            ] + values + [.optional(row.text("source"))]
-            // Within one import, rows of one key are segments of it (ad group, device, network columns not imported): they add up.
-            if let index = pending[key] {
-                for position in [6, 8, 9] {
-                    inserts[index][position] = .integer((inserts[index][position].integer ?? 0) + (record[position - 2].integer ?? 0))
-                }
-                updated += 1
-            } else if let id = spendWritten[key] {
+            if let id = spendWritten[key] {
+                // The key's rows in an earlier chunk: these add to them.
                 try await raw.run(
                     "UPDATE spend SET cost_minor = cost_minor + ?, impressions = impressions + ?, clicks = clicks + ? WHERE id = ?",
                     [cost, impressions, clicks, .text(id)])
-                updated += 1
-            } else if let id = existing[key]
-                ?? campaign.flatMap({ byCampaignID[Self.spendKey(
-                    day: row.text("day"), channel: row.text("channel"), campaign: $0, source: row.text("source"), currency: row.text("currency"))] })
+                if var replaced = spendReplaced[id] {
+                    for (index, value) in [cost, impressions, clicks].enumerated() {
+                        let slot = [0, 2, 3][index]
+                        replaced.now[slot] = .integer((replaced.now[slot].integer ?? 0) + (value.integer ?? 0))
+                    }
+                    spendReplaced[id] = replaced
+                }
+                spendRowsAdded += 1
+            } else if let id = existing[key] ?? campaign.flatMap({ byCampaignID[Self.spendKey(row, campaign: $0)] })
                 ?? (row.text("campaign") != nil ? unnamed.removeValue(forKey: Self.legacyKey(row)) : nil)
             {
                 // Against what was stored before, the import's figures replace the stored ones (a report downloaded again).
@@ -618,25 +647,32 @@ final class ImportWriter {
                 spendWritten[key] = id
                 let linked = SQLValue.optional(campaign ?? figures[id]?[5].text)
                 let replacing = values + [.optional(row.text("campaign")), linked]
-                if let current = figures[id], zip(replacing, current).allSatisfy({ Self.same($0, $1) }) {
-                    unchanged += 1
-                    continue
-                }
+                let current = figures[id] ?? []
+                spendReplaced[id] = (current, replacing)
+                if zip(replacing, current).allSatisfy({ Self.same($0, $1) }), current.count == replacing.count { continue }
                 try await raw.run(
                     "UPDATE spend SET cost_minor = ?, currency = ?, impressions = ?, clicks = ?, campaign = ?, campaign_id = ? WHERE id = ?",
                     values + [.optional(row.text("campaign")), linked, .text(id)])
-                updated += 1
             } else {
                 let id = Identifier.make()
-                pending[key] = inserts.count
                 spendWritten[key] = id
-                inserts.append([.text(id), .text(workspaceID)] + record)
+                inserts += [
+                    .text(id), .text(workspaceID), row.values["day"] ?? .null, row.values["channel"] ?? .text("Unassigned"), .optional(campaign),
+                    .optional(row.text("campaign")),
+                ] + values + [.optional(row.text("source")), .optional(row.text("ad_account"))]
                 inserted += 1
             }
         }
         try await insert(
-            "spend", ["id", "workspace_id", "day", "channel", "campaign_id", "campaign", "cost_minor", "currency", "impressions", "clicks", "source"],
-            inserts.flatMap { $0 })
+            "spend",
+            ["id", "workspace_id", "day", "channel", "campaign_id", "campaign", "cost_minor", "currency", "impressions", "clicks", "source", "ad_account"],
+            inserts)
+    }
+
+    /// Spend rows that replaced stored ones: updated, or unchanged when the file's total for them equals what was stored.
+    var spendCounts: (updated: Int, unchanged: Int) {
+        let same = spendReplaced.values.filter { zip($0.now, $0.original).allSatisfy { Self.same($0, $1) } && $0.now.count == $0.original.count }.count
+        return (spendReplaced.count - same, same)
     }
 
     static func legacyKey(_ row: TypedRow) -> String {

@@ -4,8 +4,11 @@ import SQLKit
 /// page that ran it showed them), and the process that runs it (`imports.runner`: host, process id and start time), so
 /// another process (the server, while the command line imports) tells an import still running from one whose process
 /// died.
+///
+/// Spend keeps the ad account it was spent in (`spend.ad_account`): two accounts (US and EMEA) of one platform running a
+/// campaign of one name spend separately; before, the second account's report replaced the first's rows.
 enum Migration0009ImportNotesRunner {
-    static let migration = Migration(name: "0009_import_notes_runner") { _ in
-        ["ALTER TABLE imports ADD COLUMN notes TEXT", "ALTER TABLE imports ADD COLUMN runner TEXT"]
+    static let migration = Migration(name: "0009_import_notes_runner_ad_accounts") { _ in
+        ["ALTER TABLE imports ADD COLUMN notes TEXT", "ALTER TABLE imports ADD COLUMN runner TEXT", "ALTER TABLE spend ADD COLUMN ad_account TEXT"]
     }
 }
