@@ -148,6 +148,17 @@ import Testing
                 .patch, "/api/v1/data-settings", token: admin, json: #"{"default_country": "Germany", "channel_grouping": \#(grouping)}"#)
             #expect(patched.status == .ok && patched.object["default_country"] as? String == "DE")
             #expect(try await client.call(.patch, "/api/v1/data-settings", token: admin, json: #"{"default_country": "Atlantis"}"#).problemFields == ["default_country"])
+            // The workspace's currency: what imports read amounts in when a file does not say, and what reports count.
+            #expect(patched.object["currency"] as? String == "USD")
+            let euros = try await client.call(.patch, "/api/v1/data-settings", token: admin, json: #"{"currency": "eur"}"#)
+            #expect(euros.status == .ok && euros.object["currency"] as? String == "EUR" && euros.object["default_country"] as? String == "DE")
+            #expect(try await client.call(.patch, "/api/v1/data-settings", token: admin, json: #"{"currency": "EURO"}"#).problemFields == ["currency"])
+            let costs = try await fixture.services.imports.run(
+                fixture.a.scope, .bytes(Array("Day,Channel,Campaign,Cost\n2026-03-01,Paid Search,Brand,10.50\n".utf8)),
+                ImportRequest(kind: .spend, fileName: "costs.csv"))
+            #expect(costs.inserted == 1 && costs.notes.contains { $0.hasPrefix("The file has no currency column: its amounts were read as EUR") })
+            let stored = try await fixture.database.rawRead { raw in try await raw.rows("SELECT currency, cost_minor FROM spend") }
+            #expect(stored == [[.text("EUR"), .integer(1_050)]])
             #expect(try await client.call(.patch, "/api/v1/data-settings", token: admin, json: #"{"channel_grouping": {"rules": 5}}"#).problemFields == ["channel_grouping.rules"])
             #expect(try await client.call(.patch, "/api/v1/data-settings", token: fixture.tokensA[.marketer], json: #"{"default_country": null}"#).status == .forbidden)
             let field = try await client.call(.put, "/api/v1/custom-fields", token: admin, json: #"{"entity": "contact", "key": "seats", "label": "Seats", "type": "number"}"#)

@@ -17,12 +17,13 @@ import Testing
             #expect(page.status == .ok && page.text.contains("Organic Search") && page.text.contains("No custom fields yet"))
             let grouping = #"{"rules": [{"channel": "Partners <b>", "conditions": [{"field": "medium", "equals": ["partner"]}]}]}"#
             let encoded = grouping.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-            let saved = try await owner.post(client, "/data/settings", form: "default_country=France&channel_grouping=\(encoded)")
+            let saved = try await owner.post(client, "/data/settings", form: "default_country=France&currency=eur&channel_grouping=\(encoded)")
             #expect(saved.status == .ok && saved.text.contains("Saved.") && saved.text.contains("Partners &lt;b&gt;"))
+            #expect(saved.text.contains(#"name="currency" value="EUR""#))
             let stored = try await fixture.database.rawRead { raw in
-                try await raw.rows("SELECT default_country FROM workspaces WHERE id = ?", [.text(fixture.a.workspace.id)])
+                try await raw.rows("SELECT default_country, currency FROM workspaces WHERE id = ?", [.text(fixture.a.workspace.id)])
             }
-            #expect(stored.first?.first == .text("FR"))
+            #expect(stored.first == [.text("FR"), .text("EUR")])
             let bad = try await owner.post(client, "/data/settings", form: "default_country=&channel_grouping=%7Bnope")
             #expect(bad.status == .badRequest && bad.text.contains("channel_grouping"))
             let field = try await owner.post(client, "/data/settings/fields", form: "entity=contact&key=seats&label=Seats&type=number")

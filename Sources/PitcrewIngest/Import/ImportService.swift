@@ -212,6 +212,11 @@ public final class ImportService: Sendable {
             let why = settings.defaultCountry.map { "as usual in \($0), the workspace's country" } ?? "as no workspace country is set"
             return "Numeric dates like 03/04/2024 were read \(reading), \(why); import with day order \(other) if the file writes them the other way."
         }()
+        // Said when amounts were read in the workspace's currency because nothing else said which.
+        let currencyNote: String? =
+            [.spend, .opportunities].contains(mapping.kind) && mapping.currency == nil && !mapping.columns.values.contains("currency")
+            ? "The file has no currency column: its amounts were read as \(settings.currency), the workspace's currency (data settings); "
+                + "a mapping's currency reads them as another." : nil
         let normalizer = RowNormalizer(
             kind: mapping.kind, mapper: mapper, dayOrder: dayOrder, defaultCountry: settings.defaultCountry ?? "US",
             currency: mapping.currency ?? settings.currency)
@@ -263,6 +268,9 @@ public final class ImportService: Sendable {
             }
             chunks.take(into: &report, dayOrderNote: dayOrderNote)
             report.inserted = writer.inserted
+            if let currencyNote {
+                report.notes.append(currencyNote)
+            }
             report.notes += writer.notes
             report.updated = writer.updated + writer.spendCounts.updated
             report.unchanged = writer.unchanged + writer.spendCounts.unchanged

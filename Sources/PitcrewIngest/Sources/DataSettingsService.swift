@@ -3,10 +3,12 @@ public import PitcrewCore
 public import PitcrewStore
 import SQLKit
 
-/// A workspace's data settings: the default country for phone numbers, its channel grouping (GA4's default unless set),
-/// and typed custom fields for contact and account traits.
+/// A workspace's data settings: the default country for phone numbers, its currency (what imports read amounts of a
+/// file without a currency column in, and what reports count), its channel grouping (GA4's default unless set), and
+/// typed custom fields for contact and account traits.
 public struct DataSettings: Sendable, Equatable {
     public var defaultCountry: String?
+    public var currency: String
     public var channelGrouping: ChannelGrouping
     public var customFields: [CustomField]
 }
@@ -37,7 +39,7 @@ public struct DataSettingsService: Sendable {
     public func settings(_ scope: AccessScope) async throws -> DataSettings {
         try scope.require(.read)
         return try await database.rawRead { raw in
-            let row = try await raw.rows("SELECT default_country, channel_grouping FROM workspaces WHERE id = ?", [.text(scope.workspace.id)]).first
+            let row = try await raw.rows("SELECT default_country, channel_grouping, currency FROM workspaces WHERE id = ?", [.text(scope.workspace.id)]).first
             let grouping = row?[1].text.flatMap { try? JSONDecoder().decode(ChannelGrouping.self, from: Data($0.utf8)) } ?? .defaultGA4
             let fields = try await raw.rows(
                 "SELECT entity, key, label, type FROM custom_fields WHERE workspace_id = ? ORDER BY entity, key", [.text(scope.workspace.id)]
@@ -46,14 +48,18 @@ public struct DataSettingsService: Sendable {
                 else { return nil }
                 return CustomField(entity: entity, key: key, label: label, type: type)
             }
-            return DataSettings(defaultCountry: row?[0].text, channelGrouping: grouping, customFields: fields)
+            return DataSettings(defaultCountry: row?[0].text, currency: row?[2].text ?? "USD", channelGrouping: grouping, customFields: fields)
         }
     }
 
     /// Changes the default country (`.set(nil)` clears it) and/or the channel grouping (`nil` grouping JSON: back to GA4's).
-    public func update(_ scope: AccessScope, defaultCountry: String??, channelGroupingJSON: String??) async throws -> DataSettings {
+    public func update(
+        _ scope: AccessScope, defaultCountry: String??, currency: String? = nil, channelGroupingJSON: String??
+    ) async throws -> DataSettings {
         try scope.require(.manageMembers)
         var validator = Validator()
+        let newCurrency = currency.map { $0.trimmingASCIIWhitespace().uppercased() }
+        if let newCurrency { validator.check(Currency.isKnown(newCurrency), "currency", "is not an ISO 4217 currency code (USD, EUR, GBP…)") }
         var country: String?? = nil
         if let requested = defaultCountry {
             if let text = requested {
@@ -81,9 +87,13 @@ public struct DataSettingsService: Sendable {
             if let json = channelGroupingJSON {
                 try await db.raw("UPDATE workspaces SET channel_grouping = \(bind: json) WHERE id = \(bind: scope.workspace.id)").run()
             }
+            if let newCurrency {
+                try await db.raw("UPDATE workspaces SET currency = \(bind: newCurrency) WHERE id = \(bind: scope.workspace.id)").run()
+            }
             try await AuditLog.record(
                 db, workspaceID: scope.workspace.id, actor: scope.actor, action: "data_settings.update", entity: "workspace",
-                entityID: scope.workspace.id, before: ["default_country": before.defaultCountry], after: ["default_country": newCountry ?? before.defaultCountry])
+                entityID: scope.workspace.id, before: ["default_country": before.defaultCountry, "currency": before.currency],
+                after: ["default_country": newCountry ?? before.defaultCountry, "currency": newCurrency ?? before.currency])
         }
         collection.settingsChanged(workspaceID: scope.workspace.id)
         return try await settings(scope)

@@ -195,10 +195,12 @@ enum OpenAPIDocument {
             "properties": ["type": ["object", "null"]], "traits": ["type": ["object", "null"]], "context": ["type": ["object", "null"]],
         ]),
         "DataSettings": object([
-            "default_country": string(nullable: true), "channel_grouping": ["type": "object"],
+            "default_country": string(nullable: true), "currency": string(), "channel_grouping": ["type": "object"],
             "custom_fields": ["type": "array", "items": ref("CustomField")],
         ]),
-        "DataSettingsInput": object(["default_country": string(nullable: true), "channel_grouping": ["type": ["object", "null"]]]),
+        "DataSettingsInput": object([
+            "default_country": string(nullable: true), "currency": string(), "channel_grouping": ["type": ["object", "null"]],
+        ]),
         "CustomField": object(
             ["entity": string(values: ["contact", "account"]), "key": string(), "label": string(), "type": string(values: ["text", "number", "boolean", "date"])],
             required: ["entity", "key", "label", "type"]),

@@ -47,6 +47,7 @@ struct DataSettingsPages {
         var title = "Data settings"
         var shell: ShellModel
         var defaultCountry: String
+        var currency: String
         var grouping: String
         var rules: [RuleRow]
         var fallbackChannel: String
@@ -78,7 +79,7 @@ struct DataSettingsPages {
                 rule: matched.map { "rule \($0 + 1)" } ?? "no rule (the fallback channel)")
         }
         let model = Model(
-            shell: shell, defaultCountry: current.defaultCountry ?? "", grouping: grouping,
+            shell: shell, defaultCountry: current.defaultCountry ?? "", currency: current.currency, grouping: grouping,
             rules: rules.enumerated().map { index, rule in
                 RuleRow(
                     index: index, number: index + 1, channel: rule.channel, summary: rule.summary, canMoveUp: index > 0,
@@ -185,10 +186,12 @@ struct DataSettingsPages {
         let scope = try await context.scope(web.access)
         let form = try await FormFields.read(request, context: context)
         let country = (form["default_country"] ?? "").trimmingASCIIWhitespace()
+        let currency = (form["currency"] ?? "").trimmingASCIIWhitespace()
         let grouping = (form["channel_grouping"] ?? "").trimmingASCIIWhitespace()
         do {
             _ = try await settings.update(
-                scope, defaultCountry: .some(country.isEmpty ? nil : country), channelGroupingJSON: .some(grouping.isEmpty ? nil : grouping))
+                scope, defaultCountry: .some(country.isEmpty ? nil : country), currency: currency.isEmpty ? nil : currency,
+                channelGroupingJSON: .some(grouping.isEmpty ? nil : grouping))
             return try await render(context, saved: true)
         } catch let error as PitcrewError where error.kind == .invalid {
             return try await render(context, error: error.description, groupingText: grouping)

@@ -29,7 +29,8 @@ struct IngestController {
         try Self.settingsResponse(try await settings.settings(try await context.scope(access)))
     }
 
-    /// `{"default_country": "DE" | null, "channel_grouping": {rules: [...]} | null}`; absent keys stay as they are.
+    /// `{"default_country": "DE" | null, "currency": "EUR", "channel_grouping": {rules: [...]} | null}`; absent keys stay as
+    /// they are.
     @Sendable func updateDataSettings(_ request: Request, context: AppRequestContext) async throws -> Response {
         let scope = try await context.scope(access)
         var request = request
@@ -38,7 +39,11 @@ struct IngestController {
             throw PitcrewError.invalid("body", "must be a JSON object")
         }
         var validator = Validator()
-        for key in object.keys where !["default_country", "channel_grouping"].contains(key) { validator.add(key, "is not a field of data settings") }
+        for key in object.keys where !["default_country", "currency", "channel_grouping"].contains(key) { validator.add(key, "is not a field of data settings") }
+        var currency: String?
+        if let value = object["currency"] {
+            if let text = value as? String { currency = text } else { validator.add("currency", "must be an ISO 4217 code as a string") }
+        }
         var country: String?? = nil
         if let value = object["default_country"] {
             if value is NSNull { country = .some(nil) } else if let text = value as? String { country = .some(text) } else {
@@ -56,7 +61,7 @@ struct IngestController {
             }
         }
         try validator.finish()
-        return try Self.settingsResponse(try await settings.update(scope, defaultCountry: country, channelGroupingJSON: grouping))
+        return try Self.settingsResponse(try await settings.update(scope, defaultCountry: country, currency: currency, channelGroupingJSON: grouping))
     }
 
     @Sendable func setCustomField(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<CustomFieldDTO> {
@@ -78,7 +83,7 @@ struct IngestController {
         let fields = settings.customFields.map {
             "{\"entity\":\(JSONText.string($0.entity)),\"key\":\(JSONText.string($0.key)),\"label\":\(JSONText.string($0.label)),\"type\":\"\($0.type.rawValue)\"}"
         }
-        let body = "{\"default_country\":\(JSONText.optional(settings.defaultCountry)),\"channel_grouping\":\(grouping),\"custom_fields\":[\(fields.joined(separator: ","))]}"
+        let body = "{\"default_country\":\(JSONText.optional(settings.defaultCountry)),\"currency\":\(JSONText.string(settings.currency)),\"channel_grouping\":\(grouping),\"custom_fields\":[\(fields.joined(separator: ","))]}"
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
