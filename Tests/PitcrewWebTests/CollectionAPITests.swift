@@ -122,7 +122,7 @@ import Testing
             #expect(viewer.status == .forbidden)
             // JSON Lines say what they are by their content type; no format parameter needed.
             let lines = try await client.execute(
-                uri: "/api/v1/imports?kind=contacts&dry_run=true", method: .post,
+                uri: "/api/v1/imports?kind=contacts&dry_run=1", method: .post,
                 headers: [.authorization: "Bearer \(fixture.tokensA[.marketer]!)", .contentType: "application/x-ndjson"],
                 body: ByteBuffer(string: #"{"email":"jl@acme.example","first_name":"Jo"}"# + "\n"))
             #expect(lines.status == .ok && lines.object["status"] as? String == "validated" && lines.object["inserted"] as? Int == 1, "\(lines.text)")
@@ -156,9 +156,14 @@ import Testing
             let costs = try await fixture.services.imports.run(
                 fixture.a.scope, .bytes(Array("Day,Channel,Campaign,Cost\n2026-03-01,Paid Search,Brand,10.50\n".utf8)),
                 ImportRequest(kind: .spend, fileName: "costs.csv"))
-            #expect(costs.inserted == 1 && costs.notes.contains { $0.hasPrefix("The file has no currency column: its amounts were read as EUR") })
-            let stored = try await fixture.database.rawRead { raw in try await raw.rows("SELECT currency, cost_minor FROM spend") }
-            #expect(stored == [[.text("EUR"), .integer(1_050)]])
+            #expect(costs.inserted == 1 && costs.notes.contains { $0.hasPrefix("The file has no currency column: amounts that do not name their currency were read as EUR") })
+            // An amount that names its currency is in it.
+            let pounds = try await fixture.services.imports.run(
+                fixture.a.scope, .bytes(Array("Day,Channel,Campaign,Cost\n2026-03-02,Paid Search,Brand,\"GBP 8,000.50\"\n".utf8)),
+                ImportRequest(kind: .spend, fileName: "costs.csv"))
+            #expect(pounds.inserted == 1, "\(pounds.problems)")
+            let stored = try await fixture.database.rawRead { raw in try await raw.rows("SELECT currency, cost_minor FROM spend ORDER BY day") }
+            #expect(stored == [[.text("EUR"), .integer(1_050)], [.text("GBP"), .integer(800_050)]])
             #expect(try await client.call(.patch, "/api/v1/data-settings", token: admin, json: #"{"channel_grouping": {"rules": 5}}"#).problemFields == ["channel_grouping.rules"])
             #expect(try await client.call(.patch, "/api/v1/data-settings", token: fixture.tokensA[.marketer], json: #"{"default_country": null}"#).status == .forbidden)
             let field = try await client.call(.put, "/api/v1/custom-fields", token: admin, json: #"{"entity": "contact", "key": "seats", "label": "Seats", "type": "number"}"#)

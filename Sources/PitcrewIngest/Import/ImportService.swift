@@ -214,8 +214,9 @@ public final class ImportService: Sendable {
         }()
         // Said when amounts were read in the workspace's currency because nothing else said which.
         let currencyNote: String? =
-            [.spend, .opportunities].contains(mapping.kind) && mapping.currency == nil && !mapping.columns.values.contains("currency")
-            ? "The file has no currency column: its amounts were read as \(settings.currency), the workspace's currency (data settings); "
+            mapping.currency == nil && !mapping.columns.values.contains("currency")
+                && mapping.columns.values.contains { mapping.kind.field(named: $0)?.type == .money }
+            ? "The file has no currency column: amounts that do not name their currency were read as \(settings.currency), the workspace's currency (data settings); "
                 + "a mapping's currency reads them as another." : nil
         let normalizer = RowNormalizer(
             kind: mapping.kind, mapper: mapper, dayOrder: dayOrder, defaultCountry: settings.defaultCountry ?? "US",

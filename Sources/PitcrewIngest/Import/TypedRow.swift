@@ -38,6 +38,8 @@ struct RowNormalizer {
     /// The kind's fields (other than currency, read first), each with whether "n/a" there means no value; worked out once,
     /// not per row.
     private let plan: [(field: ImportField, placeholderMeansEmpty: Bool)]
+    /// The kind's money fields (cost, amount), whose values may name their currency.
+    private let moneyFields: [String]
     private let memo = NormalizerMemo()
     /// Spend: the day is the start of a range the row gives (no column of its own named Day).
     private let rangeStartsTheDay: Bool
@@ -51,6 +53,7 @@ struct RowNormalizer {
         self.defaultCountry = defaultCountry
         self.currency = currency
         plan = kind.fields.filter { $0.name != "currency" }.map { ($0, $0.type != .text || Self.referenceFields.contains($0.name)) }
+        moneyFields = kind.fields.filter { $0.type == .money }.map(\.name)
         dollar = Currency.dollarSigns.contains(currency.uppercased()) ? currency : "USD"
         rangeStartsTheDay = mapper.column(of: "day_end") != nil && mapper.column(of: "day").map(HeaderName.key) != "day"
     }
@@ -81,6 +84,10 @@ struct RowNormalizer {
             } else {
                 typed.problems.append(problem(mapped, "currency", raw, "is not an ISO 4217 currency"))
             }
+        } else if let stated = moneyFields.lazy.compactMap({ mapped[$0].flatMap(Currency.stated(in:)) }).first {
+            // No currency column: an amount that names its currency ("EUR 8,000.50") says the row's.
+            rowCurrency = stated
+            typed.values["currency"] = .text(stated)
         }
         // A national phone number with a trunk 0 is read in the row's own country when it has one (see `PhoneNumber`).
         let rowCountry = mapped["country"].flatMap(memo.country)

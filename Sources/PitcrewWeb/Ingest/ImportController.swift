@@ -47,8 +47,12 @@ struct ImportController {
         }
         let flags = try ["dry_run", "skip_bad_rows"].map { name -> Bool in
             guard let text = query[Substring(name)] else { return false }
-            guard let flag = Bool(String(text)) else { throw PitcrewError.invalid(name, "must be true or false") }
-            return flag
+            // As query strings write them: true/false, 1/0, yes/no.
+            switch text.lowercased() {
+            case "true", "1", "yes": return true
+            case "false", "0", "no": return false
+            default: throw PitcrewError.invalid(name, "must be true or false")
+            }
         }
         var dayOrder: DayOrder?
         if let text = query["day_order"] {

@@ -59,8 +59,8 @@ struct RowMapperTests {
         #expect(row.values["channel"] == "Paid Search")
         #expect(row.values["source"] == "google_ads")
         #expect(row.values["currency"] == "USD")
-        #expect(row.key == RowKey(fields: ["day", "channel", "campaign", "source"],
-                                  values: ["2024-03-01", "Paid Search", "Brand", "google_ads"]))
+        #expect(row.key == RowKey(fields: ["day", "channel", "campaign", "source", "ad_account"],
+                                  values: ["2024-03-01", "Paid Search", "Brand", "google_ads", ""]))
         let withCurrency = mapper.map(Record(row: 3, fields: ["2024-03-01", "Brand", "EUR", "1", "1", "1"]))
         #expect(withCurrency.values["currency"] == "EUR")
     }
