@@ -125,6 +125,10 @@ import Testing
             #expect(try await rows(database, "SELECT name, external_id, industry FROM accounts ORDER BY name") == [
                 [.text("Initech"), .text("5006"), .text("Software")], [.text("Umbrella Corp"), .text("5005"), .text("PHARMACEUTICALS")],
             ])
+            // Columns accounts have no field for are kept as the account's traits, merged on a later import.
+            _ = try await run(database, acme.scope, "Record ID,Company name,Annual Revenue\n5005,Umbrella Corp,12000000\n", kind: .accounts)
+            _ = try await run(database, acme.scope, "Record ID,Company name,Tier\n5005,Umbrella Corp,A\n", kind: .accounts)
+            #expect(try await rows(database, "SELECT traits FROM accounts WHERE external_id = '5005'") == [[.text(#"{"annual_revenue":"12000000","tier":"A"}"#)]])
             // Another company of the same name (another record id) is another account.
             let namesake = try await run(database, acme.scope, "Record ID,Company name\n7007,Umbrella Corp\n", kind: .accounts)
             #expect(namesake.inserted == 1 && namesake.updated == 0)

@@ -111,9 +111,9 @@ public enum ImportKind: String, Sendable, Hashable, Codable, CaseIterable, Custo
         }
     }
 
-    /// Whether unmapped columns are kept as custom traits (`traits.NAME`). Only contacts
-    /// have a trait store; for other kinds unmapped columns are ignored.
-    public var keepsTraits: Bool { self == .contacts }
+    /// Whether unmapped columns are kept as custom traits (`traits.NAME`): contacts and accounts have a trait store (a
+    /// company's annual revenue, its tier); for other kinds unmapped columns are ignored.
+    public var keepsTraits: Bool { self == .contacts || self == .accounts }
 
     /// The prefix of trait targets in a mapping.
     public static let traitPrefix = "traits."

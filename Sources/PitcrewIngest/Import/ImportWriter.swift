@@ -382,7 +382,8 @@ final class ImportWriter {
         let byExternal = try await ids("accounts", "external_id", Set(rows.compactMap { $0.text("external_id") }))
         let byDomain = try await ids("accounts", "domain", Set(rows.compactMap { $0.text("domain") ?? $0.text("website").flatMap(CompanyDomain.fromWebsite) }))
         let byName = try await ids("accounts", "name", Set(rows.compactMap { $0.text("name") }))
-        var stored = try await storedValues("accounts", Self.accountFields, Set(byExternal.values).union(byDomain.values).union(byName.values))
+        var stored = try await storedValues(
+            "accounts", Self.accountFields + ["traits"], Set(byExternal.values).union(byDomain.values).union(byName.values))
         // An account of the same name is this row's when nothing tells them apart: no other record id, no other domain (a
         // contacts import made it from the company column; this companies export gives its record id and domain).
         func sameByName(_ row: TypedRow) -> String? {
@@ -400,15 +401,24 @@ final class ImportWriter {
             if row.values["domain"] == nil, let domain = row.text("website").flatMap(CompanyDomain.fromWebsite) { row.values["domain"] = .text(domain) }
             let key = row.text("external_id").map { "x:" + $0 } ?? row.text("domain").map { "d:" + $0 } ?? "n:" + (row.text("name") ?? "")
             let existing = seen[key] ?? row.text("external_id").flatMap { byExternal[$0] } ?? row.text("domain").flatMap { byDomain[$0] } ?? sameByName(row)
+            let traitsColumn = Self.accountFields.count + 4
             if let existing, let start = pending[existing] {
                 for (position, field) in Self.accountFields.enumerated() { if let value = row.values[field] { inserts[start + position] = value } }
+                if !row.traits.isEmpty {
+                    inserts[start + traitsColumn] = .optional(TraitMapping.merged(inserts[start + traitsColumn].text, with: row.traits))
+                }
                 updated += 1
                 continue
             }
             if let existing {
-                // Only what changed is written; the same file again writes nothing.
-                let assignments = Self.accountFields.compactMap { field in
+                // Only what changed is written; the same file again writes nothing. Custom columns merge into the traits.
+                var assignments = Self.accountFields.compactMap { field in
                     row.values[field].flatMap { Self.same($0, stored[existing]?[field]) ? nil : (field, $0) }
+                }
+                if !row.traits.isEmpty {
+                    let kept = stored[existing]?["traits"]?.text
+                    let merged = TraitMapping.merged(kept, with: row.traits)
+                    if merged != kept { assignments.append(("traits", .optional(merged))) }
                 }
                 try await update("accounts", id: existing, assignments)
                 for (field, value) in assignments { stored[existing, default: [:]][field] = value }
@@ -418,10 +428,11 @@ final class ImportWriter {
             let id = Identifier.make()
             seen[key] = id
             pending[id] = inserts.count
-            inserts += Self.accountFields.map { row.values[$0] ?? .null } + [.text(id), .text(workspaceID), .integer(now), .integer(now)]
+            inserts += Self.accountFields.map { row.values[$0] ?? .null }
+                + [.text(id), .text(workspaceID), .integer(now), .integer(now), .optional(row.traitsJSON)]
             inserted += 1
         }
-        try await insert("accounts", Self.accountFields + ["id", "workspace_id", "created_at", "updated_at"], inserts)
+        try await insert("accounts", Self.accountFields + ["id", "workspace_id", "created_at", "updated_at", "traits"], inserts)
     }
 
     /// Stored values of `columns` of rows of `table`, by id (what an update compares with), each read by `value`.

@@ -192,6 +192,8 @@ struct RowNormalizer {
             typed.companyDomain = typed.text("company_domain") ?? typed.text("website").flatMap(CompanyDomain.fromWebsite)
                 ?? typed.text("email").flatMap(CompanyDomain.fromNormalizedEmail)
             typed.contactColumns = ImportWriter.contactFields.map { typed.values[$0] ?? .null }
+        }
+        if kind.keepsTraits {
             if let nested = typed.traits["traits"], nested.hasPrefix("{") { Self.flattenTraits(nested, into: &typed.traits) }
             if !typed.traits.isEmpty {
                 typed.traitsJSON = "{" + typed.traits.sorted { $0.key < $1.key }.map { JSONText.string($0.key) + ":" + JSONText.string($0.value) }

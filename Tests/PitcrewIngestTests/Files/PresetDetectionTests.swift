@@ -182,10 +182,12 @@ struct GenericDetectionTests {
         #expect(detected.missingRequired == ["channel"])
     }
 
-    @Test func unknownColumnsOfNonContactKindsAreIgnored() {
-        let detected = ImportMapping.detect(kind: .accounts, header: ["Account Name", "Zip"])
-        #expect(detected.mapping.columns == ["Account Name": "name", "Zip": ""])
-        #expect(detected.notes[1].outcome == .ignored(reason: "not a field of accounts"))
+    /// Contacts and accounts keep unknown columns as traits; deals and spend have no trait store.
+    @Test func unknownColumnsAreTraitsOfContactsAndAccountsOnly() {
+        let accounts = ImportMapping.detect(kind: .accounts, header: ["Account Name", "Annual Revenue"])
+        #expect(accounts.mapping.columns == ["Account Name": "name", "Annual Revenue": "traits.annual_revenue"])
+        let deals = ImportMapping.detect(kind: .opportunities, header: ["Opportunity Name", "Zip"])
+        #expect(deals.mapping.columns["Zip"] == "" && deals.notes[1].outcome == .ignored(reason: "not a field of opportunities"))
     }
 
     @Test func missingOneOfGroupIsReported() {
