@@ -136,6 +136,23 @@ import Testing
         }
     }
 
+    /// Rows of one file with the same email (in any case) or record id write one record, the later values winning: said.
+    @Test(arguments: TestBackend.available)
+    func rowsRepeatingAKeyAreSaidSo(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let acme = try await SeededWorkspace.make(AccessService.forTests(database), slug: "acme")
+            let file = "Email,Last Name\nJana.Novak@x.example,Novak\nbo@x.example,Park\njana.novak@x.example,Nováková\n"
+            let report = try await run(database, acme.scope, file, kind: .contacts)
+            #expect(report.inserted == 1 + 1 && report.updated == 1)
+            #expect(report.notes.contains(
+                "1 row repeats the email or record id of an earlier row of the file (first: row 4, email jana.novak@x.example): each updated the record the earlier row wrote, its values winning."),
+                "\(report.notes)")
+            #expect(try await rows(database, "SELECT last_name FROM contacts WHERE email = 'jana.novak@x.example'") == [[.text("Nováková")]])
+            // The same file again: nothing repeats an earlier row of the file that is not in it.
+            #expect(try await run(database, acme.scope, "Email\nbo@x.example\n", kind: .contacts).notes.isEmpty)
+        }
+    }
+
     /// Two ad accounts (US, EMEA) running a campaign of one name spend separately: their reports, one file or two, keep
     /// both accounts' spend.
     @Test(arguments: TestBackend.available)

@@ -31,6 +31,11 @@ final class ChunkReader: @unchecked Sendable {
     /// follows (they are bad rows).
     private var footer: [ImportProblem] = []
     private var footerLines = 0
+    /// Keys (email, record id, domain…) of the file's good rows so far, as hashes, and the rows that repeated one (the
+    /// later row updates the record the earlier one wrote: said in a note). Bounded like `ImportWriter.writtenKeyLimit`.
+    private var keysSeen = Set<Int>()
+    private var repeatedKeys = 0
+    private var firstRepeat: (row: Int, key: String)?
     /// Whether a date could be read either way round (then the report says which day order it was read in).
     private var readAmbiguousDate = false
     /// Rows imported without a country Pitcrew could not read, and the first such value.
@@ -112,6 +117,7 @@ final class ChunkReader: @unchecked Sendable {
                 if !skipBadRows { stillWriting.store(false, ordering: .releasing) }
                 continue
             }
+            noteRepeatedKey(typed)
             if writing { chunk.rows.append(typed) }
         }
         chunk.rowsRead = rowsRead
@@ -128,6 +134,28 @@ final class ChunkReader: @unchecked Sendable {
         guard day.isEmpty else { return false }
         if first?.lowercased().hasPrefix("total") == true { return true }
         return (campaign?.trimmingASCIIWhitespace() ?? "").isEmpty
+    }
+
+    /// What identifies the record a row writes (contacts: record id and email, either finds it; accounts: record id, else
+    /// domain, else name; deals: record id), as the writer matches them.
+    static func recordKeys(_ row: TypedRow, kind: ImportKind) -> [String] {
+        switch kind {
+        case .contacts: [row.text("external_id").map { "record id \($0)" }, row.text("email").map { "email \($0)" }].compactMap(\.self)
+        case .accounts:
+            [row.text("external_id").map { "record id \($0)" } ?? row.text("domain").map { "domain \($0)" } ?? row.text("name").map { "name \($0)" }]
+                .compactMap(\.self)
+        case .opportunities: [row.text("external_id").map { "record id \($0)" }].compactMap(\.self)
+        case .spend, .touchpoints: []
+        }
+    }
+
+    private func noteRepeatedKey(_ row: TypedRow) {
+        guard keysSeen.count < ImportWriter.writtenKeyLimit else { return }
+        var repeated: String?
+        for key in Self.recordKeys(row, kind: kind) where !keysSeen.insert(key.hashValue).inserted { repeated = repeated ?? key }
+        guard let repeated else { return }
+        repeatedKeys += 1
+        if firstRepeat == nil { firstRepeat = (row.row, repeated) }
     }
 
     /// Lines held as a possible footer that a record followed: bad rows after all.
@@ -157,6 +185,11 @@ final class ChunkReader: @unchecked Sendable {
             report.notes.append(
                 "\(unknownCountries) \(unknownCountries == 1 ? "row gives a country" : "rows give countries") that is not a country name or ISO 3166 code "
                     + "(first: \"\(firstUnknownCountry)\"); imported without it.")
+        }
+        if let firstRepeat {
+            report.notes.append(
+                "\(repeatedKeys) \(repeatedKeys == 1 ? "row repeats" : "rows repeat") the \(kind == .contacts ? "email or record id" : "key") of an earlier row "
+                    + "of the file (first: row \(firstRepeat.row), \(firstRepeat.key)): each updated the record the earlier row wrote, its values winning.")
         }
         if footerLines > 0 {
             report.notes.append("Skipped the \(footerLines) line(s) of the report's footer at the end of the file (totals, copyright, who ran it).")

@@ -51,7 +51,7 @@ struct MappingFileTests {
         (#"{"kind": "contacts", "colums": {}}"#, "colums", "unknown key"),
         (#"{"kind": "contacts", "columns": {"E-mail": "emial"}}"#, "columns[\"E-mail\"]", "unknown field \"emial\" for contacts"),
         (#"{"kind": "contacts", "columns": {"Age": 3}}"#, "columns[\"Age\"]", "wrong type"),
-        (#"{"kind": "accounts", "columns": {"Zip": "traits.zip"}}"#, "columns[\"Zip\"]", "accounts imports have no custom traits"),
+        (#"{"kind": "spend", "columns": {"Zip": "traits.zip"}}"#, "columns[\"Zip\"]", "spend imports have no custom traits"),
         (#"{"kind": "contacts", "columns": {"Zip": "traits."}}"#, "columns[\"Zip\"]", "\"traits.\" needs a trait name"),
         (#"{"kind": "contacts", "columns": {"A": "email", "B": "email"}}"#, "columns[\"B\"]", "field \"email\" is already mapped from column \"A\""),
         (##"{"kind": "spend", "delimiter": "#"}"##, "delimiter", "unknown delimiter \"#\""),
