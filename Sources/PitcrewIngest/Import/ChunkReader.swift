@@ -117,7 +117,7 @@ final class ChunkReader: @unchecked Sendable {
                 if !skipBadRows { stillWriting.store(false, ordering: .releasing) }
                 continue
             }
-            noteRepeatedKey(typed)
+            typed.repeatsKey = noteRepeatedKey(typed)
             if writing { chunk.rows.append(typed) }
         }
         chunk.rowsRead = rowsRead
@@ -149,13 +149,16 @@ final class ChunkReader: @unchecked Sendable {
         }
     }
 
-    private func noteRepeatedKey(_ row: TypedRow) {
-        guard keysSeen.count < ImportWriter.writtenKeyLimit else { return }
+    /// Whether the row repeats a key of an earlier row (a hash collision says yes wrongly: one needless lookup, one row
+    /// too many in the note); nil past `ImportWriter.writtenKeyLimit` keys.
+    private func noteRepeatedKey(_ row: TypedRow) -> Bool? {
+        guard keysSeen.count < ImportWriter.writtenKeyLimit else { return nil }
         var repeated: String?
         for key in Self.recordKeys(row, kind: kind) where !keysSeen.insert(key.hashValue).inserted { repeated = repeated ?? key }
-        guard let repeated else { return }
+        guard let repeated else { return false }
         repeatedKeys += 1
         if firstRepeat == nil { firstRepeat = (row.row, repeated) }
+        return true
     }
 
     /// Lines held as a possible footer that a record followed: bad rows after all.

@@ -72,12 +72,11 @@ final class ImportWriter {
     /// Whether accounts known by name only may exist in the workspace (nil until asked).
     private var accountsWithoutDomain: Bool?
     /// A first load: on SQLite an import holds the write lock for its whole transaction, so in a workspace that had no
-    /// contacts when it began only contacts this import wrote can match a row. Their emails and external ids are
-    /// remembered as hashes (8 bytes each), and only rows whose key is among them are looked up (a hash collision costs
-    /// one lookup, never a wrong match). Nil until the first chunk of contacts.
+    /// contacts when it began only contacts this import wrote can match a row, and only rows that repeat an earlier row's
+    /// email or record id (`TypedRow.repeatsKey`, which the reader works out) are looked up. Nil until the first chunk of
+    /// contacts; false once the reader stops knowing (past `writtenKeyLimit` keys).
     private var firstLoad: Bool?
-    private var writtenKeyHashes = Set<Int>()
-    /// Past this many keys the hashes are dropped and every row is looked up again (memory stays bounded).
+    /// Past this many keys the reader stops remembering them, and every row is looked up again (memory stays bounded).
     static let writtenKeyLimit = 2_000_000
 
     init(
@@ -198,17 +197,14 @@ final class ImportWriter {
             let empty = try await raw.rows("SELECT 1 FROM contacts WHERE workspace_id = ? LIMIT 1", [.text(workspaceID)]).isEmpty
             firstLoad = raw.backend == .sqlite && empty
         }
-        if firstLoad == true, writtenKeyHashes.count > Self.writtenKeyLimit {
-            firstLoad = false
-            writtenKeyHashes = []
-        }
+        if firstLoad == true, rows.contains(where: { $0.repeatsKey == nil }) { firstLoad = false }
         let everyKey = firstLoad != true
         var emailsOfOld = Set<String>()
         let existingByEmail = try await contactIDs(
-            .email, keptAs: &emailsOfOld, Set(rows.compactMap { row in row.contactColumns[emailColumn].text.flatMap { everyKey || writtenKeyHashes.contains($0.hashValue) ? $0 : nil } }))
+            .email, keptAs: &emailsOfOld,
+            Set(rows.compactMap { row in everyKey || row.repeatsKey == true ? row.contactColumns[emailColumn].text : nil }))
         let existingByExternal = try await contactIDs(
-            .externalID,
-            Set(rows.compactMap { row in row.contactColumns[externalColumn].text.flatMap { everyKey || writtenKeyHashes.contains($0.hashValue) ? $0 : nil } }))
+            .externalID, Set(rows.compactMap { row in everyKey || row.repeatsKey == true ? row.contactColumns[externalColumn].text : nil }))
         // The stored values of the contacts this chunk updates, read at once: an update writes only what changed (a file
         // imported again writes nothing), keeps replaced emails and external ids as identities, and merges the traits.
         var stored = try await storedContacts(Set(existingByEmail.values).union(existingByExternal.values))
@@ -239,10 +235,6 @@ final class ImportWriter {
         for index in rows.indices {
             let email = rows[index].contactColumns[emailColumn].text
             let external = rows[index].contactColumns[externalColumn].text
-            if !everyKey {
-                if let email { writtenKeyHashes.insert(email.hashValue) }
-                if let external { writtenKeyHashes.insert(external.hashValue) }
-            }
             // The record id is the surest key (the contact's own, or one kept as an identity); then the email: one person is one
             // contact, as in HubSpot or Mautic. A contact met by email that already has another record id (the same person
             // in HubSpot and in Salesforce, or two CRM records sharing an email) keeps its id, and this row's id becomes an

@@ -19,6 +19,8 @@ struct TypedRow {
     var readAmbiguousDate = false
     /// A country of a person or company Pitcrew could not read ("Atlantis"): the row is imported without it.
     var unknownCountry: String?
+    /// Whether an earlier good row of the file had its email, record id or key (nil: past what the reader remembers).
+    var repeatsKey: Bool? = false
 
     func text(_ field: String) -> String? { values[field]?.text }
     func integer(_ field: String) -> Int64? { values[field]?.integer }
