@@ -1,4 +1,5 @@
 import PitcrewCore
+import PitcrewStore
 import Synchronization
 
 /// Reads an import's file in chunks of good rows: records read, mapped to fields, normalized and checked, the bad ones
@@ -33,7 +34,7 @@ final class ChunkReader: @unchecked Sendable {
     private var footerLines = 0
     /// Keys (email, record id, domain…) of the file's good rows so far, as hashes, and the rows that repeated one (the
     /// later row updates the record the earlier one wrote: said in a note). Bounded like `ImportWriter.writtenKeyLimit`.
-    private var keysSeen = Set<Int>()
+    private var keysSeen = Set<UInt64>()
     private var repeatedKeys = 0
     private var firstRepeat: (row: Int, key: String)?
     /// Whether a date could be read either way round (then the report says which day order it was read in).
@@ -136,25 +137,35 @@ final class ChunkReader: @unchecked Sendable {
         return (campaign?.trimmingASCIIWhitespace() ?? "").isEmpty
     }
 
-    /// What identifies the record a row writes (contacts: record id and email, either finds it; accounts: record id, else
-    /// domain, else name; deals: record id), as the writer matches them.
-    static func recordKeys(_ row: TypedRow, kind: ImportKind) -> [String] {
-        switch kind {
-        case .contacts: [row.text("external_id").map { "record id \($0)" }, row.text("email").map { "email \($0)" }].compactMap(\.self)
-        case .accounts:
-            [row.text("external_id").map { "record id \($0)" } ?? row.text("domain").map { "domain \($0)" } ?? row.text("name").map { "name \($0)" }]
-                .compactMap(\.self)
-        case .opportunities: [row.text("external_id").map { "record id \($0)" }].compactMap(\.self)
-        case .spend, .touchpoints: []
-        }
-    }
-
-    /// Whether the row repeats a key of an earlier row (a hash collision says yes wrongly: one needless lookup, one row
-    /// too many in the note); nil past `ImportWriter.writtenKeyLimit` keys.
+    /// Whether the row repeats a key of an earlier row: what identifies the record it writes (contacts: record id and
+    /// email, either finds it; accounts: record id, else domain, else name; deals: record id), as the writer matches
+    /// them. Keys are kept as 64-bit hashes (a collision says yes wrongly: one needless lookup, one row too many in the
+    /// note); nil past `ImportWriter.writtenKeyLimit` keys.
     private func noteRepeatedKey(_ row: TypedRow) -> Bool? {
         guard keysSeen.count < ImportWriter.writtenKeyLimit else { return nil }
         var repeated: String?
-        for key in Self.recordKeys(row, kind: kind) where !keysSeen.insert(key.hashValue).inserted { repeated = repeated ?? key }
+        func see(_ tag: String, _ value: String?) {
+            guard let value else { return }
+            var hasher = StableHasher()
+            hasher.combine(tag)
+            hasher.combine(value)
+            if !keysSeen.insert(hasher.value).inserted, repeated == nil { repeated = "\(tag) \(value)" }
+        }
+        switch kind {
+        case .contacts:
+            see("record id", row.contactColumns[1].text)
+            see("email", row.contactColumns[0].text)
+        case .accounts:
+            if let id = row.text("external_id") {
+                see("record id", id)
+            } else if let domain = row.text("domain") {
+                see("domain", domain)
+            } else {
+                see("name", row.text("name"))
+            }
+        case .opportunities: see("record id", row.text("external_id"))
+        case .spend, .touchpoints: return false
+        }
         guard let repeated else { return false }
         repeatedKeys += 1
         if firstRepeat == nil { firstRepeat = (row.row, repeated) }

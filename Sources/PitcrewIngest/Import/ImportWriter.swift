@@ -232,9 +232,38 @@ final class ImportWriter {
         let workspace = SQLValue.text(workspaceID)
         // Record ids of another system for contacts met by email (see below), kept as identities once the contacts exist.
         var otherRecordIDs: [SQLValue] = []
+        // A first load inserts a row that repeats no earlier row's key straight away (nothing can match it), with no
+        // lookups; its contact is remembered by position, and entered in `seenBy…` and `pending` only when a later row of
+        // the chunk repeats one of its keys (rare), as the rows before it were.
+        var insertedAt: [(id: String, start: Int)?] = everyKey ? [] : Array(repeating: nil, count: rows.count)
+        var registered = 0
         for index in rows.indices {
             let email = rows[index].contactColumns[emailColumn].text
             let external = rows[index].contactColumns[externalColumn].text
+            if !everyKey, rows[index].repeatsKey == false {
+                let domain = rows[index].companyDomain
+                let account = domain.flatMap { accounts[$0] } ?? (domain == nil ? rows[index].text("company").flatMap { accountsByName[$0] } : nil)
+                let id = Identifier.make()
+                insertedAt[index] = (id, inserts.count)
+                inserts.append(contentsOf: rows[index].contactColumns)
+                inserts.append(.text(id))
+                inserts.append(workspace)
+                inserts.append(.optional(account))
+                inserts.append(.optional(rows[index].traitsJSON))
+                inserts.append(.integer(rows[index].integer("created_at") ?? now))
+                inserts.append(.integer(now))
+                inserted += 1
+                continue
+            }
+            if !everyKey {
+                for earlier in registered..<index {
+                    guard let (id, start) = insertedAt[earlier] else { continue }
+                    if let earlierEmail = rows[earlier].contactColumns[emailColumn].text, seenByEmail[earlierEmail] == nil { seenByEmail[earlierEmail] = id }
+                    if let earlierExternal = rows[earlier].contactColumns[externalColumn].text { seenByExternal[earlierExternal] = id }
+                    pending[id] = start
+                }
+                registered = index
+            }
             // The record id is the surest key (the contact's own, or one kept as an identity); then the email: one person is one
             // contact, as in HubSpot or Mautic. A contact met by email that already has another record id (the same person
             // in HubSpot and in Salesforce, or two CRM records sharing an email) keeps its id, and this row's id becomes an
