@@ -204,6 +204,8 @@ import Testing
             let contact = try await browser.get(client, "/data/contacts/\(contactID)")
             #expect(contact.status == .ok && contact.text.contains("<h1>Ann Lee</h1>") && contact.text.contains("ann@example.com"))
             #expect(contact.text.contains("Demo Requested") && contact.text.contains("Page: Pricing") && contact.text.contains("Touch: Email"))
+            // A page view says which page, from its context.
+            #expect(contact.text.contains("https://acme.example/pricing?utm_source=newsletter&amp;utm_medium=email&amp;utm_campaign=Spring</"))
             #expect(contact.text.contains("&quot;plan&quot;:&quot;&lt;pro&gt;&quot;") && !contact.text.contains("<pro>"))
             // Custom traits as rows (name, value as written, other JSON compact), escaped.
             #expect(contact.text.contains(#"<th scope="row">segment</th><td>&lt;b&gt;vip&lt;/b&gt;</td>"#) && !contact.text.contains("<b>vip"))
@@ -223,6 +225,17 @@ import Testing
             #expect(account.status == .ok && account.text.contains("<h1>Globex</h1>") && account.text.contains("globex.example"))
             #expect(account.text.contains("ann@example.com") && account.text.contains("Demo Requested"))
             #expect(account.text.contains(#"href="/data/contacts/\#(contactID)""#))
+            // The account's deals: created, and won when they closed.
+            try await fixture.database.rawTransaction { raw in
+                try await raw.run(
+                    """
+                    INSERT INTO opportunities (id, workspace_id, account_id, name, stage, amount_minor, currency, created_at, closed_at, won)
+                    VALUES (?, ?, ?, 'Globex renewal', 'Closed Won', 1250050, 'EUR', 1700000000000, 1710000000000, TRUE)
+                    """, [.text(Identifier.make()), .text(fixture.a.workspace.id), .text(accountID)])
+            }
+            let withDeal = try await browser.get(client, "/data/accounts/\(accountID)")
+            #expect(withDeal.text.contains("Deal created: Globex renewal") && withDeal.text.contains("Deal won: Globex renewal"))
+            #expect(withDeal.text.contains("Closed Won · "))
         }
     }
 

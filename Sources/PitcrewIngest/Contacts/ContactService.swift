@@ -1,3 +1,4 @@
+import Foundation
 public import PitcrewCore
 public import PitcrewStore
 
@@ -22,7 +23,7 @@ public struct ContactIdentity: Sendable, Hashable {
 
 /// One line of a contact's or an account's history: an event or a touchpoint.
 public struct TimelineItem: Sendable, Equatable {
-    /// `event` or `touch`.
+    /// `event`, `touch` or `deal` (account timelines).
     public var kind: String
     public var at: Int64
     public var title: String
@@ -253,10 +254,18 @@ public struct ContactService: Sendable {
             return (row, contacts, events, touches)
         }
         guard let row else { throw PitcrewError.notFound("Account") }
+        // Its deals, as the CRM had them: created, and won or lost when they closed.
+        let deals = try await database.rawRead { raw in
+            try await raw.rows(
+                """
+                SELECT name, stage, amount_minor, currency, created_at, closed_at, won, contact_id FROM opportunities
+                WHERE workspace_id = ? AND account_id = ? ORDER BY created_at DESC LIMIT ?
+                """, [.text(workspaceID), .text(id), .integer(limit)])
+        }
         return AccountDetail(
             id: row[0].text ?? "", name: row[1].text ?? "", domain: row[2].text, industry: row[3].text, employees: row[4].integer,
             country: row[5].text, externalID: row[6].text, traits: row[7].text, createdAt: row[8].integer ?? 0, updatedAt: row[9].integer ?? 0,
-            contacts: contacts.map(Self.summary), timeline: Self.timeline(events: events, touches: touches))
+            contacts: contacts.map(Self.summary), timeline: Self.timeline(events: events, touches: touches, deals: deals))
     }
 
     // MARK: Helpers
@@ -294,11 +303,13 @@ public struct ContactService: Sendable {
         return pattern + "%"
     }
 
-    /// Events (`id, type, name, occurred_at, properties, context, contact_id`) and touchpoints
-    /// (`occurred_at, channel, source, medium, campaign, landing_url, offline, contact_id`) merged newest first.
-    static func timeline(events: [[SQLValue]], touches: [[SQLValue]]) -> [TimelineItem] {
+    /// Events (`id, type, name, occurred_at, properties, context, contact_id`), touchpoints
+    /// (`occurred_at, channel, source, medium, campaign, landing_url, offline, contact_id`) and an account's deals
+    /// (`name, stage, amount_minor, currency, created_at, closed_at, won, contact_id`: created, then closed) merged newest
+    /// first.
+    static func timeline(events: [[SQLValue]], touches: [[SQLValue]], deals: [[SQLValue]] = []) -> [TimelineItem] {
         var items: [TimelineItem] = []
-        items.reserveCapacity(events.count + touches.count)
+        items.reserveCapacity(events.count + touches.count + 2 * deals.count)
         for row in events {
             let type = row[1].text ?? "event"
             let name = row[2].text.flatMap { $0.isEmpty ? nil : $0 }
@@ -308,8 +319,25 @@ public struct ContactService: Sendable {
             case (_, let name?): title = type.capitalizedFirst + ": " + name
             default: title = type.capitalizedFirst
             }
-            items.append(TimelineItem(
-                kind: "event", at: row[3].integer ?? 0, title: title, detail: shorten(row[4].text ?? ""), contactID: row[6].text))
+            // A page or screen view says which page (its properties are often empty: the URL travels in its context).
+            var detail = row[4].text ?? ""
+            if type == "page" || type == "screen", let location = Self.pageLocation(context: row[5].text, properties: row[4].text) {
+                detail = detail.isEmpty || detail == "{}" ? location : location + " · " + detail
+            }
+            items.append(TimelineItem(kind: "event", at: row[3].integer ?? 0, title: title, detail: shorten(detail), contactID: row[6].text))
+        }
+        for row in deals {
+            let name = row[0].text ?? "Deal"
+            let amount = row[2].integer.map { Money(minorUnits: $0, currency: row[3].text ?? "USD").formatted() } ?? ""
+            let detail = [row[1].text ?? "", amount].filter { !$0.isEmpty }.joined(separator: " · ")
+            if let created = row[4].integer {
+                items.append(TimelineItem(kind: "deal", at: created, title: "Deal created: " + name, detail: shorten(detail), contactID: row[7].text))
+            }
+            if let closed = row[5].integer, closed <= Timestamp.now() {
+                // PostgreSQL answers booleans as `.bool`, SQLite as 0/1: `.integer` reads both.
+                let outcome = row[6].integer == 1 ? "Deal won: " : "Deal closed: "
+                items.append(TimelineItem(kind: "deal", at: closed, title: outcome + name, detail: shorten(detail), contactID: row[7].text))
+            }
         }
         for row in touches {
             let channel = row[1].text ?? "Unassigned"
@@ -329,6 +357,19 @@ public struct ContactService: Sendable {
             lhs.element.at != rhs.element.at ? lhs.element.at > rhs.element.at : lhs.offset < rhs.offset
         }
         return ordered.prefix(timelineLimit).map(\.element)
+    }
+
+    /// A page view's URL (or path): `context.page.url`, else `properties.url`, else the path.
+    static func pageLocation(context: String?, properties: String?) -> String? {
+        func object(_ text: String?) -> [String: Any]? {
+            text.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        }
+        let page = object(context)?["page"] as? [String: Any] ?? [:]
+        let own = object(properties) ?? [:]
+        for value in [page["url"], own["url"], page["path"], own["path"]] {
+            if let text = value as? String, !text.isEmpty { return text }
+        }
+        return nil
     }
 
     static func shorten(_ text: String, max: Int = 300) -> String {

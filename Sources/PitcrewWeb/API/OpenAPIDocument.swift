@@ -242,7 +242,7 @@ enum OpenAPIDocument {
         ]),
         "Identity": object(["kind": string(values: ["user_id", "anonymous_id", "email", "external_id"]), "value": string()]),
         "TimelineItem": object([
-            "kind": string(values: ["event", "touch"]), "at": string(format: "date-time"), "title": string(), "detail": string(),
+            "kind": string(values: ["event", "touch", "deal"]), "at": string(format: "date-time"), "title": string(), "detail": string(),
             "contact_id": string(format: "uuid", nullable: true),
         ]),
         "IdentityMerge": object([
