@@ -140,33 +140,50 @@ enum MeasureStore {
         let to = definition.periodEnd
         let rows: [any SQLRow]
         var byUnit = ConversionIndex()
+        var other = 0
         switch definition.conversion {
         case .event(let name) where database.backend == .sqlite:
             // Hundreds of thousands of rows at scale: scanned in place (see `collectTouches`), on a connection of its own.
+            // The event's value is its `revenue`, else `value`, else `total` (Segment's e-commerce and generic properties).
             let unit = definition.unit == .contact ? "e.contact_id" : "ct.account_id"
             let join = definition.unit == .contact ? "" : "LEFT JOIN contacts ct ON ct.id = e.contact_id AND ct.workspace_id = e.workspace_id"
-            byUnit = try await database.scanSQLite(
+            (byUnit, other) = try await database.scanSQLite(
                 """
-                SELECT \(unit), e.occurred_at FROM events e \(join)
+                SELECT \(unit), e.occurred_at,
+                  CASE WHEN json_valid(e.properties) THEN CAST(COALESCE(json_extract(e.properties, '$.revenue'), json_extract(e.properties, '$.value'),
+                    json_extract(e.properties, '$.total')) AS TEXT) END,
+                  CASE WHEN json_valid(e.properties) THEN json_extract(e.properties, '$.currency') END
+                FROM events e \(join)
                 WHERE e.workspace_id = ? AND e.name = ? AND \(unit) IS NOT NULL AND e.occurred_at >= ? AND e.occurred_at <= ?
-                """, [.text(workspaceID), .text(name), .integer(from), .integer(to)], into: ConversionIndex()
-            ) { byUnit, row in
-                byUnit.append(unit: row.bytes(0), time: row.int64(1), value: 0)
+                """, [.text(workspaceID), .text(name), .integer(from), .integer(to)], into: (ConversionIndex(), 0)
+            ) { state, row in
+                let value = EventValue(amount: row.bytes(2), currency: row.bytes(3), workspaceCurrency: currency)
+                guard let major = value.major else {
+                    state.1 += 1
+                    return
+                }
+                state.0.append(unit: row.bytes(0), time: row.int64(1), value: major)
             }
             rows = []
         case .event(let name):
             let unit: SQLQueryString = definition.unit == .contact ? "e.contact_id" : "ct.account_id"
             let join: SQLQueryString =
                 definition.unit == .contact ? "" : "LEFT JOIN contacts ct ON ct.id = e.contact_id AND ct.workspace_id = e.workspace_id"
-            // Events carry no value: only unit and time are read (hundreds of thousands of rows at scale).
+            // Unit, time and the properties (the value, read in Swift: PostgreSQL would refuse the whole query on one
+            // properties text that is not JSON).
             for row in try await db.raw(
                 """
-                SELECT \(unit) AS u, e.occurred_at AS t FROM events e \(join)
+                SELECT \(unit) AS u, e.occurred_at AS t, e.properties AS p FROM events e \(join)
                 WHERE e.workspace_id = \(bind: workspaceID) AND e.name = \(bind: name) AND \(unit) IS NOT NULL
                   AND e.occurred_at >= \(bind: from) AND e.occurred_at <= \(bind: to)
                 """
             ).all() {
-                byUnit.append(unit: try row.decode(column: "u", as: String.self), time: try row.decode(column: "t", as: Int64.self), value: 0)
+                let value = EventValue(properties: try row.decode(column: "p", as: String?.self), workspaceCurrency: currency)
+                guard let major = value.major else {
+                    other += 1
+                    continue
+                }
+                byUnit.append(unit: try row.decode(column: "u", as: String.self), time: try row.decode(column: "t", as: Int64.self), value: major)
             }
             rows = []
         case .opportunityCreated, .opportunityStage, .wonOpportunity:
@@ -186,7 +203,6 @@ enum MeasureStore {
                 """
             ).all()
         }
-        var other = 0
         let scale = pow(10, Double(Money.exponent(of: currency)))
         for row in rows {
             guard try row.decode(column: "cur", as: String.self) == currency else {

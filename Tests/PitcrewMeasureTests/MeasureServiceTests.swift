@@ -117,6 +117,40 @@ struct KnownWorkspace {
         }
     }
 
+    /// An event conversion is worth its `revenue` (else `value`, else `total`) in the workspace's currency; one in another
+    /// currency is left out and counted; one without an amount, or with properties that are not JSON, is worth 0.
+    @Test(arguments: TestBackend.available)
+    func eventConversionsAreWorthTheirRevenue(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let known = try await KnownWorkspace.make(database)
+            let w = known.seeded.workspace.id
+            let orders: [(String, String)] = [
+                ("c1", #"{"revenue": 1200.5, "currency": "usd", "value": 3}"#), ("c2", #"{"value": "99.50"}"#), ("c3", #"{"total": 10}"#),
+                ("c4", #"{"revenue": 500, "currency": "EUR"}"#), ("c5", #"{"products": []}"#), ("c6", "not json"),
+            ]
+            try await database.transaction { db in
+                for (contact, properties) in orders {
+                    try await BulkInsert.insert(
+                        db, into: "contacts", columns: ["id", "workspace_id", "created_at", "updated_at"], rows: [[contact, w, Int64(0), Int64(0)]])
+                    try await BulkInsert.insert(
+                        db, into: "touchpoints", columns: ["id", "workspace_id", "contact_id", "occurred_at", "channel", "offline"],
+                        rows: [[Identifier.make(), w, contact, KnownWorkspace.day("2026-03-02"), "Paid Search", false]])
+                    try await BulkInsert.insert(
+                        db, into: "events",
+                        columns: ["id", "workspace_id", "message_id", "type", "name", "contact_id", "occurred_at", "received_at", "properties"],
+                        rows: [[Identifier.make(), w, "m-" + contact, "track", "Order Completed", contact, KnownWorkspace.day("2026-03-05"), Int64(0), properties]])
+                }
+            }
+            var definition = KnownWorkspace.definition()
+            definition.unit = .contact
+            definition.conversion = .event("Order Completed")
+            let report = try await MeasureService(database: database).attribution(known.seeded.scope(as: .analyst), definition: definition, models: [.lastTouch])
+            #expect(report.conversions == 5 && report.otherCurrencyConversions == 1)
+            let paidSearch = try #require(report.rows(for: .lastTouch).first { $0.label == "Paid Search" })
+            #expect(paidSearch.revenueMinor == Int64(1_200_50 + 99_50 + 10_00), "\(paidSearch)")
+        }
+    }
+
     /// A won deal no touch led to (here: one without an account, which no touch by account can lead to) is counted with its
     /// value, so credited revenue plus the unattributed value is the period's whole revenue.
     @Test(arguments: TestBackend.available)
