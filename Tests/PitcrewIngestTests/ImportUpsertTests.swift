@@ -168,6 +168,30 @@ import Testing
             #expect(try await total() == 20_000)
             #expect(try await run(database, acme.scope, header + us + emea, kind: .spend).unchanged == 2)
             #expect(try await rows(database, "SELECT ad_account FROM spend ORDER BY ad_account") == [[.text("Acme EMEA")], [.text("Acme US")]])
+            // A report without the account column, of a day with one account's spend, is that account's.
+            let single = "Start Date (in UTC),End Date (in UTC),Campaign Name,Currency,Total Spent,Impressions,Clicks\n6/2/2024,6/2/2024,Retargeting,USD,5.00,10,1\n"
+            _ = try await run(database, acme.scope, header + "6/2/2024,6/2/2024,Acme US,Retargeting,USD,5.00,10,1\n", kind: .spend)
+            let plain = try await run(database, acme.scope, single, kind: .spend)
+            #expect(plain.inserted == 0 && plain.unchanged == 1, "\(plain.message)")
+        }
+    }
+
+    /// Spend stored before it kept ad accounts (no account) is the row a report with the account takes over, not a second.
+    @Test(arguments: TestBackend.available)
+    func spendStoredWithoutAccountsIsTakenOver(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let acme = try await SeededWorkspace.make(AccessService.forTests(database), slug: "acme")
+            try await database.rawTransaction { raw in
+                try await raw.run(
+                    """
+                    INSERT INTO spend (id, workspace_id, day, channel, campaign, cost_minor, currency, impressions, clicks, source)
+                    VALUES (?, ?, '2024-06-01', 'Paid Social', 'Retargeting', 10000, 'USD', 1000, 10, 'linkedin_ads')
+                    """, [.text(Identifier.make()), .text(acme.workspace.id)])
+            }
+            let header = "Start Date (in UTC),End Date (in UTC),Account Name,Campaign Name,Currency,Total Spent,Impressions,Clicks\n"
+            let again = try await run(database, acme.scope, header + "6/1/2024,6/1/2024,Acme US,Retargeting,USD,100.00,1000,10\n", kind: .spend)
+            #expect(again.inserted == 0 && again.updated == 1)
+            #expect(try await rows(database, "SELECT cost_minor, ad_account FROM spend") == [[.integer(10_000), .text("Acme US")]])
         }
     }
 

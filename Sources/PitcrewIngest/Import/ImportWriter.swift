@@ -115,8 +115,8 @@ final class ImportWriter {
     func update(_ table: String, id: String, _ assignments: [(String, SQLValue)]) async throws {
         guard !assignments.isEmpty else { return }
         try await raw.run(
-            "UPDATE \(table) SET \(assignments.map { "\($0.0) = ?" }.joined(separator: ", ")), updated_at = ? WHERE id = ?",
-            assignments.map(\.1) + [.integer(now), .text(id)])
+            "UPDATE \(table) SET \(assignments.map { "\($0.0) = ?" }.joined(separator: ", ")), updated_at = ? WHERE workspace_id = ? AND id = ?",
+            assignments.map(\.1) + [.integer(now), .text(workspaceID), .text(id)])
     }
 
     /// Finds or creates accounts by domain (the company of contacts); returns domain → account id.
@@ -622,11 +622,19 @@ final class ImportWriter {
             WHERE workspace_id = ? AND day IN (\($0))
             """
         }
-        // The stored figures (cost, currency, impressions, clicks, campaign, campaign id) by id: a row equal to them is unchanged.
+        // The stored figures (cost, currency, impressions, clicks, campaign, campaign id, ad account) by id: a row equal to
+        // them is unchanged.
         var figures: [String: [SQLValue]] = [:]
+        // Stored rows by their key without the ad account: a report that gives the account finds a row stored before spend
+        // kept accounts (or from a report without the column), and one without it finds the only account's row.
+        var byKeyWithoutAccount: [String: [String]] = [:]
         for row in stored {
             guard let id = row[0].text else { continue }
-            figures[id] = [row[6], row[7], row[8], row[9], row[4], row[3]]
+            figures[id] = [row[6], row[7], row[8], row[9], row[4], row[3], row[10]]
+            if let name = row[4].text {
+                let key = Self.spendKey(day: row[1].text, channel: row[2].text, campaign: name, source: row[5].text, adAccount: nil, currency: row[7].text)
+                byKeyWithoutAccount[key, default: []].append(id)
+            }
             let key = { (campaign: String?) in
                 Self.spendKey(day: row[1].text, channel: row[2].text, campaign: campaign, source: row[5].text, adAccount: row[10].text, currency: row[7].text)
             }
@@ -661,8 +669,8 @@ final class ImportWriter {
             if let id = spendWritten[key] {
                 // The key's rows in an earlier chunk: these add to them.
                 try await raw.run(
-                    "UPDATE spend SET cost_minor = cost_minor + ?, impressions = impressions + ?, clicks = clicks + ? WHERE id = ?",
-                    [cost, impressions, clicks, .text(id)])
+                    "UPDATE spend SET cost_minor = cost_minor + ?, impressions = impressions + ?, clicks = clicks + ? WHERE workspace_id = ? AND id = ?",
+                    [cost, impressions, clicks, .text(workspaceID), .text(id)])
                 if var replaced = spendReplaced[id] {
                     for (index, value) in [cost, impressions, clicks].enumerated() {
                         let slot = [0, 2, 3][index]
@@ -672,19 +680,25 @@ final class ImportWriter {
                 }
                 spendRowsAdded += 1
             } else if let id = existing[key] ?? campaign.flatMap({ byCampaignID[Self.spendKey(row, campaign: $0)] })
+                ?? Self.sameButAccount(row, byKeyWithoutAccount, figures: figures, taken: spendReplaced)
                 ?? (row.text("campaign") != nil ? unnamed.removeValue(forKey: Self.legacyKey(row)) : nil)
             {
                 // Against what was stored before, the import's figures replace the stored ones (a report downloaded again).
                 // The row keeps the campaign it has when its name no longer names one (the campaign was renamed).
                 spendWritten[key] = id
                 let linked = SQLValue.optional(campaign ?? figures[id]?[5].text)
-                let replacing = values + [.optional(row.text("campaign")), linked]
+                // The account the row gives, else the one stored.
+                let account = SQLValue.optional(row.text("ad_account") ?? figures[id]?[6].text)
+                let replacing = values + [.optional(row.text("campaign")), linked, account]
                 let current = figures[id] ?? []
                 spendReplaced[id] = (current, replacing)
                 if zip(replacing, current).allSatisfy({ Self.same($0, $1) }), current.count == replacing.count { continue }
                 try await raw.run(
-                    "UPDATE spend SET cost_minor = ?, currency = ?, impressions = ?, clicks = ?, campaign = ?, campaign_id = ? WHERE id = ?",
-                    values + [.optional(row.text("campaign")), linked, .text(id)])
+                    """
+                    UPDATE spend SET cost_minor = ?, currency = ?, impressions = ?, clicks = ?, campaign = ?, campaign_id = ?, ad_account = ?
+                    WHERE workspace_id = ? AND id = ?
+                    """,
+                    values + [.optional(row.text("campaign")), linked, account, .text(workspaceID), .text(id)])
             } else {
                 let id = Identifier.make()
                 spendWritten[key] = id
@@ -699,6 +713,22 @@ final class ImportWriter {
             "spend",
             ["id", "workspace_id", "day", "channel", "campaign_id", "campaign", "cost_minor", "currency", "impressions", "clicks", "source", "ad_account"],
             inserts)
+    }
+
+    /// The stored row of the same day, channel, campaign, source and currency a row takes over when the ad accounts do
+    /// not say it is another: a row that gives its account, the stored one of no account (spend stored before accounts
+    /// were kept, or from a report without the column); a row that gives none, the only stored one. Not one this import
+    /// already replaced.
+    static func sameButAccount(
+        _ row: TypedRow, _ byKeyWithoutAccount: [String: [String]], figures: [String: [SQLValue]],
+        taken: [String: (original: [SQLValue], now: [SQLValue])]
+    ) -> String? {
+        let key = spendKey(
+            day: row.text("day"), channel: row.text("channel"), campaign: row.text("campaign"), source: row.text("source"), adAccount: nil,
+            currency: row.text("currency"))
+        let candidates = (byKeyWithoutAccount[key] ?? []).filter { taken[$0] == nil }
+        if row.text("ad_account") != nil { return candidates.first { figures[$0]?[6].text == nil } }
+        return candidates.count == 1 ? candidates[0] : nil
     }
 
     /// Spend rows that replaced stored ones: updated, or unchanged when the file's total for them equals what was stored.
