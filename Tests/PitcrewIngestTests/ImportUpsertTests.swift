@@ -223,6 +223,19 @@ import Testing
                 [.text("SaaStr 2026"), .text("booth-scan"), .text("saastr"), .text("event")], [.text("Webinar"), .null, .null, .null],
             ])
             #expect(try await run(database, acme.scope, touches, kind: .touchpoints).unchanged == 2)
+            // Two touches of one day, channel and campaign (a booth scan and a session) are two, imported again unchanged.
+            let twoOfADay = """
+                occurred_at,contact_email,channel,campaign,content,term
+                2026-05-01,newperson@example.com,Events,Summit,booth,
+                2026-05-01,newperson@example.com,Events,Summit,,keynote
+
+                """
+            #expect(try await run(database, acme.scope, twoOfADay, kind: .touchpoints).inserted == 2)
+            let twice = try await run(database, acme.scope, twoOfADay, kind: .touchpoints)
+            #expect(twice.inserted == 0 && twice.updated == 0 && twice.unchanged == 2)
+            #expect(try await rows(database, "SELECT content, term FROM touchpoints WHERE campaign = 'Summit' ORDER BY content IS NULL, content") == [
+                [.text("booth"), .null], [.null, .text("keynote")],
+            ])
             // Without a source, the landing URL says where the visit came from (its UTMs, or an ad click id).
             let landings = """
                 occurred_at,contact_email,landing_url

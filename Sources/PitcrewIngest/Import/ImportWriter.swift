@@ -62,6 +62,8 @@ final class ImportWriter {
     /// Stored spend rows this import replaced, by id: the figures stored before and the file's (cost, currency,
     /// impressions, clicks, campaign, campaign id), to count them as updated or unchanged once the file is read.
     private var spendReplaced: [String: (original: [SQLValue], now: [SQLValue])] = [:]
+    /// Offline touches this import inserted (the file's own, not touches stored before it that a row may complete).
+    private var offlineTouchesWritten = Set<String>()
     /// Rows added to an earlier row of their key (segments of one day's spend).
     private(set) var spendRowsAdded = 0
     /// Accounts of contacts' companies already found or made by this import (domain → id, name → id): a file names the
@@ -803,7 +805,7 @@ final class ImportWriter {
         let accounts = try await EventWriter.accountsOf(raw: raw, contacts: touched)
         // Offline touches already stored for these contacts, by who, when, which channel and which campaign: importing a
         // file again adds nothing, and an export with more columns (content, source and medium) completes them.
-        var stored: [String: (id: String, details: [String?])] = [:]
+        var stored: [String: [(id: String, details: [String?])]] = [:]
         let storedRows = try await raw.rows(in: touched, leading: [.text(workspaceID), .bool(true)]) {
             """
             SELECT contact_id, occurred_at, channel, campaign, id, source, medium, content, term, landing_url, referrer FROM touchpoints
@@ -811,8 +813,10 @@ final class ImportWriter {
             """
         }
         for row in storedRows {
-            guard let contact = row[0].text, let at = row[1].integer, let id = row[4].text else { continue }
-            stored[Self.offlineTouchKey(contact: contact, at: at, channel: row[2].text ?? "", campaign: row[3].text)] = (id, row[5...].map(\.text))
+            // (Touches this import wrote are the file's own: two rows of one key in a file are two touches.)
+            guard let contact = row[0].text, let at = row[1].integer, let id = row[4].text, !offlineTouchesWritten.contains(id) else { continue }
+            stored[Self.offlineTouchKey(contact: contact, at: at, channel: row[2].text ?? "", campaign: row[3].text), default: []]
+                .append((id, row[5...].map(\.text)))
         }
         var inserts: [SQLValue] = []
         for row in rows {
@@ -831,23 +835,29 @@ final class ImportWriter {
                 // Stored already: the file (or another export of it) was imported before. (A touch repeated within one
                 // file is a bad row: `DuplicateRowDetector`.) Details the file gives replace the stored ones; blanks keep them.
                 let key = Self.offlineTouchKey(contact: contact, at: at, channel: channel, campaign: campaign)
-                if let (id, details) = stored[key] {
-                    let given = [source, medium, content, term, row.text("landing_url"), row.text("referrer")]
+                let given = [source, medium, content, term, row.text("landing_url"), row.text("referrer")]
+                let candidates = stored[key] ?? []
+                // The same touch (every detail the row gives is the stored one's): unchanged. Else, when the contact has one
+                // touch of that instant, channel and campaign, the row completes it; with several, it is another touch.
+                if candidates.contains(where: { zip(given, $0.details).allSatisfy { $0 == nil || $0 == $1 } }) {
+                    unchanged += 1
+                    continue
+                }
+                if candidates.count == 1 {
+                    let (id, details) = candidates[0]
                     let merged = zip(given, details).map { $0 ?? $1 }
-                    if merged == details {
-                        unchanged += 1
-                    } else {
-                        try await raw.run(
-                            "UPDATE touchpoints SET source = ?, medium = ?, content = ?, term = ?, landing_url = ?, referrer = ? WHERE workspace_id = ? AND id = ?",
-                            merged.map(SQLValue.optional) + [.text(workspaceID), .text(id)])
-                        stored[key]?.details = merged
-                        updated += 1
-                    }
+                    try await raw.run(
+                        "UPDATE touchpoints SET source = ?, medium = ?, content = ?, term = ?, landing_url = ?, referrer = ? WHERE workspace_id = ? AND id = ?",
+                        merged.map(SQLValue.optional) + [.text(workspaceID), .text(id)])
+                    stored[key] = [(id, merged)]
+                    updated += 1
                     continue
                 }
             }
+            let id = Identifier.make()
+            offlineTouchesWritten.insert(id)
             inserts += [
-                .text(Identifier.make()), .text(workspaceID), .optional(contact), .optional(contact.flatMap { accounts[$0] }), occurredAt, .text(channel),
+                .text(id), .text(workspaceID), .optional(contact), .optional(contact.flatMap { accounts[$0] }), occurredAt, .text(channel),
                 .optional(source), .optional(medium), .optional(campaign), .optional(content), .optional(term), .optional(row.text("landing_url")),
                 .optional(campaigns.forValue(campaign, channel: channel)), .bool(true), .optional(row.text("referrer")),
             ]
