@@ -269,13 +269,17 @@ import SQLKit
             try sleeper.run()
             defer { sleeper.terminate() }
             let host = ProcessInfo.processInfo.hostName
-            let started = try #require(try? String(contentsOfFile: "/proc/\(sleeper.processIdentifier)/stat", encoding: .utf8))
-                .split(separator: ")").last!.split(separator: " ")[19]
+            func startTime(_ pid: Int32) throws -> Substring {
+                try #require(try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)).split(separator: ")").last!.split(separator: " ")[19]
+            }
+            let started = try startTime(sleeper.processIdentifier), own = try startTime(ProcessInfo.processInfo.processIdentifier)
             let runners = [
                 ("01a00000-0000-7000-8000-000000000001", "\(host) \(sleeper.processIdentifier) \(started)"),
                 ("01a00000-0000-7000-8000-000000000002", "\(host) \(sleeper.processIdentifier) 1"),  // the id reused by another process
                 ("01a00000-0000-7000-8000-000000000003", "elsewhere.example 4242 77"),
                 ("01a00000-0000-7000-8000-000000000004", nil),
+                // This process's own import that is not running (it failed without saying so): interrupted, not running.
+                ("01a00000-0000-7000-8000-000000000005", "\(host) \(ProcessInfo.processInfo.processIdentifier) \(own)"),
             ]
             try await database.transaction { db in
                 for (id, runner) in runners {
@@ -289,7 +293,7 @@ import SQLKit
             }
             var reports: [ImportReport] = []
             for (id, _) in runners { reports.append(try await service.report(acme.scope, id: id)) }
-            #expect(reports.map(\.status) == [.running, .failed, .running, .failed])
+            #expect(reports.map(\.status) == [.running, .failed, .running, .failed, .failed])
             #expect(reports[0].message.contains("Running in process \(sleeper.processIdentifier) on this host"))
             #expect(reports[1].message.hasPrefix("Interrupted (the process running it stopped") && reports[2].message.contains("elsewhere.example"))
         }

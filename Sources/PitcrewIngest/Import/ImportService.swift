@@ -77,12 +77,13 @@ public final class ImportService: Sendable {
     public static let problemLimit = 1_000
     public static let chunkRows = 2_000
     public let database: Database
-    private let progress = Mutex<[String: Int]>([:])
+    /// Rows read so far by the imports this process runs (whichever service instance runs them), by import id.
+    private static let progress = Mutex<[String: Int]>([:])
 
     public init(database: Database) { self.database = database }
 
     /// Rows read so far by a running import of this process.
-    public func rowsRead(importID: String) -> Int? { progress.withLock { $0[importID] } }
+    public func rowsRead(importID: String) -> Int? { Self.progress.withLock { $0[importID] } }
 
     struct Rollback: Error { let report: ImportReport }
 
@@ -95,8 +96,8 @@ public final class ImportService: Sendable {
             id: Identifier.make(), kind: request.kind, fileName: request.fileName, status: .running, dryRun: request.dryRun,
             skipBadRows: request.skipBadRows, createdAt: Timestamp.now())
         // Known as running here before its row is written: a report read in between would otherwise call it interrupted.
-        progress.withLock { $0[report.id] = 0 }
-        defer { progress.withLock { _ = $0.removeValue(forKey: report.id) } }
+        Self.progress.withLock { $0[report.id] = 0 }
+        defer { Self.progress.withLock { _ = $0.removeValue(forKey: report.id) } }
         if !request.dryRun { try await record(scope, report) }
         do {
             report = try await execute(scope, input, request, report: report, onProgress: onProgress)
@@ -106,6 +107,16 @@ public final class ImportService: Sendable {
             report.status = .failed
             report.problems = [failure.problem]
             report.message = "The file could not be imported; nothing was written."
+        } catch {
+            // Anything else (the database, a workspace deleted meanwhile, a cancelled request): the history says it failed.
+            if !request.dryRun {
+                var failed = report
+                failed.status = .failed
+                failed.message = "The import stopped because of an error on the server; nothing of it was written."
+                failed.finishedAt = Timestamp.now()
+                try? await record(scope, failed)
+            }
+            throw error
         }
         // On PostgreSQL a campaign made while the import ran could not see its rows: spend and touchpoints it wrote
         // that name a campaign are linked now (a lookup per campaign in the index of unlinked rows).
@@ -257,7 +268,7 @@ public final class ImportService: Sendable {
                         throw Rollback(report: report)
                     }
                     if chunks.writing { try await writer.write(chunk.rows) }
-                    self.progress.withLock { $0[id] = chunk.rowsRead }
+                    Self.progress.withLock { $0[id] = chunk.rowsRead }
                     onProgress(chunk.rowsRead, totalBytes.map { total in chunk.isLast ? 1 : Double(chunk.bytesRead) / Double(max(total, 1)) })
                     if chunk.isLast { break }
                 }
@@ -402,8 +413,9 @@ public final class ImportService: Sendable {
                 report.rowsRead = read
                 return report
             }
-            // Run by another process: the command line, or another server.
-            let runner = row[17].text.flatMap(ImportRunner.init(stored:))
+            // Run by another process: the command line, or another server. (This process's own imports are in `progress`
+            // while they run.)
+            let runner = row[17].text.flatMap(ImportRunner.init(stored:)).flatMap { $0 == ImportRunner.current ? nil : $0 }
             switch runner?.isAlive {
             case true?: report.message = "Running in process \(runner?.processID ?? 0) on this host; its progress shows where it was started."
             case nil where runner != nil: report.message = "Running on \(runner?.host ?? "another host") (process \(runner?.processID ?? 0))."
