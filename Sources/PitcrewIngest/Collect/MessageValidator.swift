@@ -138,12 +138,18 @@ struct MessageValidator {
         let contextRange = try object(fields.context, "context")
         var properties = propertiesRange.map(scanner.text)
         // A page's category (`analytics.page("Docs", "Pricing")`) has no column: it is kept in the properties, unless they
-        // say one themselves.
-        if type == .page || type == .screen, let category = try text(fields.category, "category")?.trimmingASCIIWhitespace(), !category.isEmpty,
-            try propertiesRange.map({ try scanner.shallowObject($0)["category"] == nil }) ?? true
-        {
-            let body = properties.map { String($0.trimmingASCIIWhitespace().dropFirst()).trimmingASCIIWhitespace() } ?? "}"
-            properties = #"{"category": "# + JSONText.string(category) + (body.hasPrefix("}") ? "" : ", ") + body
+        // say one themselves. (Not a string: ignored, as before.)
+        if type == .page || type == .screen, case .string(let text)? = fields.category, !text.trimmingASCIIWhitespace().isEmpty {
+            let members = try propertiesRange.map { try scanner.shallowObject($0) } ?? [:]
+            if members["category"] == nil {
+                let category = #"{"category": "# + JSONText.string(text.trimmingASCIIWhitespace())
+                if members.isEmpty {
+                    properties = category + "}"
+                } else if let properties0 = properties, let brace = properties0.utf8.firstIndex(of: UInt8(ascii: "{")) {
+                    // After the opening brace of an object with members: they follow, after a comma.
+                    properties = category + ", " + String(properties0[properties0.utf8.index(after: brace)...])
+                }
+            }
         }
         var message = SegmentMessage(
             type: type, messageID: messageID, userID: userID, anonymousID: anonymousID, name: name, groupID: groupID, previousID: previousID,
@@ -155,7 +161,7 @@ struct MessageValidator {
         if let contextRange { try readContext(contextRange, into: &message) }
         if let batchContext = fields.batchContext { try readContext(batchContext, into: &message, skipping: contextRange) }
         var location: String?
-        for range in [contextRange, fields.batchContext].compactMap(\.self) where location == nil {
+        for range in [contextRange, fields.batchContext].compactMap(\.self) where location == nil && (type == .page || type == .screen) {
             if case .object(let inner)? = try scanner.shallowObject(range)["page"] { location = Self.location(try scanner.shallowObject(inner)) }
         }
         if (type == .page || type == .screen), let propertiesRange {
