@@ -11,7 +11,7 @@ public struct CampaignChoice: Sendable {
 
     struct Member: Sendable {
         var id: String
-        /// Lowercased.
+        /// The channel's name (lowercased where `CampaignChoice` compares them in Swift; SQL compares with `lower()`).
         var channel: String?
     }
 

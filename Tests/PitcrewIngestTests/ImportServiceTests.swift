@@ -253,6 +253,9 @@ import SQLKit
             let broken = "Email,First Name\nann@acme.example,Ann\nTotal\nbo@globex.example,Bo\n"
             let failed = try await run(service, acme.scope, broken, kind: .contacts)
             #expect(failed.status == .failed && failed.rowsBad == 1 && failed.problems.first?.row == 3)
+            // A last row of one field that is no footer's first line is a broken row, not a footer.
+            let lastBroken = try await run(service, acme.scope, "Email,First Name\nann@acme.example,Ann\nTotalEnergies\n", kind: .contacts)
+            #expect(lastBroken.status == .failed && lastBroken.rowsBad == 1 && lastBroken.notes.allSatisfy { !$0.contains("footer") })
         }
     }
 

@@ -72,6 +72,13 @@ import Testing
             #expect(page.text.contains("Attributed conversions by channel · markov") && page.text.contains("<svg"))
             // The conversions offered are the workspace's own events; one a link names that has none yet is offered too.
             #expect(page.text.contains(#"<option value="event:Webinar Attended""#) && page.text.contains(#"<option value="event:Email Clicked""#))
+            let demoID = try #require(try await fixture.database.rawRead { raw in try await raw.rows("SELECT id FROM workspaces WHERE slug = 'demo'") }.first?[0].text)
+            try await fixture.database.rawTransaction { raw in
+                try await raw.run(
+                    "INSERT INTO events (id, workspace_id, message_id, type, name, occurred_at, received_at) VALUES (?, ?, 'own-1', 'track', 'Quote Accepted', 1, 1)",
+                    [.text(Identifier.make()), .text(demoID)])
+            }
+            #expect(try await browser.get(client, "/analytics?model=markov").text.contains(#"<option value="event:Quote Accepted""#))
             let named = try await browser.get(client, "/analytics?conversion=event:Trial%20Started")
             #expect(named.text.contains(#"<option value="event:Trial Started" selected"#))
             #expect(page.text.contains("Model comparison") && page.text.contains("ROAS"))

@@ -86,7 +86,7 @@ struct RowNormalizer {
             } else {
                 typed.problems.append(problem(mapped, "currency", raw, "is not an ISO 4217 currency"))
             }
-        } else if let stated = moneyFields.lazy.compactMap({ mapped[$0].flatMap(Currency.stated(in:)) }).first {
+        } else if let stated = moneyFields.lazy.compactMap({ mapped[$0].flatMap { Currency.stated(in: $0, dollarDefault: self.dollar) } }).first {
             // No currency column: an amount that names its currency ("EUR 8,000.50") says the row's.
             rowCurrency = stated
             typed.values["currency"] = .text(stated)

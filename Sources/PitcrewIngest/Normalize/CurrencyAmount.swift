@@ -1,4 +1,15 @@
 extension Currency {
+    /// The currency an amount names itself ("EUR 8,000.50", "€8.000,50", "1,200 GBP"); a bare "$" (dollars and pesos)
+    /// is `dollarDefault`; nil when it names none.
+    public static func stated(in raw: String, dollarDefault: String? = nil) -> String? {
+        let chars = Array(TextFolding.trim(raw))
+        guard let first = chars.firstIndex(where: { $0.isASCII && $0.isNumber }), let last = chars.lastIndex(where: { $0.isASCII && $0.isNumber })
+        else { return nil }
+        let marker = (String(chars[..<first]) + " " + String(chars[(last + 1)...])).filter { !"+-\u{2212}().,".contains($0) }
+        guard !TextFolding.trim(marker).isEmpty else { return nil }
+        return Currency.code(from: marker, dollarDefault: dollarDefault)
+    }
+
     /// Parses a money amount into integer minor units of `currency` (cents for
     /// USD), exactly, without going through floating point.
     ///
@@ -23,17 +34,6 @@ extension Currency {
     /// Groups after the first must have 3 digits (2-digit Indian lakh groups
     /// are allowed before the last group). Extra fraction digits are rounded
     /// half-to-even; a value beyond `Int64` minor units is a problem.
-    /// The currency an amount names itself ("EUR 8,000.50", "€8.000,50", "1,200 GBP"); nil when it names none or only
-    /// a bare "$" (dollars and pesos).
-    public static func stated(in raw: String) -> String? {
-        let chars = Array(TextFolding.trim(raw))
-        guard let first = chars.firstIndex(where: { $0.isASCII && $0.isNumber }), let last = chars.lastIndex(where: { $0.isASCII && $0.isNumber })
-        else { return nil }
-        let marker = (String(chars[..<first]) + " " + String(chars[(last + 1)...])).filter { !"+-\u{2212}().,".contains($0) }
-        guard !TextFolding.trim(marker).isEmpty else { return nil }
-        return Currency.code(from: marker)
-    }
-
     public static func parseAmount(_ raw: String, currency: String) -> Result<Int64, FieldProblem> {
         func fail(_ why: String) -> Result<Int64, FieldProblem> {
             .failure(FieldProblem(reason: "is not an amount: \(why)"))
