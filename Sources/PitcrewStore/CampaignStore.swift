@@ -133,6 +133,22 @@ public enum CampaignStore {
         }
     }
 
+    /// Divides the rows of every UTM campaign that several campaigns share by channel (`CampaignChoice`), rows already
+    /// linked included: what campaigns that shared one before rows were divided so (migration 0009) get.
+    static func divideSharedUTMCampaigns(_ db: any SQLDatabase) async throws {
+        let groups = try await db.raw(
+            """
+            SELECT workspace_id, MIN(utm_campaign) AS utm FROM campaigns WHERE utm_campaign IS NOT NULL
+            GROUP BY workspace_id, lower(utm_campaign) HAVING COUNT(*) > 1
+            """
+        ).all()
+        for group in groups {
+            try await linkUTMCampaign(
+                db, workspaceID: try group.decode(column: "workspace_id", as: String.self), utm: try group.decode(column: "utm", as: String.self),
+                relinking: true)
+        }
+    }
+
     /// Links the unlinked rows of a workspace (or of every workspace) to its campaigns: by UTM campaign first, then by
     /// name (as imports link rows).
     public static func linkAllUnlinked(_ db: any SQLDatabase, workspaceID: String?) async throws {

@@ -86,6 +86,42 @@ import Testing
         }
     }
 
+    /// Campaigns that shared a UTM campaign before rows were divided by channel: the oldest had every row; migration 0009
+    /// gives each its channel's.
+    @Test(arguments: TestBackend.available)
+    func campaignsThatSharedAUTMCampaignGetTheirChannelsRows(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let divide = try #require(Migrator.all.first { $0.name == "0009_import_notes_runner_ad_accounts" }?.after)
+            try await database.transaction { db in
+                try await db.raw("INSERT INTO workspaces (id, slug, name, created_at) VALUES ('w1', 'one', 'One', 0)").run()
+                try await db.raw("INSERT INTO channels (id, workspace_id, name, kind, created_at) VALUES ('ch1', 'w1', 'Paid Social', 'paid', 0)").run()
+                for (id, name, channel) in [("c1", "Spring – Google", nil as String?), ("c2", "Spring – Meta", "ch1")] {
+                    try await db.raw(
+                        """
+                        INSERT INTO campaigns (id, workspace_id, name, channel_id, utm_campaign, status, created_at, updated_at)
+                        VALUES (\(bind: id), 'w1', \(bind: name), \(bind: channel), 'spring', 'active', 0, 0)
+                        """
+                    ).run()
+                }
+                for (id, channel) in [("t1", "Paid Search"), ("t2", "Paid Social")] {
+                    try await db.raw(
+                        """
+                        INSERT INTO touchpoints (id, workspace_id, occurred_at, channel, campaign, campaign_id, offline)
+                        VALUES (\(bind: id), 'w1', 0, \(bind: channel), 'spring', 'c1', FALSE)
+                        """
+                    ).run()
+                }
+                try await divide(db)
+            }
+            let linked = try await database.read { db in
+                try await db.raw("SELECT id, campaign_id FROM touchpoints ORDER BY id").all().map {
+                    [try $0.decode(column: "id", as: String.self), try $0.decode(column: "campaign_id", as: String.self)]
+                }
+            }
+            #expect(linked == [["t1", "c1"], ["t2", "c2"]])
+        }
+    }
+
     @Test func parsesDatabaseLocations() throws {
         #expect(try DatabaseLocation("./pitcrew.sqlite") == .sqlite(path: "./pitcrew.sqlite"))
         #expect(try DatabaseLocation("sqlite:/tmp/x.sqlite") == .sqlite(path: "/tmp/x.sqlite"))
