@@ -204,6 +204,13 @@ import Testing
             let contact = try await browser.get(client, "/data/contacts/\(contactID)")
             #expect(contact.status == .ok && contact.text.contains("<h1>Ann Lee</h1>") && contact.text.contains("ann@example.com"))
             #expect(contact.text.contains("Demo Requested") && contact.text.contains("Page: Pricing") && contact.text.contains("Touch: Email"))
+            // A touch says which campaign it is linked to, or that no campaign in Pitcrew has its UTM campaign.
+            #expect(contact.text.contains("campaign Spring (no Pitcrew campaign)"))
+            var spring = CampaignInput()
+            spring.name = .set("Spring Launch")
+            spring.utmCampaign = .set("spring")
+            _ = try await fixture.services.campaigns.createCampaign(fixture.a.scope, spring)
+            #expect(try await browser.get(client, "/data/contacts/\(contactID)").text.contains("campaign Spring Launch (Spring)"))
             // A page view says which page, from its context.
             #expect(contact.text.contains("https://acme.example/pricing?utm_source=newsletter&amp;utm_medium=email&amp;utm_campaign=Spring</"))
             #expect(contact.text.contains("&quot;plan&quot;:&quot;&lt;pro&gt;&quot;") && !contact.text.contains("<pro>"))

@@ -169,8 +169,7 @@ public struct ContactService: Sendable {
                 """, [.text(workspaceID), .text(id), .integer(limit)])
             let touches = try await raw.rows(
                 """
-                SELECT occurred_at, channel, source, medium, campaign, landing_url, offline, contact_id FROM touchpoints
-                WHERE workspace_id = ? AND contact_id = ? ORDER BY occurred_at DESC, id DESC LIMIT ?
+                SELECT \(Self.touchColumns) WHERE t.workspace_id = ? AND t.contact_id = ? ORDER BY t.occurred_at DESC, t.id DESC LIMIT ?
                 """, [.text(workspaceID), .text(id), .integer(limit)])
             return (row, identities, events, touches)
         }
@@ -248,8 +247,7 @@ public struct ContactService: Sendable {
                 """, [.text(workspaceID), .text(id), .text(workspaceID), .integer(limit)])
             let touches = try await raw.rows(
                 """
-                SELECT occurred_at, channel, source, medium, campaign, landing_url, offline, contact_id FROM touchpoints
-                WHERE workspace_id = ? AND account_id = ? ORDER BY occurred_at DESC, id DESC LIMIT ?
+                SELECT \(Self.touchColumns) WHERE t.workspace_id = ? AND t.account_id = ? ORDER BY t.occurred_at DESC, t.id DESC LIMIT ?
                 """, [.text(workspaceID), .text(id), .integer(limit)])
             return (row, contacts, events, touches)
         }
@@ -303,8 +301,14 @@ public struct ContactService: Sendable {
         return pattern + "%"
     }
 
-    /// Events (`id, type, name, occurred_at, properties, context, contact_id`), touchpoints
-    /// (`occurred_at, channel, source, medium, campaign, landing_url, offline, contact_id`) and an account's deals
+    /// A timeline's touchpoints with the name of the campaign each is linked to (`FROM` included).
+    static let touchColumns = """
+        t.occurred_at, t.channel, t.source, t.medium, t.campaign, t.landing_url, t.offline, t.contact_id, c.name
+        FROM touchpoints t LEFT JOIN campaigns c ON c.id = t.campaign_id AND c.workspace_id = t.workspace_id
+        """
+
+    /// Events (`id, type, name, occurred_at, properties, context, contact_id`), touchpoints (`touchColumns`:
+    /// `occurred_at, channel, source, medium, campaign, landing_url, offline, contact_id, linked campaign`) and an account's deals
     /// (`name, stage, amount_minor, currency, created_at, closed_at, won, contact_id`: created, then closed) merged newest
     /// first.
     static func timeline(events: [[SQLValue]], touches: [[SQLValue]], deals: [[SQLValue]] = []) -> [TimelineItem] {
@@ -344,7 +348,14 @@ public struct ContactService: Sendable {
             var parts: [String] = []
             let sourceMedium = [row[2].text, row[3].text].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " / ")
             if !sourceMedium.isEmpty { parts.append(sourceMedium) }
-            if let campaign = row[4].text, !campaign.isEmpty { parts.append("campaign " + campaign) }
+            // The campaign it is linked to, and the UTM campaign (or file's name) when that reads otherwise; or that it has none.
+            let named = row[4].text.flatMap { $0.isEmpty ? nil : $0 }
+            switch (row[8].text, named) {
+            case (let linked?, let named?) where linked.lowercased() != named.lowercased(): parts.append("campaign \(linked) (\(named))")
+            case (let linked?, _): parts.append("campaign " + linked)
+            case (nil, let named?): parts.append("campaign \(named) (no Pitcrew campaign)")
+            case (nil, nil): break
+            }
             if let landing = row[5].text, !landing.isEmpty { parts.append(landing) }
             // PostgreSQL answers booleans as `.bool`, SQLite as 0/1: `.integer` reads both.
             if row[6].integer == 1 { parts.append("offline") }
