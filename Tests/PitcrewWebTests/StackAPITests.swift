@@ -469,6 +469,13 @@ import Testing
                 .replacingOccurrences(of: "\"Ops\", \"Sales\"", with: "\"Ops\"")
             let changed = try await client.call(.post, "/api/v1/stack/apply?dry_run=true", token: token, json: edited, headers: [.contentType: "application/yaml"])
             #expect(changed.object["changes"] as? [String] == ["~ tool HubSpot \"Pro\": teams", "~ tool Looker: status evaluating → active"])
+            // A dry run asked for as query strings often write it writes nothing either; a flag that is no yes or no is refused.
+            let numeric = try await client.call(.post, "/api/v1/stack/apply?dry_run=1", token: token, json: edited, headers: [.contentType: "application/yaml"])
+            #expect(numeric.object["changes"] as? [String] == changed.object["changes"] as? [String])
+            let still = try await client.call(.post, "/api/v1/stack/apply?dry_run=true", token: token, json: edited, headers: [.contentType: "application/yaml"])
+            #expect(still.object["changes"] as? [String] == changed.object["changes"] as? [String])  // nothing was applied
+            let maybe = try await client.call(.post, "/api/v1/stack/apply?dry_run=maybe", token: token, json: edited, headers: [.contentType: "application/yaml"])
+            #expect(maybe.status == .badRequest && maybe.problemFields == ["dry_run"])
 
             // Malformed YAML: line and column. A bad value: the path and position; nothing half-applied.
             let malformed = try await client.call(

@@ -45,15 +45,7 @@ struct ImportController {
         {
             format = .jsonl  // the body says what it is
         }
-        let flags = try ["dry_run", "skip_bad_rows"].map { name -> Bool in
-            guard let text = query[Substring(name)] else { return false }
-            // As query strings write them: true/false, 1/0, yes/no.
-            switch text.lowercased() {
-            case "true", "1", "yes": return true
-            case "false", "0", "no": return false
-            default: throw PitcrewError.invalid(name, "must be true or false")
-            }
-        }
+        let flags = try ["dry_run", "skip_bad_rows"].map(request.flag)
         var dayOrder: DayOrder?
         if let text = query["day_order"] {
             dayOrder = DayOrder(rawValue: String(text))

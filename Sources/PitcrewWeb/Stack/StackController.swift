@@ -257,8 +257,8 @@ struct StackController {
 
     // MARK: Usage
 
-    func flags(_ request: Request) -> (dryRun: Bool, skipBadRows: Bool) {
-        (request.uri.queryParameters["dry_run"] == "true", request.uri.queryParameters["skip_bad_rows"] == "true")
+    func flags(_ request: Request) throws -> (dryRun: Bool, skipBadRows: Bool) {
+        (try request.flag("dry_run"), try request.flag("skip_bad_rows"))
     }
 
     @Sendable func recordUsage(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<UsageImportReport> {
@@ -275,7 +275,7 @@ struct StackController {
         }
         if !body.contains("rows") { body.validatorAdd("rows", "is required") }
         try body.finish()
-        let (dryRun, skip) = flags(request)
+        let (dryRun, skip) = try flags(request)
         let report = try await stack.usage.record(scope, records, dryRun: dryRun, skipBadRows: skip)
         return JSONResponse(report, status: report.committed || dryRun || skip ? .ok : .unprocessableContent)
     }
@@ -284,7 +284,7 @@ struct StackController {
         let scope = try await context.scope(access)
         var request = request
         let buffer = try await request.collectBody(upTo: context.maxUploadSize)
-        let (dryRun, skip) = flags(request)
+        let (dryRun, skip) = try flags(request)
         let report = try await stack.usage.importCSV(scope, bytes: Array(buffer.readableBytesView), dryRun: dryRun, skipBadRows: skip)
         return JSONResponse(report, status: report.committed || dryRun || skip ? .ok : .unprocessableContent)
     }
@@ -507,8 +507,8 @@ struct StackController {
         var request = request
         let buffer = try await request.collectBody(upTo: context.maxUploadSize)
         guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else { throw PitcrewError.invalid("body", "must be UTF-8") }
-        let dryRun = request.uri.queryParameters["dry_run"] == "true"
-        let prune = request.uri.queryParameters["prune"] == "true"
+        let dryRun = try request.flag("dry_run")
+        let prune = try request.flag("prune")
         let isCSV = request.headers[.contentType]?.hasPrefix("text/csv") == true
         let plan = isCSV
             ? try await stack.csv.applyTools(scope, csv: text, dryRun: dryRun)
