@@ -45,13 +45,16 @@ public struct CampaignChoice: Sendable {
         members.first { $0.channel != nil && $0.channel == channel } ?? members.first { $0.channel == nil } ?? members[0]
     }
 
-    /// How a UTM campaign's rows divide among the campaigns that share it: the campaign each channel's rows go to, and
-    /// the one that takes the rows of every other channel (and of none).
-    static func division(_ members: [Member]) -> (byChannel: [(channel: String, id: String)], rest: String) {
-        var byChannel: [(channel: String, id: String)] = []
+    /// How a UTM campaign's rows divide among the campaigns that share it: the campaign that takes the rows of every
+    /// channel but the others' (and of none), and each other campaign's channel.
+    static func division(_ members: [Member]) -> (owners: [(channel: String, id: String)], rest: String) {
+        let rest = pick(members, channel: nil).id
+        var owners: [(channel: String, id: String)] = []
+        var seen = Set<String>()
+        // A channel's rows go to its oldest campaign (as `pick`); the rest's own channel is among the rest's.
         for member in members {
-            if let channel = member.channel, !byChannel.contains(where: { $0.channel == channel }) { byChannel.append((channel, member.id)) }
+            if let channel = member.channel, seen.insert(channel).inserted, member.id != rest { owners.append((channel, member.id)) }
         }
-        return (byChannel, pick(members, channel: nil).id)
+        return (owners, rest)
     }
 }

@@ -116,18 +116,18 @@ public enum CampaignStore {
             """
         ).all().map { row in CampaignChoice.Member(id: try row.decode(column: "id", as: String.self), channel: try row.decode(column: "name", as: String?.self)) }
         guard !members.isEmpty else { return }
-        let (byChannel, rest) = CampaignChoice.division(members)
+        let (owners, rest) = CampaignChoice.division(members)
         // Rows that are free, or (relinking) that one of these campaigns has.
         let free: SQLQueryString =
             relinking && members.count > 1 ? "(campaign_id IS NULL OR campaign_id IN (\(binds: members.map(\.id))))" : "campaign_id IS NULL"
         for table in ["spend", "touchpoints"] {
             let rows: SQLQueryString = "workspace_id = \(bind: workspaceID) AND \(free) AND campaign IS NOT NULL AND lower(campaign) = lower(\(bind: utm))"
-            for (channel, id) in byChannel where id != rest {
+            for (channel, id) in owners {
                 try await db.raw(
                     "UPDATE \(unsafeRaw: table) SET campaign_id = \(bind: id) WHERE \(rows) AND lower(channel) = lower(\(bind: channel))"
                 ).run()
             }
-            let claimed = byChannel.filter { $0.id != rest }.map { "lower(\(bind: $0.channel))" as SQLQueryString }
+            let claimed = owners.map { "lower(\(bind: $0.channel))" as SQLQueryString }
             let others: SQLQueryString = claimed.isEmpty ? "" : "AND (channel IS NULL OR lower(channel) NOT IN (\(claimed.joined(separator: ", "))))"
             try await db.raw("UPDATE \(unsafeRaw: table) SET campaign_id = \(bind: rest) WHERE \(rows) \(others)").run()
         }

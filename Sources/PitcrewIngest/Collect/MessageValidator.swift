@@ -137,10 +137,13 @@ struct MessageValidator {
         let traitsRange = try object(fields.traits, "traits")
         let contextRange = try object(fields.context, "context")
         var properties = propertiesRange.map(scanner.text)
+        let isPage = type == .page || type == .screen
+        // A page call's own properties (its url, referrer, path and search when the context has none), read once.
+        let pageProperties = isPage ? try propertiesRange.map { try scanner.shallowObject($0) } : nil
         // A page's category (`analytics.page("Docs", "Pricing")`) has no column: it is kept in the properties, unless they
         // say one themselves. (Not a string: ignored, as before.)
-        if type == .page || type == .screen, case .string(let text)? = fields.category, !text.trimmingASCIIWhitespace().isEmpty {
-            let members = try propertiesRange.map { try scanner.shallowObject($0) } ?? [:]
+        if isPage, case .string(let text)? = fields.category, !text.trimmingASCIIWhitespace().isEmpty {
+            let members = pageProperties ?? [:]
             if members["category"] == nil {
                 let category = #"{"category": "# + JSONText.string(text.trimmingASCIIWhitespace())
                 if members.isEmpty {
@@ -160,17 +163,13 @@ struct MessageValidator {
         let ownEmail = message.traitScalars["email"] != nil
         if let contextRange { try readContext(contextRange, into: &message) }
         if let batchContext = fields.batchContext { try readContext(batchContext, into: &message, skipping: contextRange) }
-        var location: String?
-        for range in [contextRange, fields.batchContext].compactMap(\.self) where location == nil && (type == .page || type == .screen) {
-            if case .object(let inner)? = try scanner.shallowObject(range)["page"] { location = Self.location(try scanner.shallowObject(inner)) }
+        if let pageProperties {
+            if case .string(let url)? = pageProperties["url"] { message.pageURL = message.pageURL ?? url }
+            if case .string(let referrer)? = pageProperties["referrer"] { message.referrer = message.referrer ?? referrer }
         }
-        if (type == .page || type == .screen), let propertiesRange {
-            let properties = try scanner.shallowObject(propertiesRange)
-            if case .string(let url)? = properties["url"] { message.pageURL = message.pageURL ?? url }
-            if case .string(let referrer)? = properties["referrer"] { message.referrer = message.referrer ?? referrer }
-            location = location ?? Self.location(properties)
+        if isPage, message.pageURL?.isEmpty ?? true, let location = message.pageLocation ?? pageProperties.flatMap(Self.location) {
+            message.pageURL = location
         }
-        if message.pageURL?.isEmpty ?? true, let location { message.pageURL = location }
         // An empty email says nothing. A bad one in the message's own traits is refused (the sender can fix it); one in
         // `context.traits`, which SDKs attach from storage to every call, is left out so the event itself is kept.
         if ownEmail, message.traitLiterals.contains("email") {
@@ -227,6 +226,7 @@ struct MessageValidator {
             let page = try scanner.shallowObject(inner)
             if case .string(let url)? = page["url"] { message.pageURL = url }
             if case .string(let referrer)? = page["referrer"] { message.referrer = referrer }
+            message.pageLocation = Self.location(page)
         }
         if case .object(let inner)? = context["traits"] {
             // context.traits only adds what the message's own traits did not say.

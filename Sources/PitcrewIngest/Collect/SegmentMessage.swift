@@ -39,6 +39,8 @@ public struct SegmentMessage: Sendable, Equatable {
     public var size: Int
     /// True when the sender gave no messageId (Pitcrew made one).
     var generatedID = false
+    /// The context page's `path` and `search` (`MessageValidator.location`): a page call's URL when it gives none.
+    var pageLocation: String?
     /// Worked out before the commit (in parallel, per request): the touch a page view makes, if any.
     var touch: PreparedTouch?
 }

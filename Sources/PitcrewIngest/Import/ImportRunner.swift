@@ -29,7 +29,6 @@ struct ImportRunner: Equatable {
     /// Whether it still runs, when that can be known here (nil: another host's).
     var isAlive: Bool? {
         guard host == Self.current.host else { return nil }
-        if processID == Self.current.processID { return started == Self.current.started }
         guard let now = Self.startTime(of: processID) else { return kill(processID, 0) == 0 && started.isEmpty }
         return now == started
     }

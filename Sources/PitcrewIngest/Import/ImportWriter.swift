@@ -62,8 +62,9 @@ final class ImportWriter {
     /// Stored spend rows this import replaced, by id: the figures stored before and the file's (cost, currency,
     /// impressions, clicks, campaign, campaign id), to count them as updated or unchanged once the file is read.
     private var spendReplaced: [String: (original: [SQLValue], now: [SQLValue])] = [:]
-    /// Offline touches this import inserted (the file's own, not touches stored before it that a row may complete).
-    private var offlineTouchesWritten = Set<String>()
+    /// Ids are time-ordered: a row id at or after this one was made by this import (touches of the file itself, not ones
+    /// stored before it that a row may complete), with no memory per row.
+    private let firstOwnID = Identifier.make()
     /// Rows added to an earlier row of their key (segments of one day's spend).
     private(set) var spendRowsAdded = 0
     /// Accounts of contacts' companies already found or made by this import (domain → id, name → id): a file names the
@@ -242,18 +243,12 @@ final class ImportWriter {
         for index in rows.indices {
             let email = rows[index].contactColumns[emailColumn].text
             let external = rows[index].contactColumns[externalColumn].text
+            let domain = rows[index].companyDomain
+            let account = domain.flatMap { accounts[$0] } ?? (domain == nil ? rows[index].text("company").flatMap { accountsByName[$0] } : nil)
             if !everyKey, rows[index].repeatsKey == false {
-                let domain = rows[index].companyDomain
-                let account = domain.flatMap { accounts[$0] } ?? (domain == nil ? rows[index].text("company").flatMap { accountsByName[$0] } : nil)
                 let id = Identifier.make()
                 insertedAt[index] = (id, inserts.count)
-                inserts.append(contentsOf: rows[index].contactColumns)
-                inserts.append(.text(id))
-                inserts.append(workspace)
-                inserts.append(.optional(account))
-                inserts.append(.optional(rows[index].traitsJSON))
-                inserts.append(.integer(rows[index].integer("created_at") ?? now))
-                inserts.append(.integer(now))
+                Self.appendContact(rows[index], id: id, workspace: workspace, account: account, created: rows[index].integer("created_at"), now: now, to: &inserts)
                 inserted += 1
                 continue
             }
@@ -308,8 +303,6 @@ final class ImportWriter {
             let created = otherRecordID ? nil : rows[index].integer("created_at")
             // Columns this row does not write: another system's record id, an email that stays where it is.
             func writes(_ position: Int) -> Bool { !(otherRecordID && position == externalColumn) && !(keepEmail && position == emailColumn) }
-            let domain = rows[index].companyDomain
-            let account = domain.flatMap { accounts[$0] } ?? (domain == nil ? rows[index].text("company").flatMap { accountsByName[$0] } : nil)
             if let existing, let start = pending[existing] {
                 for (position, value) in rows[index].contactColumns.enumerated() where value != .null && writes(position) {
                     // An email replaced before the contact is even stored is kept as an identity, as for a stored one.
@@ -353,20 +346,27 @@ final class ImportWriter {
             if let email, seenByEmail[email] == nil { seenByEmail[email] = id }
             if let external { seenByExternal[external] = id }
             pending[id] = inserts.count
-            inserts.append(contentsOf: rows[index].contactColumns)
-            // One value at a time: an array literal here would be allocated and freed for every row.
-            inserts.append(.text(id))
-            inserts.append(workspace)
-            inserts.append(.optional(account))
-            inserts.append(.optional(rows[index].traitsJSON))
-            inserts.append(.integer(created ?? now))
-            inserts.append(.integer(now))
+            Self.appendContact(rows[index], id: id, workspace: workspace, account: account, created: created, now: now, to: &inserts)
             inserted += 1
         }
         try await insert("contacts", columns, inserts)
         try await raw.insert(
             "identities", columns: ["workspace_id", "kind", "value", "contact_id", "created_at"], values: otherRecordIDs,
             suffix: " ON CONFLICT (workspace_id, kind, value) DO NOTHING")
+    }
+
+    /// A new contact's values, in the order of `writeContacts`' columns. One value at a time: an array literal here would
+    /// be allocated and freed for every row.
+    private static func appendContact(
+        _ row: TypedRow, id: String, workspace: SQLValue, account: String?, created: Int64?, now: Int64, to inserts: inout [SQLValue]
+    ) {
+        inserts.append(contentsOf: row.contactColumns)
+        inserts.append(.text(id))
+        inserts.append(workspace)
+        inserts.append(.optional(account))
+        inserts.append(.optional(row.traitsJSON))
+        inserts.append(.integer(created ?? now))
+        inserts.append(.integer(now))
     }
 
     /// Contacts by email or record id: the contact whose column holds it, else the one that keeps it as an identity (an
@@ -473,6 +473,11 @@ final class ImportWriter {
     }
 
     /// Whether a value to write equals the stored one (booleans are 0/1 on SQLite, true/false on PostgreSQL).
+    /// Values equal one by one, as `same` compares two.
+    static func same(_ values: [SQLValue], _ stored: [SQLValue]) -> Bool {
+        values.count == stored.count && zip(values, stored).allSatisfy { same($0, $1) }
+    }
+
     static func same(_ value: SQLValue, _ stored: SQLValue?) -> Bool {
         switch (value, stored ?? .null) {
         case (.bool(let a), .bool(let b)): a == b
@@ -674,8 +679,8 @@ final class ImportWriter {
                     "UPDATE spend SET cost_minor = cost_minor + ?, impressions = impressions + ?, clicks = clicks + ? WHERE workspace_id = ? AND id = ?",
                     [cost, impressions, clicks, .text(workspaceID), .text(id)])
                 if var replaced = spendReplaced[id] {
-                    for (index, value) in [cost, impressions, clicks].enumerated() {
-                        let slot = [0, 2, 3][index]
+                    // (The figures' slots of cost, impressions and clicks.)
+                    for (slot, value) in [(0, cost), (2, impressions), (3, clicks)] {
                         replaced.now[slot] = .integer((replaced.now[slot].integer ?? 0) + (value.integer ?? 0))
                     }
                     spendReplaced[id] = replaced
@@ -694,7 +699,7 @@ final class ImportWriter {
                 let replacing = values + [.optional(row.text("campaign")), linked, account]
                 let current = figures[id] ?? []
                 spendReplaced[id] = (current, replacing)
-                if zip(replacing, current).allSatisfy({ Self.same($0, $1) }), current.count == replacing.count { continue }
+                if Self.same(replacing, current) { continue }
                 try await raw.run(
                     """
                     UPDATE spend SET cost_minor = ?, currency = ?, impressions = ?, clicks = ?, campaign = ?, campaign_id = ?, ad_account = ?
@@ -735,7 +740,7 @@ final class ImportWriter {
 
     /// Spend rows that replaced stored ones: updated, or unchanged when the file's total for them equals what was stored.
     var spendCounts: (updated: Int, unchanged: Int) {
-        let same = spendReplaced.values.filter { zip($0.now, $0.original).allSatisfy { Self.same($0, $1) } && $0.now.count == $0.original.count }.count
+        let same = spendReplaced.values.filter { Self.same($0.now, $0.original) }.count
         return (spendReplaced.count - same, same)
     }
 
@@ -814,7 +819,7 @@ final class ImportWriter {
         }
         for row in storedRows {
             // (Touches this import wrote are the file's own: two rows of one key in a file are two touches.)
-            guard let contact = row[0].text, let at = row[1].integer, let id = row[4].text, !offlineTouchesWritten.contains(id) else { continue }
+            guard let contact = row[0].text, let at = row[1].integer, let id = row[4].text, id < firstOwnID else { continue }
             stored[Self.offlineTouchKey(contact: contact, at: at, channel: row[2].text ?? "", campaign: row[3].text), default: []]
                 .append((id, row[5...].map(\.text)))
         }
@@ -854,10 +859,8 @@ final class ImportWriter {
                     continue
                 }
             }
-            let id = Identifier.make()
-            offlineTouchesWritten.insert(id)
             inserts += [
-                .text(id), .text(workspaceID), .optional(contact), .optional(contact.flatMap { accounts[$0] }), occurredAt, .text(channel),
+                .text(Identifier.make()), .text(workspaceID), .optional(contact), .optional(contact.flatMap { accounts[$0] }), occurredAt, .text(channel),
                 .optional(source), .optional(medium), .optional(campaign), .optional(content), .optional(term), .optional(row.text("landing_url")),
                 .optional(campaigns.forValue(campaign, channel: channel)), .bool(true), .optional(row.text("referrer")),
             ]
