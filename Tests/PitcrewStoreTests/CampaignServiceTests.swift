@@ -13,16 +13,31 @@ import Testing
     }
 
     /// Spend rows of `campaign` names (no campaign linked), by id.
-    static func spend(_ database: Database, _ rows: [(id: String, workspace: String, campaign: String)]) async throws {
+    static func spend(_ database: Database, _ rows: [(id: String, workspace: String, campaign: String)], channel: String = "Paid Search") async throws {
         try await database.transaction { db in
             for (id, workspace, campaign) in rows {
                 try await db.raw(
                     """
                     INSERT INTO spend (id, workspace_id, day, channel, campaign, cost_minor, currency)
-                    VALUES (\(bind: id), \(bind: workspace), '2026-03-01', 'Paid Search', \(bind: campaign), 100, 'USD')
+                    VALUES (\(bind: id), \(bind: workspace), '2026-03-01', \(bind: channel), \(bind: campaign), 100, 'USD')
                     """
                 ).run()
             }
+        }
+    }
+
+    /// A touchpoint that names `campaign`, linked to `linkedTo` (none by default).
+    static func touch(
+        _ database: Database, _ id: String, _ workspace: String, _ campaign: String, channel: String = "Paid Search", offline: Bool = false,
+        linkedTo: String? = nil
+    ) async throws {
+        try await database.transaction { db in
+            try await db.raw(
+                """
+                INSERT INTO touchpoints (id, workspace_id, occurred_at, channel, campaign, campaign_id, offline)
+                VALUES (\(bind: id), \(bind: workspace), 1700000000000, \(bind: channel), \(bind: campaign), \(bind: linkedTo), \(bind: offline))
+                """
+            ).run()
         }
     }
 
@@ -100,23 +115,13 @@ import Testing
             let acme = try await SeededWorkspace.make(access, slug: "acme")
             let other = try await SeededWorkspace.make(access, slug: "other")
             let older = try await service.createCampaign(acme.scope, Self.input("Older") { $0.utmCampaign = .set("older") })
-            func touch(_ id: String, _ workspace: String, _ campaign: String, offline: Bool = false, linkedTo: String? = nil) async throws {
-                try await database.transaction { db in
-                    try await db.raw(
-                        """
-                        INSERT INTO touchpoints (id, workspace_id, occurred_at, channel, campaign, campaign_id, offline)
-                        VALUES (\(bind: id), \(bind: workspace), 1700000000000, 'Paid Search', \(bind: campaign), \(bind: linkedTo), \(bind: offline))
-                        """
-                    ).run()
-                }
-            }
-            try await touch("t1", acme.workspace.id, "spring_search")
-            try await touch("t2", acme.workspace.id, "Spring_Search")
-            try await touch("t3", acme.workspace.id, "Spring Search")  // the name, on a tracked touch: not linked
-            try await touch("t4", acme.workspace.id, "Spring Search", offline: true)
-            try await touch("t5", acme.workspace.id, "spring_search", linkedTo: older.id)
-            try await touch("t6", other.workspace.id, "spring_search")
-            try await touch("t7", acme.workspace.id, "webinar")
+            try await Self.touch(database, "t1", acme.workspace.id, "spring_search")
+            try await Self.touch(database, "t2", acme.workspace.id, "Spring_Search")
+            try await Self.touch(database, "t3", acme.workspace.id, "Spring Search")  // the name, on a tracked touch: not linked
+            try await Self.touch(database, "t4", acme.workspace.id, "Spring Search", offline: true)
+            try await Self.touch(database, "t5", acme.workspace.id, "spring_search", linkedTo: older.id)
+            try await Self.touch(database, "t6", other.workspace.id, "spring_search")
+            try await Self.touch(database, "t7", acme.workspace.id, "webinar")
             func linked() async throws -> [String: String] { try await Self.linked(database, "touchpoints") }
             let spring = try await service.createCampaign(acme.scope, Self.input("Spring Search") { $0.utmCampaign = .set("spring_search") })
             #expect(try await linked() == ["t1": spring.id, "t2": spring.id, "t4": spring.id, "t5": older.id])
@@ -126,7 +131,7 @@ import Testing
             #expect(try await linked()["t7"] == webinar.id)
 
             // A touch a collector wrote just after, without the campaign: the job linking once more catches it.
-            try await touch("t8", acme.workspace.id, "spring_search")
+            try await Self.touch(database, "t8", acme.workspace.id, "spring_search")
             let runner = JobRunner(database: database, handlers: service.jobHandlers())
             #expect(try await runner.runDue() == 0)
             #expect(try await linked()["t8"] == nil)
@@ -145,24 +150,11 @@ import Testing
             let acme = try await SeededWorkspace.make(access, slug: "acme")
             let search = try await service.createChannel(acme.scope, ChannelInput(name: "Paid Search", kind: "paid"))
             let social = try await service.createChannel(acme.scope, ChannelInput(name: "Paid Social", kind: "paid"))
-            try await database.transaction { db in
-                for (id, channel) in [("t1", "Paid Search"), ("t2", "paid social"), ("t3", "Email"), ("t4", "Paid Search")] {
-                    try await db.raw(
-                        """
-                        INSERT INTO touchpoints (id, workspace_id, occurred_at, channel, campaign, offline)
-                        VALUES (\(bind: id), \(bind: acme.workspace.id), 1700000000000, \(bind: channel), 'Spring_Sale', FALSE)
-                        """
-                    ).run()
-                }
-                for (id, channel) in [("s1", "Paid Search"), ("s2", "Paid Social")] {
-                    try await db.raw(
-                        """
-                        INSERT INTO spend (id, workspace_id, day, channel, campaign, cost_minor, currency)
-                        VALUES (\(bind: id), \(bind: acme.workspace.id), '2026-03-01', \(bind: channel), 'spring_sale', 100, 'USD')
-                        """
-                    ).run()
-                }
+            for (id, channel) in [("t1", "Paid Search"), ("t2", "paid social"), ("t3", "Email"), ("t4", "Paid Search")] {
+                try await Self.touch(database, id, acme.workspace.id, "Spring_Sale", channel: channel)
             }
+            try await Self.spend(database, [("s1", acme.workspace.id, "spring_sale")])
+            try await Self.spend(database, [("s2", acme.workspace.id, "spring_sale")], channel: "Paid Social")
             func linked() async throws -> [String: String] {
                 try await Self.linked(database, "touchpoints").merging(try await Self.linked(database, "spend")) { $1 }
             }
