@@ -37,28 +37,37 @@ public final class Database: Sendable, Service {
     }
 
     /// Opens the database. For PostgreSQL the returned handle must be `run()` (it is a Service) before queries complete.
-    public static func open(_ location: DatabaseLocation, readers: Int = 3, logger: Logger = Logger(label: "pitcrew.db")) async throws
-        -> Database
+    /// `bulkLoad`: the process is about to write a large load (`pitcrew import`); on SQLite, when no other process has the
+    /// file open, it writes through a rollback journal until it closes (see `NativeSQLite.Journal`).
+    public static func open(_ location: DatabaseLocation, readers: Int = 3, bulkLoad: Bool = false, logger: Logger = Logger(label: "pitcrew.db"))
+        async throws -> Database
     {
-        try await open(location, readers: readers, logger: logger, walLimits: WALCheckpointer.Limits())
+        try await open(location, readers: readers, bulkLoad: bulkLoad, logger: logger, walLimits: WALCheckpointer.Limits())
     }
 
-    static func open(_ location: DatabaseLocation, readers: Int = 3, logger: Logger, walLimits: WALCheckpointer.Limits) async throws -> Database {
+    static func open(_ location: DatabaseLocation, readers: Int = 3, bulkLoad: Bool = false, logger: Logger, walLimits: WALCheckpointer.Limits)
+        async throws -> Database
+    {
         switch location {
         case .sqlite(let path):
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
             if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
                 throw PitcrewError.invalid("database", "the folder \(directory) does not exist")
             }
-            let writer = try await openSQLite(path: path, logger: logger)
-            let native = try NativeSQLite(path: path)
+            // The native writer first: a switch to a rollback journal needs the file to itself.
+            let native = try NativeSQLite(path: path, journal: bulkLoad ? .rollbackWhenAlone : .wal)
+            let wal = !native.loadsThroughRollbackJournal
+            let writer = try await openSQLite(path: path, wal: wal, logger: logger)
             var readerConnections: [SQLiteConnection] = []
-            for _ in 0..<max(1, readers) { readerConnections.append(try await openSQLite(path: path, logger: logger)) }
+            for _ in 0..<max(1, readers) { readerConnections.append(try await openSQLite(path: path, wal: wal, logger: logger)) }
             let writeLock = AsyncLock()
-            let checkpointer = WALCheckpointer(
-                databasePath: path, connection: try await openSQLite(path: path, logger: logger), writeLock: writeLock, limits: walLimits,
-                logger: logger)
-            checkpointer.start()
+            var checkpointer: WALCheckpointer?
+            if wal {
+                checkpointer = WALCheckpointer(
+                    databasePath: path, connection: try await openSQLite(path: path, wal: true, logger: logger), writeLock: writeLock,
+                    limits: walLimits, logger: logger)
+                checkpointer?.start()
+            }
             return Database(
                 backend: .sqlite, location: location, logger: logger,
                 storage: .sqlite(writer: writer, native: native, readers: readerConnections, writeLock: writeLock, next: ReaderCounter()),
@@ -78,11 +87,14 @@ public final class Database: Sendable, Service {
         }
     }
 
-    private static func openSQLite(path: String, logger: Logger) async throws -> SQLiteConnection {
+    /// `wal: false` while the native writer loads through a rollback journal: asking for WAL would switch the file back.
+    private static func openSQLite(path: String, wal: Bool, logger: Logger) async throws -> SQLiteConnection {
         let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
         // WAL lets readers run while the single writer commits; NORMAL sync is durable in WAL mode
         // except for the last transactions on power loss — FULL is used so that a 200 means the data is on disk.
-        _ = try await connection.query("PRAGMA journal_mode=WAL")
+        // While another process loads through a rollback journal the switch fails at once (no busy timeout yet); the
+        // connection then works in the file's mode until that process puts it back.
+        if wal { _ = try? await connection.query("PRAGMA journal_mode=WAL") }
         _ = try await connection.query("PRAGMA synchronous=FULL")
         _ = try await connection.query("PRAGMA foreign_keys=ON")
         _ = try await connection.query("PRAGMA busy_timeout=10000")
@@ -111,9 +123,10 @@ public final class Database: Sendable, Service {
 
     /// Runs `body` with the database open and (for PostgreSQL) its pool running; closes it afterwards.
     public static func with<T: Sendable>(
-        _ location: DatabaseLocation, logger: Logger = Logger(label: "pitcrew.db"), _ body: @Sendable (Database) async throws -> T
+        _ location: DatabaseLocation, bulkLoad: Bool = false, logger: Logger = Logger(label: "pitcrew.db"),
+        _ body: @Sendable (Database) async throws -> T
     ) async throws -> T {
-        let database = try await open(location, logger: logger)
+        let database = try await open(location, bulkLoad: bulkLoad, logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             if case .postgres(let client) = database.storage {
                 group.addTask { await client.run() }
@@ -136,11 +149,12 @@ public final class Database: Sendable, Service {
     /// Closes SQLite connections (PostgreSQL closes when its `run()` task is cancelled).
     public func close() async throws {
         if case .sqlite(let writer, let native, let readers, let lock, _) = storage {
+            await checkpointer?.stop()
             await lock.lock()
+            for connection in [writer] + readers where !connection.isClosed { try? await connection.close() }
+            // Last: a writer that loaded through a rollback journal can put the file back in WAL mode only alone.
             native.close()
             await lock.unlock()
-            for connection in [writer] + readers where !connection.isClosed { try await connection.close() }
-            await checkpointer?.stop()
         }
     }
 

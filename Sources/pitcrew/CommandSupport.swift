@@ -7,13 +7,13 @@ import PitcrewWeb
 extension DatabaseOption {
     /// Opens the database, applies pending migrations, and runs `body` with the services every command shares.
     /// A SQLite file that does not exist is refused (a mistyped path would otherwise become a new, empty database):
-    /// `migrate`, `demo` and `serve` create one.
-    func withServices<T: Sendable>(_ body: @Sendable (AppServices) async throws -> T) async throws -> T {
+    /// `migrate`, `demo` and `serve` create one. `bulkLoad`: the command writes a large load (see `Database.open`).
+    func withServices<T: Sendable>(bulkLoad: Bool = false, _ body: @Sendable (AppServices) async throws -> T) async throws -> T {
         let location = try location()
         if case .sqlite(let path) = location, !FileManager.default.fileExists(atPath: path) {
             throw ValidationError("no database at \(path): create one with `pitcrew migrate --database \(path)` (or `pitcrew demo`), or check the path")
         }
-        return try await Database.with(location) { database in
+        return try await Database.with(location, bulkLoad: bulkLoad) { database in
             try await Migrator.migrate(database)
             return try await body(AppServices(database: database))
         }

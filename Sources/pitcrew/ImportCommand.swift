@@ -55,7 +55,8 @@ struct ImportCommand: AsyncParsableCommand {
         let bar = ProgressBar()
         let started = Date()
         let path = file
-        let report = try await db.withServices { services in
+        // Alone with a SQLite file, the import writes its pages once, through a rollback journal (see `Database.open`).
+        let report = try await db.withServices(bulkLoad: !dryRun) { services in
             let scope = try await services.access.commandLineScope(slug: workspace)
             return try await services.imports.run(scope, .file(path: path), request) { rows, fraction in
                 let rate = Double(rows) / max(Date().timeIntervalSince(started), 0.001)
