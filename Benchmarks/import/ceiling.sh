@@ -13,4 +13,6 @@ trap 'rm -rf "$work"' EXIT
 gcc -O2 -o "$work/ceiling" Benchmarks/import/sqlite_ceiling.c -lsqlite3
 "$bin" migrate --database "$work/schema.sqlite" >/dev/null
 echo "variant,rows,seconds,rows_per_s"
-for variant in base nofk nofk-noid nofk-noid-shortws nofk-noid-shortws-ckpt nofk-noid-shortws-delete nofk-noid-shortws-delete-p16k nofk-noid-shortws-nowsid nofk-noid-shortws-intkey lean lean-noid; done
+for variant in base nofk nofk-noid nofk-noid-shortws nofk-noid-shortws-ckpt nofk-noid-shortws-delete nofk-noid-shortws-delete-p16k nofk-noid-shortws-nowsid nofk-noid-shortws-intkey lean lean-noid; do
+  "$work/ceiling" "$work/schema.sqlite" "$rows" "$variant"
+done
