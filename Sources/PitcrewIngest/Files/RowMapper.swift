@@ -88,6 +88,11 @@ public struct RowMapper: Sendable {
         keyRule = kind.keyRule
     }
 
+    /// Whether mapped rows can have a value for `field` (a column or a default gives it).
+    public func gives(_ field: String) -> Bool {
+        fieldColumns.contains { $0.field == field } || defaults.contains { $0.field == field }
+    }
+
     /// The header name of the column a field is mapped from.
     public func column(of field: String) -> String? {
         columnOfField[field].map { header[$0] }

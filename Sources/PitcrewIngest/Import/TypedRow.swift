@@ -54,7 +54,9 @@ struct RowNormalizer {
         self.dayOrder = dayOrder
         self.defaultCountry = defaultCountry
         self.currency = currency
-        plan = kind.fields.filter { $0.name != "currency" }.map { ($0, $0.type != .text || Self.referenceFields.contains($0.name)) }
+        // Only the fields the file gives: a row has no value for the others, and looking each up cost a hash a row.
+        plan = kind.fields.filter { $0.name != "currency" && mapper.gives($0.name) }
+            .map { ($0, $0.type != .text || Self.referenceFields.contains($0.name)) }
         moneyFields = kind.fields.filter { $0.type == .money }.map(\.name)
         dollar = Currency.dollarSigns.contains(currency.uppercased()) ? currency : "USD"
         rangeStartsTheDay = mapper.column(of: "day_end") != nil && mapper.column(of: "day").map(HeaderName.key) != "day"

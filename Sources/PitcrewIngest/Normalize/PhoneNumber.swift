@@ -24,8 +24,12 @@ public enum PhoneNumber {
     /// Germany stays a US number in a US workspace).
     public static func e164(_ raw: String, country: String?, defaultCountry: String) -> Result<String, FieldProblem> {
         guard let country, country != defaultCountry else { return e164(raw, defaultCountry: defaultCountry) }
-        let leading = raw.unicodeScalars.filter { ("0"..."9").contains($0) || $0 == "+" }.prefix(2).map(Character.init)
-        let trunk = leading.first == "0" && leading.dropFirst().first != "0"
+        // The first two of the number's digits and "+": a trunk 0 is "0" not followed by another "0" (an international "00").
+        var leading = (UInt8(0), UInt8(0))
+        for byte in raw.utf8 where (byte >= 0x30 && byte <= 0x39) || byte == 0x2B {
+            if leading.0 == 0 { leading.0 = byte } else { leading.1 = byte; break }
+        }
+        let trunk = leading.0 == 0x30 && leading.1 != 0x30
         return e164(raw, defaultCountry: trunk || northAmerican.contains(country) ? country : defaultCountry)
     }
 
