@@ -55,8 +55,8 @@ public final class Database: Sendable, Service {
                 throw PitcrewError.invalid("database", "the folder \(directory) does not exist")
             }
             // The native writer first: a switch to a rollback journal needs the file to itself.
-            let native = try NativeSQLite(path: path, journal: bulkLoad ? .rollbackWhenAlone : .wal)
-            let wal = !native.loadsThroughRollbackJournal
+            let native = try await openNativeWriter(path: path, bulkLoad: bulkLoad, logger: logger)
+            let wal = native.journalState != .loading
             let writer = try await openSQLite(path: path, wal: wal, logger: logger)
             var readerConnections: [SQLiteConnection] = []
             for _ in 0..<max(1, readers) { readerConnections.append(try await openSQLite(path: path, wal: wal, logger: logger)) }
@@ -87,17 +87,38 @@ public final class Database: Sendable, Service {
         }
     }
 
+    /// The native writer, once the file is in WAL mode or this process has switched it to a rollback journal for a load.
+    /// While another process loads through a rollback journal the file cannot be put back in WAL mode, and reading it
+    /// would wait on that load's lock: the open waits for the load to be done (a server started meanwhile, a backup,
+    /// another import), and gives up after ten minutes.
+    private static func openNativeWriter(path: String, bulkLoad: Bool, logger: Logger) async throws -> NativeSQLite {
+        let deadline = ContinuousClock.now + .seconds(600)
+        var told = false
+        while true {
+            let native = try NativeSQLite(path: path, journal: bulkLoad ? .rollbackWhenAlone : .wal)
+            if native.journalState != .waitingForWAL { return native }
+            native.close()
+            guard ContinuousClock.now < deadline else {
+                throw PitcrewError(.unavailable, "Another process (an import) has been loading data into \(path) for ten minutes; try again when it is done.")
+            }
+            if !told {
+                logger.notice("Another process (an import) is loading data into the database; waiting for it to finish")
+                told = true
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+    }
+
     /// `wal: false` while the native writer loads through a rollback journal: asking for WAL would switch the file back.
     private static func openSQLite(path: String, wal: Bool, logger: Logger) async throws -> SQLiteConnection {
         let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
         // WAL lets readers run while the single writer commits; NORMAL sync is durable in WAL mode
         // except for the last transactions on power loss — FULL is used so that a 200 means the data is on disk.
-        // While another process loads through a rollback journal the switch fails at once (no busy timeout yet); the
-        // connection then works in the file's mode until that process puts it back.
-        if wal { _ = try? await connection.query("PRAGMA journal_mode=WAL") }
+        // The busy timeout first: some pragmas read the file.
+        _ = try await connection.query("PRAGMA busy_timeout=10000")
+        if wal { _ = try await connection.query("PRAGMA journal_mode=WAL") }
         _ = try await connection.query("PRAGMA synchronous=FULL")
         _ = try await connection.query("PRAGMA foreign_keys=ON")
-        _ = try await connection.query("PRAGMA busy_timeout=10000")
         // A 64 MiB page cache per connection keeps index pages of large tables in memory during bulk writes and scans
         // (SQLite's default is 2 MiB); memory-mapped reads avoid a copy per page.
         _ = try await connection.query("PRAGMA cache_size=-65536")

@@ -16,6 +16,8 @@ final class NativeSQLite: @unchecked Sendable {
         var description: String { "SQLite error \(code): \(message)" }
         /// SQLITE_CONSTRAINT_UNIQUE, SQLITE_CONSTRAINT_PRIMARYKEY
         var isUniqueViolation: Bool { code == 2067 || code == 1555 }
+        /// SQLITE_BUSY or SQLITE_LOCKED, with any extended code.
+        var isBusyOrLocked: Bool { code & 0xFF == 5 || code & 0xFF == 6 }
     }
 
     /// How a writing connection journals its transactions. `.wal` (the default): readers run while the writer commits,
@@ -26,8 +28,18 @@ final class NativeSQLite: @unchecked Sendable {
     /// process has the file open the connection stays in WAL mode. `close()` puts the file back in WAL mode.
     enum Journal { case wal, rollbackWhenAlone }
 
-    /// Whether this connection switched the file to a rollback journal (`.rollbackWhenAlone`, and it was alone).
-    private(set) var loadsThroughRollbackJournal = false
+    /// What the connection found when it set its journal mode.
+    enum JournalState: Equatable {
+        /// The file is in WAL mode.
+        case wal
+        /// This connection switched the file to a rollback journal for a load (and switches it back on close).
+        case loading
+        /// Another process is loading through a rollback journal: the file cannot be switched to WAL until it is done,
+        /// and the connection is not set up (`Database.open` closes it and tries again).
+        case waitingForWAL
+    }
+
+    private(set) var journalState = JournalState.wal
 
     /// `readOnly`: a connection for scans (`query_only`, so it can never write).
     init(path: String, readOnly: Bool = false, journal: Journal = .wal) throws {
@@ -39,10 +51,14 @@ final class NativeSQLite: @unchecked Sendable {
             _ = pitcrew_sqlite_close(db)
             throw failure
         }
-        if !readOnly { loadsThroughRollbackJournal = Self.setJournal(journal, on: self) == "delete" }
+        if !readOnly {
+            journalState = try Self.setJournal(journal, on: self)
+            if journalState == .waitingForWAL { return }
+        }
         let mode = readOnly ? ["PRAGMA query_only=1"] : ["PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"]
-        for pragma in mode + [
-            "PRAGMA busy_timeout=10000",
+        // The busy timeout first: some pragmas read the file. A loader waits for the readers of other processes to finish
+        // rather than give up a whole load at its commit (through a rollback journal, a commit needs every reader gone).
+        for pragma in [journalState == .loading ? "PRAGMA busy_timeout=600000" : "PRAGMA busy_timeout=10000"] + mode + [
             "PRAGMA temp_store=MEMORY", "PRAGMA wal_autocheckpoint=0", "PRAGMA journal_size_limit=67108864",
             // The writer keeps the hot index pages of large tables (a random message id touches one leaf of a big index)
             // in a 256 MiB cache; a scan reads each page once and needs little. Both read through a memory map rather than
@@ -53,14 +69,22 @@ final class NativeSQLite: @unchecked Sendable {
         }
     }
 
-    /// Sets the journal mode before `busy_timeout` is set, so a switch another process's connection prevents fails at
-    /// once (SQLITE_BUSY) instead of waiting; the file then keeps the mode it has (SQLite reads it from the file at each
-    /// transaction, so either is safe, and a file a loader puts back in WAL mode is used so from then on). Returns the
-    /// mode in effect.
-    private static func setJournal(_ journal: Journal, on connection: NativeSQLite) -> String {
-        func mode(_ pragma: String) -> String? { (try? connection.rows(pragma, [], cache: false))?.first?.first?.text }
-        if journal == .rollbackWhenAlone, mode("PRAGMA journal_mode=DELETE") == "delete" { return "delete" }
-        return mode("PRAGMA journal_mode=WAL") ?? mode("PRAGMA journal_mode") ?? "wal"
+    /// Sets the journal mode before `busy_timeout` is set, so that a switch another process prevents fails at once
+    /// (SQLITE_BUSY) instead of waiting. WAL first, always: switching to it fails while another process is in the middle
+    /// of a transaction through a rollback journal, while asking for a rollback journal when the file already has one
+    /// would succeed even then. So a loader claims the file only from WAL mode, and only when no other connection is
+    /// open on it (the second switch fails otherwise). Errors other than busy or locked are thrown.
+    private static func setJournal(_ journal: Journal, on connection: NativeSQLite) throws -> JournalState {
+        func mode(_ pragma: String) throws -> String? {
+            do {
+                return try connection.rows(pragma, [], cache: false).first?.first?.text
+            } catch let failure as Failure where failure.isBusyOrLocked {
+                return nil
+            }
+        }
+        guard try mode("PRAGMA journal_mode=WAL") == "wal" else { return .waitingForWAL }
+        if journal == .rollbackWhenAlone, try mode("PRAGMA journal_mode=DELETE") == "delete" { return .loading }
+        return .wal
     }
 
     /// Closes the connection; one that loaded through a rollback journal first puts the file back in WAL mode (when
@@ -68,7 +92,7 @@ final class NativeSQLite: @unchecked Sendable {
     func close() {
         for statement in statements.values { pitcrew_sqlite_finalize(statement) }
         statements.removeAll()
-        if handle != nil, loadsThroughRollbackJournal { _ = Self.setJournal(.wal, on: self) }
+        if handle != nil, journalState == .loading { _ = try? rows("PRAGMA journal_mode=WAL", [], cache: false) }
         if let handle { _ = pitcrew_sqlite_close(handle) }
         handle = nil
     }

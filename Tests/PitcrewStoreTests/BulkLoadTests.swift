@@ -3,6 +3,7 @@ import Logging
 import PitcrewCore
 @testable import PitcrewStore
 import SQLKit
+import Synchronization
 import Testing
 
 /// A bulk load (`pitcrew import`) alone with a SQLite file writes through a rollback journal and leaves the file in WAL
@@ -37,7 +38,7 @@ import Testing
         #expect(try fileJournalMode(path) == "wal")
         let database = try await Database.open(.sqlite(path: path), bulkLoad: true, logger: Logger(label: "test"))
         guard case .sqlite(_, let native, _, _, _) = database.storage else { Issue.record("not SQLite"); return }
-        #expect(native.loadsThroughRollbackJournal)
+        #expect(native.journalState == .loading)
         #expect(database.checkpointer == nil)
         try await load(database, rows: 5_000)
         // The pages went to the file itself: no log holds them.
@@ -61,7 +62,7 @@ import Testing
         try await load(server, rows: 10)
         let loader = try await Database.open(.sqlite(path: path), bulkLoad: true, logger: Logger(label: "test"))
         guard case .sqlite(_, let native, _, _, _) = loader.storage else { Issue.record("not SQLite"); return }
-        #expect(!native.loadsThroughRollbackJournal)
+        #expect(native.journalState == .wal)
         try await load(loader, rows: 1_000)
         // The server reads the load while the loader is still open, and writes on.
         let seen = try await server.read { db in try await db.raw("SELECT COUNT(*) AS n FROM items").first()?.decode(column: "n", as: Int.self) }
@@ -88,4 +89,47 @@ import Testing
         try await server.close()
         #expect(try fileJournalMode(path) == "wal")
     }
+
+    /// A server, a backup or a second import opening while an import is in the middle of its load would wait on its lock
+    /// at every read: the open waits for the load to be done, and then finds the file in WAL mode.
+    @Test func anOpenInTheMiddleOfALoadWaitsForIt() async throws {
+        let path = scratch()
+        defer { remove(path) }
+        try await Database.with(.sqlite(path: path)) { database in try await load(database, rows: 10) }
+        let loader = try await Database.open(.sqlite(path: path), bulkLoad: true, logger: Logger(label: "test"))
+        let opened = Flag()
+        let opening = try await loader.rawTransaction(checkingForeignKeys: false) { raw -> Task<(Database, Database), any Error> in
+            try await raw.insert("items", columns: ["name"], values: (0..<1_000).map { SQLValue.text("loaded \($0)") })
+            let opening = Task { [path, opened] in
+                let server = try await Database.open(.sqlite(path: path), logger: Logger(label: "test"))
+                let secondLoader = try await Database.open(.sqlite(path: path), bulkLoad: true, logger: Logger(label: "test"))
+                opened.set()
+                return (server, secondLoader)
+            }
+            try await Task.sleep(for: .milliseconds(600))
+            #expect(!opened.isSet)
+            return opening
+        }
+        #expect(!opened.isSet)
+        try await loader.close()
+        let (server, secondLoader) = try await opening.value
+        #expect(server.checkpointer != nil)
+        guard case .sqlite(_, let native, _, _, _) = server.storage else { Issue.record("not SQLite"); return }
+        #expect(native.journalState == .wal)
+        let seen = try await server.read { db in try await db.raw("SELECT COUNT(*) AS n FROM items").first()?.decode(column: "n", as: Int.self) }
+        #expect(seen == 1_010)
+        // The second import found the server on the file: it loads through the WAL.
+        guard case .sqlite(_, let secondNative, _, _, _) = secondLoader.storage else { Issue.record("not SQLite"); return }
+        #expect(secondNative.journalState == .wal)
+        try await secondLoader.close()
+        try await server.close()
+        #expect(try fileJournalMode(path) == "wal")
+    }
+}
+
+/// A flag one task sets and another reads.
+private final class Flag: Sendable {
+    private let value = Mutex(false)
+    var isSet: Bool { value.withLock { $0 } }
+    func set() { value.withLock { $0 = true } }
 }
