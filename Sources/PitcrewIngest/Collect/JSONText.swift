@@ -4,6 +4,8 @@ import Foundation
 /// escaped too, so the text is also safe inside HTML.
 public enum JSONText {
     public static func string(_ text: String) -> String {
+        // Most text needs no escape: copied whole rather than a scalar at a time.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x3C }) { return "\"" + text + "\"" }
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -37,9 +37,9 @@ struct RowNormalizer {
     let dayOrder: DayOrder
     let defaultCountry: String
     let currency: String
-    /// The kind's fields (other than currency, read first), each with whether "n/a" there means no value; worked out once,
-    /// not per row.
-    private let plan: [(field: ImportField, placeholderMeansEmpty: Bool)]
+    /// The kind's fields the file gives (other than currency, read first), each with whether "n/a" there means no value
+    /// and, for contacts, its position in `TypedRow.contactColumns`; worked out once, not per row.
+    private let plan: [(field: ImportField, placeholderMeansEmpty: Bool, contactColumn: Int?)]
     /// The kind's money fields (cost, amount), whose values may name their currency.
     private let moneyFields: [String]
     private let memo = NormalizerMemo()
@@ -56,7 +56,10 @@ struct RowNormalizer {
         self.currency = currency
         // Only the fields the file gives: a row has no value for the others, and looking each up cost a hash a row.
         plan = kind.fields.filter { $0.name != "currency" && mapper.gives($0.name) }
-            .map { ($0, $0.type != .text || Self.referenceFields.contains($0.name)) }
+            .map { field in
+                (field, field.type != .text || Self.referenceFields.contains(field.name),
+                 kind == .contacts ? ImportWriter.contactFields.firstIndex(of: field.name) : nil)
+            }
         moneyFields = kind.fields.filter { $0.type == .money }.map(\.name)
         dollar = Currency.dollarSigns.contains(currency.uppercased()) ? currency : "USD"
         rangeStartsTheDay = mapper.column(of: "day_end") != nil && mapper.column(of: "day").map(HeaderName.key) != "day"
@@ -97,7 +100,8 @@ struct RowNormalizer {
         let rowCountry = mapped["country"].flatMap(memo.country)
         var sawPlaceholder = false
         // Fields in the kind's order, so a row's problems are always reported in the same order.
-        for (definition, placeholderMeansEmpty) in plan {
+        if kind == .contacts { typed.contactColumns = Array(repeating: .null, count: ImportWriter.contactFields.count) }
+        for (definition, placeholderMeansEmpty, contactColumn) in plan {
             // `--` is how ad reports write "no value".
             guard let raw = mapped.values[definition.name], !raw.isEmpty, raw != "--" else { continue }
             let field = definition.name
@@ -119,28 +123,29 @@ struct RowNormalizer {
                         + "\(implied.rawValue) (--day-order, or day_order in a mapping file)"))
                 continue
             }
+            var value: SQLValue?
             switch type {
             case .text:
-                typed.values[field] = .text(String((field == "lifecycle_stage" ? memo.stage(raw) : raw).prefix(1000)))
+                value = .text(String((field == "lifecycle_stage" ? memo.stage(raw) : raw).prefix(1000)))
             case .email:
                 switch EmailAddress.normalize(raw) {
-                case .success(let email): typed.values[field] = .text(email)
+                case .success(let email): value = .text(email)
                 case .failure(let failure): typed.problems.append(problem(mapped, field, raw, failure.reason))
                 }
             case .phone:
                 switch PhoneNumber.e164(raw, country: rowCountry, defaultCountry: defaultCountry) {
-                case .success(let phone): typed.values[field] = .text(phone)
+                case .success(let phone): value = .text(phone)
                 case .failure(let failure): typed.problems.append(problem(mapped, field, raw, failure.reason))
                 }
             case .domain:
                 if let domain = CompanyDomain.fromWebsite(raw) {
-                    typed.values[field] = .text(domain)
+                    value = .text(domain)
                 } else {
                     typed.problems.append(problem(mapped, field, raw, "is not a web domain"))
                 }
             case .country:
                 if let code = field == "country" ? rowCountry : Country.alpha2(raw) {
-                    typed.values[field] = .text(code)
+                    value = .text(code)
                 } else if kind == .contacts || kind == .accounts {
                     // A person or company is not lost for a country nobody can place: imported without it, and reported.
                     typed.unknownCountry = raw
@@ -149,32 +154,36 @@ struct RowNormalizer {
                 }
             case .date:
                 switch FlexibleDate.parseDay(raw, order: dayOrder) {
-                case .success(let day): typed.values[field] = .text(day)
+                case .success(let day): value = .text(day)
                 case .failure(let failure): typed.problems.append(problem(mapped, field, raw, failure.reason))
                 }
             case .instant:
                 switch FlexibleDate.parseInstant(raw, order: dayOrder) {
-                case .success(let instant): typed.values[field] = .integer(instant)
+                case .success(let instant): value = .integer(instant)
                 case .failure(let failure): typed.problems.append(problem(mapped, field, raw, failure.reason))
                 }
             case .money:
                 switch Currency.parseAmount(raw, currency: rowCurrency) {
-                case .success(let minor): typed.values[field] = .integer(minor)
+                case .success(let minor): value = .integer(minor)
                 case .failure(let failure): typed.problems.append(problem(mapped, field, raw, failure.reason))
                 }
             case .integer:
                 let digits = raw.filter { $0 != "," && $0 != " " && $0 != "_" }
-                if let value = Int64(digits), value >= 0 {
-                    typed.values[field] = .integer(value)
+                if let number = Int64(digits), number >= 0 {
+                    value = .integer(number)
                 } else {
                     typed.problems.append(problem(mapped, field, raw, "is not a whole number"))
                 }
             case .boolean:
                 switch raw.lowercased() {
-                case "true", "yes", "y", "1", "won", "closed won": typed.values[field] = .bool(true)
-                case "false", "no", "n", "0", "lost", "closed lost": typed.values[field] = .bool(false)
+                case "true", "yes", "y", "1", "won", "closed won": value = .bool(true)
+                case "false", "no", "n", "0", "lost", "closed lost": value = .bool(false)
                 default: typed.problems.append(problem(mapped, field, raw, "is not true/false or yes/no"))
                 }
+            }
+            if let value {
+                typed.values[field] = value
+                if let column = contactColumn { typed.contactColumns[column] = value }
             }
         }
         // A report row covering a range of days (Meta without a daily breakdown) is not one day's spend. (Only when the
@@ -195,13 +204,17 @@ struct RowNormalizer {
             // Worked out here, on the reading side of the pipeline, not by the writer.
             typed.companyDomain = typed.text("company_domain") ?? typed.text("website").flatMap(CompanyDomain.fromWebsite)
                 ?? typed.text("email").flatMap(CompanyDomain.fromNormalizedEmail)
-            typed.contactColumns = ImportWriter.contactFields.map { typed.values[$0] ?? .null }
         }
         if kind.keepsTraits {
             if let nested = typed.traits["traits"], nested.hasPrefix("{") { Self.flattenTraits(nested, into: &typed.traits) }
             if !typed.traits.isEmpty {
-                typed.traitsJSON = "{" + typed.traits.sorted { $0.key < $1.key }.map { JSONText.string($0.key) + ":" + JSONText.string($0.value) }
-                    .joined(separator: ",") + "}"
+                // Keys sorted, so the same traits always make the same text (an unchanged row is found unchanged).
+                var json = "{"
+                for (key, value) in typed.traits.count == 1 ? Array(typed.traits) : typed.traits.sorted(by: { $0.key < $1.key }) {
+                    if json.utf8.count > 1 { json += "," }
+                    json += JSONText.string(key) + ":" + JSONText.string(value)
+                }
+                typed.traitsJSON = json + "}"
             }
         }
         return typed

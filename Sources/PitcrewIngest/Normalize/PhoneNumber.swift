@@ -40,19 +40,17 @@ public enum PhoneNumber {
     ]
 
     public static func e164(_ raw: String, defaultCountry: String) -> Result<String, FieldProblem> {
-        func fail(_ why: String) -> Result<String, FieldProblem> {
-            .failure(FieldProblem(reason: "is not a phone number: \(why)"))
-        }
+        if let (digits, plus) = plainDigits(raw) { return e164(digits: digits[...], plus: plus, defaultCountry: defaultCountry) }
         var text = TextFolding.trim(raw).lowercased()
         if text.hasPrefix("tel:") { text = String(text.dropFirst(4)) }
         if text.isEmpty { return fail("empty") }
         text = dropExtension(text)
 
-        var digits = ""
+        var digits: [UInt8] = []
         var plus = false
         for scalar in text.unicodeScalars {
             switch scalar {
-            case "0"..."9": digits.unicodeScalars.append(scalar)
+            case "0"..."9": digits.append(UInt8(scalar.value))
             case "+":
                 if plus || !digits.isEmpty { return fail("'+' is only allowed at the start") }
                 plus = true
@@ -64,28 +62,58 @@ public enum PhoneNumber {
                 return fail("contains invalid character '\(scalar)'")
             }
         }
-        if digits.isEmpty { return fail("no digits") }
+        return e164(digits: digits[...], plus: plus, defaultCountry: defaultCountry)
+    }
 
-        let region = TextFolding.trim(defaultCountry).uppercased()
+    private static func fail(_ why: String) -> Result<String, FieldProblem> {
+        .failure(FieldProblem(reason: "is not a phone number: \(why)"))
+    }
+
+    /// The digits and leading "+" of a number written in ASCII digits and the usual separators only (most numbers in an
+    /// export): read byte by byte, without the trimming, case folding and extension search other forms need. Nil for
+    /// any other form, and for one with a misplaced "+" (which the full reading reports).
+    static func plainDigits(_ raw: String) -> (digits: [UInt8], plus: Bool)? {
+        var digits: [UInt8] = []
+        digits.reserveCapacity(16)
+        var plus = false
+        for byte in raw.utf8 {
+            switch byte {
+            case 0x30...0x39: digits.append(byte)
+            case 0x2B:
+                if plus || !digits.isEmpty { return nil }
+                plus = true
+            case 0x20, 0x2D, 0x2E, 0x28, 0x29, 0x2F: continue  // space - . ( ) /
+            default: return nil
+            }
+        }
+        return digits.isEmpty ? nil : (digits, plus)
+    }
+
+    /// E.164 from the number's ASCII digits and whether it began with "+".
+    private static func e164(digits all: ArraySlice<UInt8>, plus: Bool, defaultCountry: String) -> Result<String, FieldProblem> {
+        var digits = all
+        if digits.isEmpty { return fail("no digits") }
+        let region = defaultCountry.utf8.count == 2 && defaultCountry.utf8.allSatisfy({ $0 >= 0x41 && $0 <= 0x5A })
+            ? defaultCountry : TextFolding.trim(defaultCountry).uppercased()
         let regionCode = CountryTable.byAlpha2[region]?.callingCode
         var international = plus
-        if !plus, digits.hasPrefix("00") {
+        if !plus, digits.starts(with: [0x30, 0x30]) {
             international = true
-            digits.removeFirst(2)
-        } else if !plus, regionCode == "1", digits.hasPrefix("011") {
+            digits = digits.dropFirst(2)
+        } else if !plus, regionCode == "1", digits.starts(with: [0x30, 0x31, 0x31]) {
             international = true
-            digits.removeFirst(3)
+            digits = digits.dropFirst(3)
         }
 
         let code: String
-        var national: Substring
+        var national: ArraySlice<UInt8>
         if international {
             guard let found = callingCodePrefix(of: digits) else {
                 return fail("unknown country calling code")
             }
             code = found
-            national = digits.dropFirst(found.count)
-            if code != "1", national.hasPrefix("0"), trunkZeroCodes.contains(code) {
+            national = digits.dropFirst(found.utf8.count)
+            if code != "1", national.first == 0x30, trunkZeroCodes.contains(code) {
                 national = national.dropFirst()
             }
         } else {
@@ -93,23 +121,23 @@ public enum PhoneNumber {
                 return fail("unknown default country '\(defaultCountry)'")
             }
             code = regionCode
-            national = Substring(digits)
-            if code != "1", let trunk = trunkPrefix(region), national.hasPrefix(trunk) {
-                national = national.dropFirst(trunk.count)
+            national = digits
+            if code != "1", let trunk = trunkPrefix(region), national.starts(with: trunk.utf8) {
+                national = national.dropFirst(trunk.utf8.count)
             }
         }
         if code == "1" {
-            if national.count == 11, national.hasPrefix("1") { national = national.dropFirst() }
+            if national.count == 11, national.first == 0x31 { national = national.dropFirst() }
             if national.count != 10 { return fail("North American numbers need 10 digits") }
-            if national.hasPrefix("0") || national.hasPrefix("1") {
+            if national.first == 0x30 || national.first == 0x31 {
                 return fail("North American area codes cannot start with 0 or 1")
             }
         }
         if national.isEmpty { return fail("no national number after the country code") }
-        let total = code.count + national.count
+        let total = code.utf8.count + national.count
         if total < 8 { return fail("too short") }
         if total > 15 { return fail("too long (more than 15 digits)") }
-        return .success("+" + code + national)
+        return .success("+" + code + String(decoding: national, as: UTF8.self))
     }
 
     /// Removes a trailing extension: an "x"/"ext"/"extn"/"extension"/"#"/";ext="
@@ -130,9 +158,9 @@ public enum PhoneNumber {
     }
 
     /// The ITU country calling code that `digits` starts with, if any.
-    static func callingCodePrefix(of digits: String) -> String? {
+    static func callingCodePrefix(of digits: ArraySlice<UInt8>) -> String? {
         for length in 1...3 where digits.count > length {
-            let prefix = String(digits.prefix(length))
+            let prefix = String(decoding: digits.prefix(length), as: UTF8.self)
             if callingCodes.contains(prefix) { return prefix }
         }
         return nil
