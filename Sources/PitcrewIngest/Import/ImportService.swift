@@ -253,6 +253,7 @@ public final class ImportService: Sendable {
                 throw PitcrewError.notFound("Workspace")
             }
             var next = Task { chunks.next() }
+            var firstChunk = true
             do {
                 while true {
                     let chunk = await next.value
@@ -267,6 +268,11 @@ public final class ImportService: Sendable {
                         report.unchanged = 0
                         throw Rollback(report: report)
                     }
+                    if firstChunk, chunks.writing, !dryRun, let totalBytes, chunk.bytesRead > 0 {
+                        // The first chunk tells about how many rows the file holds.
+                        try await writer.deferContactIndexes(expectedRows: Int(Double(chunk.rowsRead) * Double(totalBytes) / Double(chunk.bytesRead)))
+                    }
+                    firstChunk = false
                     if chunks.writing { try await writer.write(chunk.rows) }
                     Self.progress.withLock { $0[id] = chunk.rowsRead }
                     onProgress(chunk.rowsRead, totalBytes.map { total in chunk.isLast ? 1 : Double(chunk.bytesRead) / Double(max(total, 1)) })
@@ -278,6 +284,7 @@ public final class ImportService: Sendable {
                 _ = await next.value
                 throw error
             }
+            if chunks.writing { try await writer.buildDeferredIndexes() }
             chunks.take(into: &report, dayOrderNote: dayOrderNote)
             report.inserted = writer.inserted
             if let currencyNote {
