@@ -34,7 +34,7 @@ final class ChunkReader: @unchecked Sendable {
     private var footerLines = 0
     /// Keys (email, record id, domain…) of the file's good rows so far, as hashes, and the rows that repeated one (the
     /// later row updates the record the earlier one wrote: said in a note). Bounded like `ImportWriter.writtenKeyLimit`.
-    private var keysSeen = Set<UInt64>()
+    private var keysSeen = KeyHashSet()
     private var repeatedKeys = 0
     private var firstRepeat: (row: Int, key: String)?
     /// Whether a date could be read either way round (then the report says which day order it was read in).
@@ -149,7 +149,7 @@ final class ChunkReader: @unchecked Sendable {
             var hasher = StableHasher()
             hasher.combine(tag)
             hasher.combine(value)
-            if !keysSeen.insert(hasher.value).inserted, repeated == nil { repeated = "\(tag) \(value)" }
+            if !keysSeen.insert(hasher.value), repeated == nil { repeated = "\(tag) \(value)" }
         }
         switch kind {
         case .contacts:

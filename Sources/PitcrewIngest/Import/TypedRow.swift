@@ -76,7 +76,10 @@ struct RowNormalizer {
     ]
 
     static func isPlaceholder(_ raw: String) -> Bool {
-        raw.utf8.count <= 9 && placeholders.contains(raw.lowercased())
+        // Every placeholder begins with one of these bytes (n, N, u, U, #, -, (, or the lead byte of – and —): most values
+        // are told apart without folding their case and hashing them.
+        guard let first = raw.utf8.first, [0x6E, 0x4E, 0x75, 0x55, 0x23, 0x2D, 0x28, 0xE2].contains(first) else { return false }
+        return raw.utf8.count <= 9 && placeholders.contains(raw.lowercased())
     }
 
     func normalize(_ mapped: MappedRow) -> TypedRow {
@@ -126,7 +129,8 @@ struct RowNormalizer {
             var value: SQLValue?
             switch type {
             case .text:
-                value = .text(String((field == "lifecycle_stage" ? memo.stage(raw) : raw).prefix(1000)))
+                let text = field == "lifecycle_stage" ? memo.stage(raw) : raw
+                value = .text(text.utf8.count <= 1000 ? text : String(text.prefix(1000)))
             case .email:
                 switch EmailAddress.normalize(raw) {
                 case .success(let email): value = .text(email)
