@@ -1,3 +1,4 @@
+import Foundation
 import PitcrewCore
 import PitcrewStore
 
@@ -108,6 +109,9 @@ final class ImportWriter {
     func deferContactIndexes(expectedRows: Int) async throws {
         guard kind == .contacts, raw.backend == .sqlite, expectedRows >= Self.deferIndexesFrom else { return }
         guard try await raw.rows("SELECT 1 FROM contacts WHERE workspace_id = ? LIMIT 1", [.text(workspaceID)]).isEmpty else { return }
+        // The builds sort through temporary files (see `buildDeferredIndexes`): without a directory SQLite can write them
+        // in, the indexes stay, rather than fail the whole import at its end.
+        guard Self.sqliteCanWriteTemporaryFiles() else { return }
         let stored = try await raw.rows("SELECT COUNT(*) FROM contacts").first?.first?.integer ?? 0
         guard Int64(expectedRows) * 4 >= stored else { return }
         let names = Self.deferrableContactIndexes
@@ -123,6 +127,17 @@ final class ImportWriter {
 
     static let deferIndexesFrom = 50_000
 
+    /// Whether one of the directories SQLite writes temporary files in (its `unixTempFileDir` order) is writable.
+    static func sqliteCanWriteTemporaryFiles() -> Bool {
+        let environment = ProcessInfo.processInfo.environment
+        let candidates = [environment["SQLITE_TMPDIR"], environment["TMPDIR"], "/var/tmp", "/usr/tmp", "/tmp", "."].compactMap { $0 }
+        return candidates.contains { directory in
+            var isDirectory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) && isDirectory.boolValue
+                && FileManager.default.isWritableFile(atPath: directory)
+        }
+    }
+
     /// Builds the indexes `deferContactIndexes` dropped. Each build reads the whole table, and read through the memory
     /// map every page of it would count as the process's memory (the 1M-contact import peaked at 617 MB so); SQLite sorts
     /// the entries in up to the page cache's size of memory, with its temporary files in memory too. So the indexes are
@@ -132,8 +147,13 @@ final class ImportWriter {
         let settings = ["cache_size", "temp_store", "mmap_size"]
         var saved: [String] = []
         for setting in settings { saved.append("PRAGMA \(setting)=\(try await raw.rows("PRAGMA \(setting)").first?.first?.integer ?? 0)") }
-        let lean = ["PRAGMA cache_size=-32768", "PRAGMA temp_store=FILE", "PRAGMA mmap_size=0"]
-        for pragma in lean { try await raw.run(pragma) }
+        // (Should SQLite refuse one, as it does a change of temp_store once the connection has temporary tables, the
+        // indexes are built with the writer's own settings.)
+        do {
+            for pragma in ["PRAGMA temp_store=FILE", "PRAGMA cache_size=-32768", "PRAGMA mmap_size=0"] { try await raw.run(pragma) }
+        } catch {
+            for pragma in saved { try? await raw.run(pragma) }
+        }
         do {
             for sql in deferredIndexes { try await raw.run(sql) }
         } catch {

@@ -57,6 +57,21 @@ struct PhoneNumberTests {
             == .failure(FieldProblem(reason: "is not a phone number: \(reason)")))
     }
 
+    /// Numbers in ASCII digits and separators are read by a fast path; a trailing tab sends the same number through the
+    /// full reading (which trims it off): both must answer alike, results and reasons.
+    @Test func theFastPathAnswersAsTheFullReading() {
+        let countries = ["US", "GB", "DE", "IT", "HU", "RU", "FR", "AU", "ZZ", "us"]
+        let numbers = (Self.acceptsCases + Self.rejectsCases).map(\.0) + [
+            " +1 415 555 0132 ", "+", "00", "0044 20 7946 0958", "011 44 20 7946 0958", "06 98765432", "06 1 234 5678",
+            "8 (495) 123-45-67", "1 415 555 0132", "4155550132", "+44 (0)20 7946 0958", "-", "()", "12", "+1", "(0)",
+        ]
+        for number in numbers where PhoneNumber.plainDigits(number) != nil {
+            for country in countries {
+                #expect(PhoneNumber.e164(number, defaultCountry: country) == PhoneNumber.e164(number + "\t", defaultCountry: country), "\(number) in \(country)")
+            }
+        }
+    }
+
     @Test func everyCountryHasACallingCode() {
         #expect(CountryTable.records.count == 249)
         for record in CountryTable.records {
