@@ -63,10 +63,8 @@ struct ImportCommand: AsyncParsableCommand {
                 bar.update("\(rows.formatted()) rows, \(Int(rate).formatted()) rows/s", fraction ?? 0)
             }
         }
-        print(report.message)
-        if report.status == .failed, !skipBadRows, report.rowsBad > 0, report.rowsRead > report.rowsBad {
-            print("Run it again with --skip-bad-rows to import the good rows and skip the others.")
-        }
+        // The report names the option as the API and the page call it; here it is a flag.
+        print(report.message.replacingOccurrences(of: "(use skip bad rows to import", with: "(run it again with --skip-bad-rows to import"))
         if let preset = report.preset { print("Recognized: \(preset)") }
         // The whole mapping on a dry run (that is when it is checked); on an import, the columns it left out.
         let columns = dryRun ? report.columns : report.columns.filter { $0.contains(": ignored (") }

@@ -46,16 +46,24 @@ struct DatabaseOption: ParsableArguments {
     func location() throws -> DatabaseLocation { try Settings.database(database) }
 }
 
-/// A one-line progress bar on standard error, redrawn in place.
+/// A one-line progress bar on standard error, redrawn in place; when standard error is not a terminal (a log file), a
+/// plain line at every tenth instead, with no escape codes.
 final class ProgressBar: @unchecked Sendable {
     private let lock = NSLock()
     private var lastPercent = -1
     private var lastPhase = ""
+    private let terminal = isatty(STDERR_FILENO) == 1
 
     func update(_ phase: String, _ fraction: Double) {
         lock.lock()
         defer { lock.unlock() }
         let percent = Int((min(max(fraction, 0), 1) * 100).rounded(.down))
+        guard terminal else {
+            guard percent / 10 != lastPercent / 10 else { return }
+            lastPercent = percent
+            FileHandle.standardError.write(Data("\(percent / 10 * 10)% \(phase)\n".utf8))
+            return
+        }
         guard percent != lastPercent || phase != lastPhase else { return }
         lastPercent = percent
         lastPhase = phase
