@@ -93,10 +93,17 @@ public final class Database: Sendable, Service {
     /// another import), and gives up after ten minutes.
     private static func openNativeWriter(path: String, bulkLoad: Bool, logger: Logger) async throws -> NativeSQLite {
         let deadline = ContinuousClock.now + .seconds(600)
+        // A journal left by a load that was killed: the first connection rolls it back (SQLite does that on opening).
+        let leftJournal = WALCheckpointer.size(path + "-journal") > 0
         var told = false
         while true {
             let native = try NativeSQLite(path: path, journal: bulkLoad ? .rollbackWhenAlone : .wal)
-            if native.journalState != .waitingForWAL { return native }
+            if native.journalState != .waitingForWAL {
+                if leftJournal, !told, WALCheckpointer.size(path + "-journal") == 0 {
+                    logger.notice("An import was interrupted before it finished: it was rolled back, and the database is as it was before it")
+                }
+                return native
+            }
             native.close()
             guard ContinuousClock.now < deadline else {
                 throw PitcrewError(.unavailable, "Another process (an import) has been loading data into \(path) for ten minutes; try again when it is done.")
