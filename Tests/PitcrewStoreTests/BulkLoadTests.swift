@@ -24,6 +24,20 @@ import Testing
         return try connection.rows("PRAGMA journal_mode", []).first?.first?.text
     }
 
+    private func open(_ path: String, bulkLoad: Bool = false) async throws -> Database {
+        try await Database.open(.sqlite(path: path), bulkLoad: bulkLoad, logger: Logger(label: "test"))
+    }
+
+    /// The journal state the database's writer found (nil: not SQLite).
+    private func journalState(_ database: Database) -> NativeSQLite.JournalState? {
+        guard case .sqlite(_, let native, _, _, _) = database.storage else { return nil }
+        return native.journalState
+    }
+
+    private func items(_ database: Database) async throws -> Int? {
+        try await database.read { db in try await db.raw("SELECT COUNT(*) AS n FROM items").first()?.decode(column: "n", as: Int.self) }
+    }
+
     private func load(_ database: Database, rows: Int) async throws {
         try await database.rawTransaction(checkingForeignKeys: false) { raw in
             try await raw.run("CREATE TABLE IF NOT EXISTS items (id INTEGER PRIMARY KEY, name TEXT NOT NULL)")
@@ -36,37 +50,31 @@ import Testing
         defer { remove(path) }
         try await Database.with(.sqlite(path: path)) { database in try await load(database, rows: 10) }
         #expect(try fileJournalMode(path) == "wal")
-        let database = try await Database.open(.sqlite(path: path), bulkLoad: true, logger: Logger(label: "test"))
-        guard case .sqlite(_, let native, _, _, _) = database.storage else { Issue.record("not SQLite"); return }
-        #expect(native.journalState == .loading)
+        let database = try await open(path, bulkLoad: true)
+        #expect(journalState(database) == .loading)
         #expect(database.checkpointer == nil)
         try await load(database, rows: 5_000)
         // The pages went to the file itself: no log holds them.
         #expect(!FileManager.default.fileExists(atPath: path + "-wal") || WALCheckpointer.size(path + "-wal") == 0)
         // Reads of the same process see the load.
-        let count = try await database.read { db in try await db.raw("SELECT COUNT(*) AS n FROM items").first()?.decode(column: "n", as: Int.self) }
-        #expect(count == 5_010)
+        #expect(try await items(database) == 5_010)
         try await database.close()
         #expect(try fileJournalMode(path) == "wal")
-        try await Database.with(.sqlite(path: path)) { database in
-            let count = try await database.read { db in try await db.raw("SELECT COUNT(*) AS n FROM items").first()?.decode(column: "n", as: Int.self) }
-            #expect(count == 5_010)
-        }
+        let stored = try await Database.with(.sqlite(path: path)) { database in try await items(database) }
+        #expect(stored == 5_010)
     }
 
     @Test func aLoadWhileAnotherProcessHasTheFileOpenKeepsToTheWAL() async throws {
         let path = scratch()
         defer { remove(path) }
         // The server (another handle, as another process would be) has the file open and has read it.
-        let server = try await Database.open(.sqlite(path: path), logger: Logger(label: "test"))
+        let server = try await open(path)
         try await load(server, rows: 10)
-        let loader = try await Database.open(.sqlite(path: path), bulkLoad: true, logger: Logger(label: "test"))
-        guard case .sqlite(_, let native, _, _, _) = loader.storage else { Issue.record("not SQLite"); return }
-        #expect(native.journalState == .wal)
+        let loader = try await open(path, bulkLoad: true)
+        #expect(journalState(loader) == .wal)
         try await load(loader, rows: 1_000)
         // The server reads the load while the loader is still open, and writes on.
-        let seen = try await server.read { db in try await db.raw("SELECT COUNT(*) AS n FROM items").first()?.decode(column: "n", as: Int.self) }
-        #expect(seen == 1_010)
+        #expect(try await items(server) == 1_010)
         try await load(server, rows: 1)
         try await loader.close()
         try await server.close()
@@ -77,14 +85,13 @@ import Testing
         let path = scratch()
         defer { remove(path) }
         try await Database.with(.sqlite(path: path)) { database in try await load(database, rows: 10) }
-        let loader = try await Database.open(.sqlite(path: path), bulkLoad: true, logger: Logger(label: "test"))
-        let server = try await Database.open(.sqlite(path: path), logger: Logger(label: "test"))
+        let loader = try await open(path, bulkLoad: true)
+        let server = try await open(path)
         #expect(server.checkpointer != nil)
         #expect(try fileJournalMode(path) == "wal")
         // The loader's next transaction finds the file in WAL mode and writes through the log; the server reads it.
         try await load(loader, rows: 100)
-        let seen = try await server.read { db in try await db.raw("SELECT COUNT(*) AS n FROM items").first()?.decode(column: "n", as: Int.self) }
-        #expect(seen == 110)
+        #expect(try await items(server) == 110)
         try await loader.close()
         try await server.close()
         #expect(try fileJournalMode(path) == "wal")
@@ -96,13 +103,13 @@ import Testing
         let path = scratch()
         defer { remove(path) }
         try await Database.with(.sqlite(path: path)) { database in try await load(database, rows: 10) }
-        let loader = try await Database.open(.sqlite(path: path), bulkLoad: true, logger: Logger(label: "test"))
+        let loader = try await open(path, bulkLoad: true)
         let opened = Flag()
         let opening = try await loader.rawTransaction(checkingForeignKeys: false) { raw -> Task<(Database, Database), any Error> in
             try await raw.insert("items", columns: ["name"], values: (0..<1_000).map { SQLValue.text("loaded \($0)") })
             let opening = Task { [path, opened] in
-                let server = try await Database.open(.sqlite(path: path), logger: Logger(label: "test"))
-                let secondLoader = try await Database.open(.sqlite(path: path), bulkLoad: true, logger: Logger(label: "test"))
+                let server = try await open(path)
+                let secondLoader = try await open(path, bulkLoad: true)
                 opened.set()
                 return (server, secondLoader)
             }
@@ -114,13 +121,10 @@ import Testing
         try await loader.close()
         let (server, secondLoader) = try await opening.value
         #expect(server.checkpointer != nil)
-        guard case .sqlite(_, let native, _, _, _) = server.storage else { Issue.record("not SQLite"); return }
-        #expect(native.journalState == .wal)
-        let seen = try await server.read { db in try await db.raw("SELECT COUNT(*) AS n FROM items").first()?.decode(column: "n", as: Int.self) }
-        #expect(seen == 1_010)
+        #expect(journalState(server) == .wal)
+        #expect(try await items(server) == 1_010)
         // The second import found the server on the file: it loads through the WAL.
-        guard case .sqlite(_, let secondNative, _, _, _) = secondLoader.storage else { Issue.record("not SQLite"); return }
-        #expect(secondNative.journalState == .wal)
+        #expect(journalState(secondLoader) == .wal)
         try await secondLoader.close()
         try await server.close()
         #expect(try fileJournalMode(path) == "wal")

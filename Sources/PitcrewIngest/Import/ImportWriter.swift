@@ -108,7 +108,7 @@ final class ImportWriter {
     /// PostgreSQL keeps its indexes.
     func deferContactIndexes(expectedRows: Int) async throws {
         guard kind == .contacts, raw.backend == .sqlite, expectedRows >= Self.deferIndexesFrom else { return }
-        guard try await raw.rows("SELECT 1 FROM contacts WHERE workspace_id = ? LIMIT 1", [.text(workspaceID)]).isEmpty else { return }
+        guard try await workspaceHadNoContacts() else { return }
         // The builds sort through temporary files (see `buildDeferredIndexes`): without a directory SQLite can write them
         // in, the indexes stay, rather than fail the whole import at its end.
         guard Self.sqliteCanWriteTemporaryFiles() else { return }
@@ -126,6 +126,17 @@ final class ImportWriter {
     }
 
     static let deferIndexesFrom = 50_000
+
+    /// Whether the workspace had no contacts when this import began (asked once: by the index deferral, then the first
+    /// chunk of contacts).
+    private var hadNoContacts: Bool?
+
+    private func workspaceHadNoContacts() async throws -> Bool {
+        if let hadNoContacts { return hadNoContacts }
+        let empty = try await raw.rows("SELECT 1 FROM contacts WHERE workspace_id = ? LIMIT 1", [.text(workspaceID)]).isEmpty
+        hadNoContacts = empty
+        return empty
+    }
 
     /// Whether one of the directories SQLite writes temporary files in (its `unixTempFileDir` order) is writable.
     static func sqliteCanWriteTemporaryFiles() -> Bool {
@@ -147,13 +158,8 @@ final class ImportWriter {
         let settings = ["cache_size", "temp_store", "mmap_size"]
         var saved: [String] = []
         for setting in settings { saved.append("PRAGMA \(setting)=\(try await raw.rows("PRAGMA \(setting)").first?.first?.integer ?? 0)") }
-        // (Should SQLite refuse one, as it does a change of temp_store once the connection has temporary tables, the
-        // indexes are built with the writer's own settings.)
-        do {
-            for pragma in ["PRAGMA temp_store=FILE", "PRAGMA cache_size=-32768", "PRAGMA mmap_size=0"] { try await raw.run(pragma) }
-        } catch {
-            for pragma in saved { try? await raw.run(pragma) }
-        }
+        // A setting SQLite refuses (a change of temp_store once the connection has temporary tables) stays as the writer had it.
+        for pragma in ["PRAGMA temp_store=FILE", "PRAGMA cache_size=-32768", "PRAGMA mmap_size=0"] { try? await raw.run(pragma) }
         do {
             for sql in deferredIndexes { try await raw.run(sql) }
         } catch {
@@ -267,10 +273,7 @@ final class ImportWriter {
     func writeContacts(_ rows: [TypedRow]) async throws {
         // The hot path of large imports: rows are read in place by index, the fields by position (`contactColumns`).
         let emailColumn = 0, externalColumn = 1
-        if firstLoad == nil {
-            let empty = try await raw.rows("SELECT 1 FROM contacts WHERE workspace_id = ? LIMIT 1", [.text(workspaceID)]).isEmpty
-            firstLoad = raw.backend == .sqlite && empty
-        }
+        if firstLoad == nil { firstLoad = raw.backend == .sqlite ? try await workspaceHadNoContacts() : false }
         // (Rows are read in place, `rows[index].field`, in every pass: a `for row in rows` copies each row, retaining all its
         // fields, and those copies were a tenth of the writing thread's own time.)
         if firstLoad == true, rows.indices.contains(where: { rows[$0].repeatsKey == nil }) { firstLoad = false }

@@ -75,10 +75,18 @@ struct RowNormalizer {
         "external_id", "contact_external_id", "account_external_id", "company", "account_name", "account_domain", "campaign",
     ]
 
+    /// The bytes a placeholder can begin with, in either case: most values are told apart by their first byte, without
+    /// folding their case and hashing them.
+    private static let placeholderStarts: [Bool] = {
+        var starts = [Bool](repeating: false, count: 256)
+        for placeholder in placeholders {
+            for written in [placeholder, placeholder.uppercased()] { starts[Int(written.utf8.first!)] = true }
+        }
+        return starts
+    }()
+
     static func isPlaceholder(_ raw: String) -> Bool {
-        // Every placeholder begins with one of these bytes (n, N, u, U, #, -, (, or the lead byte of – and —): most values
-        // are told apart without folding their case and hashing them.
-        guard let first = raw.utf8.first, [0x6E, 0x4E, 0x75, 0x55, 0x23, 0x2D, 0x28, 0xE2].contains(first) else { return false }
+        guard let first = raw.utf8.first, placeholderStarts[Int(first)] else { return false }
         return raw.utf8.count <= 9 && placeholders.contains(raw.lowercased())
     }
 
